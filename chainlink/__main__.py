@@ -1,0 +1,5 @@
+"""``python -m chainlink`` runs the command-line interface."""
+
+from chainlink.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""``chainlink match`` and ``chainlink export``: ranked, explained suggestions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chainlink.cli import app
+from chainlink.cli._output import DbOption, FormatOption, LangOption, OutputOption, check_format, check_lang, emit
+
+TABLE_HEADERS = {
+    "zh": {"rank": "#", "score": "得分", "relation_zh": "类型", "segment_zh": "环节", "chain_zh": "产业链",
+           "partner_short_zh": "结对方", "confidence": "可信度",
+           "county_zh": "县", "pairing_kind": "结对"},
+    "en": {"rank": "#", "score": "score", "relation": "type", "segment_en": "segment", "chain_id": "chain",
+           "partner_short_en": "partner", "confidence": "confidence",
+           "county_en": "county", "pairing_kind": "pairing"},
+}
+PROJECT_TABLE_COLUMNS = {
+    "zh": ["rank", "score", "county_zh", "relation_zh", "segment_zh", "pairing_kind", "confidence"],
+    "en": ["rank", "score", "county_en", "relation", "segment_en", "pairing_kind", "confidence"],
+}
+TABLE_COLUMNS = {
+    "zh": ["rank", "score", "relation_zh", "segment_zh", "chain_zh", "partner_short_zh", "confidence"],
+    "en": ["rank", "score", "relation", "segment_en", "chain_id", "partner_short_en", "confidence"],
+}
+
+
+def _model(db: Path | None, preset: str):
+    from chainlink.registry import Registry
+    from chainlink.score import Model, load_preset
+
+    return Model(Registry.open(db), load_preset(preset))
+
+
+@app.command()
+def match(
+    county: Annotated[str | None, typer.Argument(help="County: code, 汉字, pinyin or English name (typos allowed).")] = None,
+    project: Annotated[Path | None, typer.Option("--project", help="Rank destinations for the project in FILE "
+                                                 "(YAML, JSON or one-row CSV) instead.", metavar="FILE")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="How many suggestions.", min=1)] = 10,
+    partner: Annotated[str | None, typer.Option("--partner", help="Only suggestions through this partner.")] = None,
+    chain: Annotated[str | None, typer.Option("--chain", help="Only this chain.")] = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    lang: LangOption = "zh",
+    preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    db: DbOption = None,
+) -> None:
+    """Ranked suggestions of what a county's paired partners can transfer or co-introduce.
+
+    Each row is a chain segment next to one of the county's characteristic industries — 补链
+    (fill a missing upstream link), 延链 (extend downstream) or 强链 (strengthen a held segment) —
+    offered through one of the county's pairings, with its score, components and explanation.
+    With --project FILE, ranks destination counties for one overflow project instead.
+    """
+    from chainlink.errors import UsageError
+    from chainlink.export import COLUMNS, suggestion_row
+    from chainlink.resolve import Resolver
+    from chainlink.score import suggest_for_county
+
+    fmt = check_format(fmt)
+    lang = check_lang(lang)
+    if (county is None) == (project is None):
+        raise UsageError("give a COUNTY or --project FILE (one of them)")
+    model = _model(db, preset)
+    resolver = Resolver.from_registry(model.registry)
+    partner_id = resolver.resolve(partner, ("partner",)).id if partner else None
+    chain_id = resolver.resolve(chain, ("chain",)).id if chain else None
+    if project is not None:
+        from chainlink.projects import rank_destinations, read_project
+
+        proj = read_project(project)
+        answer = rank_destinations(model, proj, resolver, top=top, chain=chain_id)
+        title_zh = f"项目“{proj['name']}”的目的地建议"
+        title_en = f"Destinations for project '{proj['name']}'"
+        suggestions, missing = answer.suggestions, answer.missing
+    else:
+        entity = resolver.resolve(county, ("county",))
+        answer = suggest_for_county(model, entity.id, top=top, partner=partner_id, chain=chain_id)
+        title_zh = f"{entity.name_zh}（{entity.id}）结对方可转移或共引的项目方向"
+        title_en = f"{entity.name_en} ({entity.id}): what its paired partners can transfer or co-introduce"
+        suggestions, missing = answer.suggestions, answer.missing
+    rows = [suggestion_row(s) for s in suggestions]
+    notices = []
+    if fmt == "table":
+        for row in rows:
+            notices.append(f"{row['rank']}. " + (row["explanation_zh"] if lang == "zh" else row["explanation_en"]))
+        if any(row["sample"] for row in rows):
+            notices.append("注意：含示例(sample)数据，非真实项目。" if lang == "zh" else "Note: includes sample data, not real projects.")
+    for gap in missing:
+        msg = f"missing data: {gap}"
+        if fmt == "table":
+            notices.append(msg)
+        else:
+            typer.echo(f"chainlink: {msg}", err=True)
+    columns = (PROJECT_TABLE_COLUMNS if project is not None else TABLE_COLUMNS)[lang]
+    emit(rows, COLUMNS, fmt, output, headers=TABLE_HEADERS[lang], table_columns=columns,
+         title=title_zh if lang == "zh" else title_en, notices=notices)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, tsv, json or ndjson.")] = "csv",
+    county: Annotated[list[str] | None, typer.Option("--county", help="Only these counties (repeatable).")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="Suggestions per county.", min=1)] = 10,
+    output: OutputOption = None,
+    bom: Annotated[bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")] = False,
+    check: Annotated[list[Path] | None, typer.Option("--check", help="Exit 1 if FILE differs from what export "
+                                                     "would write now (repeatable).", metavar="FILE")] = None,
+    preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    db: DbOption = None,
+) -> None:
+    """The suggestion list for all 26 counties (or those named): one row per (county, rank).
+
+    Sorted by county code then rank; byte-identical across runs; codes as text; UTF-8.
+    """
+    import sys
+
+    from chainlink.export import COLUMNS, export_rows
+    from chainlink.output import render, write_atomic
+    from chainlink.resolve import Resolver
+
+    fmt = check_format(fmt, ("csv", "tsv", "json", "ndjson"))
+    model = _model(db, preset)
+    codes = None
+    if county:
+        resolver = Resolver.from_registry(model.registry)
+        codes = [resolver.resolve(c, ("county",)).id for c in county]
+    text = render(export_rows(model, codes, top), COLUMNS, fmt, bom=bom)
+    if check:
+        stale = []
+        for path in check:
+            try:
+                current = path.read_bytes().decode("utf-8")
+            except FileNotFoundError:
+                stale.append(f"{path}: missing")
+                continue
+            except UnicodeDecodeError:
+                stale.append(f"{path}: not UTF-8")
+                continue
+            if current != text:
+                stale.append(f"{path}: differs from what `chainlink export` writes now")
+        for line in stale:
+            typer.echo(f"chainlink: {line}", err=True)
+        if stale:
+            raise typer.Exit(1)
+        typer.echo(f"{len(check)} file(s) up to date")
+        return
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,92 @@
+"""Rows out: CSV, TSV, JSON and NDJSON text, and atomic file writes.
+
+Every command that returns rows goes through :func:`render`; nothing else formats CSV or JSON.
+Values are written as they are: codes stay text, floats are written with ``repr`` precision
+unless the caller rounded them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from chainlink.errors import DataError, UsageError
+
+MACHINE_FORMATS = ("csv", "tsv", "json", "ndjson")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(_cell(v) for v in value)
+    return str(value)
+
+
+def render(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    bom: bool = False,
+) -> str:
+    """Render ``rows`` (mappings) restricted to ``columns`` as ``fmt`` text.
+
+    ``fmt`` is one of ``csv``, ``tsv``, ``json``, ``ndjson``. CSV/TSV use ``\\n`` line endings
+    and minimal quoting; JSON is a list of objects with keys in ``columns`` order, UTF-8 (not
+    ASCII-escaped), two-space indent; NDJSON has one compact object per line.
+    ``bom`` prefixes a UTF-8 byte-order mark (for Excel).
+
+    >>> render([{"a": "01", "b": 2}], ["a", "b"], "csv")
+    'a,b\\n01,2\\n'
+    """
+    prefix = "\ufeff" if bom else ""
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+        return prefix + buf.getvalue()
+    if fmt == "json":
+        data = [{c: row.get(c) for c in columns} for row in rows]
+        return prefix + json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "ndjson":
+        lines = [json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) for row in rows]
+        return prefix + "".join(line + "\n" for line in lines)
+    raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(MACHINE_FORMATS)}")
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    A reader sees the old file or the new one, never a half-written one; on any error the
+    temporary file is removed and the old file is left as it was.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise DataError(f"{target}: folder {folder} does not exist; create it or choose another --output")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,222 @@
+"""Overflow projects: read one project file and rank destination counties for it.
+
+A project file is YAML, JSON or a one-row CSV with the fields in :data:`FIELDS`. The ranking
+uses the same components as county suggestions (docs/scoring.md), seen from the project's side.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chainlink.errors import SourceError
+from chainlink.industries import best_match, split_codes
+
+POLLUTION = ("low", "medium", "high")
+FIELDS = {
+    "id": "project id (text, optional)",
+    "name": "project name (required)",
+    "origin": "origin zone or district: name, code or id (optional; needed for the pairing component)",
+    "gbt": "GB/T 4754-2017 code(s), ';'-separated (this or segment is required)",
+    "segment": "chain segment key chain/segment (this or gbt is required)",
+    "investment": "investment in 10,000 yuan (万元), ≥ 0",
+    "land_mu": "land in mu (亩), ≥ 0",
+    "energy": "energy use in tonnes of standard coal equivalent per year, ≥ 0",
+    "pollution": "pollution class: low, medium or high",
+}
+NUMERIC = ("investment", "land_mu", "energy")
+
+
+def read_project(path: str | Path) -> dict[str, Any]:
+    """Read and validate one project file; errors name the file and line (or row)."""
+    p = Path(path)
+    name = str(p)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise SourceError(name, None, "file not found") from None
+    except UnicodeDecodeError:
+        raise SourceError(name, None, "not UTF-8 text; save it as UTF-8") from None
+    suffix = p.suffix.lower()
+    lines: dict[str, int] = {}
+    if suffix in (".yaml", ".yml"):
+        from chainlink.yamlstrict import load_yaml_text
+
+        data = load_yaml_text(text, name)
+        if not isinstance(data, dict):
+            raise SourceError(name, 1, "a project file must be a mapping of field: value")
+        lines = dict(getattr(data, "key_lines", {}))
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(name, exc.lineno, f"JSON syntax error: {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise SourceError(name, 1, "a project file must be one JSON object")
+    elif suffix in (".csv", ".tsv"):
+        rows = list(csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ","))
+        if len(rows) != 1:
+            raise SourceError(name, None, f"expected exactly one project row, found {len(rows)}")
+        data = {k.strip(): (v or "").strip() for k, v in rows[0].items() if k}
+        lines = {k: 2 for k in data}
+    else:
+        raise SourceError(name, None, "unknown file type; use .yaml, .json or .csv")
+    return validate_project(data, name, lines)
+
+
+def validate_project(data: dict[str, Any], name: str = "<project>", lines: dict[str, int] | None = None,
+                     ) -> dict[str, Any]:
+    """Check the fields of a project mapping and return it normalised (codes as text)."""
+    lines = lines or {}
+    out: dict[str, Any] = {}
+    for key in data:
+        if key not in FIELDS:
+            raise SourceError(name, lines.get(key), f"unknown field {key!r}; fields: {', '.join(FIELDS)}")
+    for key in ("id", "name", "origin", "gbt", "segment", "pollution"):
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise SourceError(name, lines.get(key), f"{key}: {value!r} must be text (quote codes: \"3443\")")
+        out[key] = value.strip()
+    if not out.get("name"):
+        raise SourceError(name, lines.get("name"), "missing name")
+    if not out.get("gbt") and not out.get("segment"):
+        raise SourceError(name, None, "give gbt (GB/T 4754-2017 code) or segment (chain/segment)")
+    for key in NUMERIC:
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise SourceError(name, lines.get(key), f"{key}: {value!r} is not a number") from None
+        if number < 0 or number != number:
+            raise SourceError(name, lines.get(key), f"{key}: {value!r} must be ≥ 0")
+        out[key] = number
+    if "pollution" in out and out["pollution"] not in POLLUTION:
+        raise SourceError(name, lines.get("pollution"), f"pollution {out['pollution']!r}: use low, medium or high")
+    out.setdefault("id", "")
+    out["_file"] = name
+    return out
+
+
+@dataclass
+class ProjectAnswer:
+    """Destinations for one project, plus what the data cannot tell."""
+
+    project: dict[str, Any]
+    suggestions: list[Any]
+    missing: list[str]
+
+
+def project_segments(model: Any, project: dict[str, Any]) -> list[str]:
+    """The chain segments the project belongs to (by segment key or by GB/T code match ≥ 0.8)."""
+    graph = model.graph
+    name = project.get("_file", "<project>")
+    if project.get("segment"):
+        key = project["segment"]
+        if key not in graph:
+            matches = [n for n, d in graph.nodes(data=True) if key in (d["name_zh"], d["name_en"], d["segment_id"])]
+            if not matches:
+                raise SourceError(name, None, f"segment {key!r} is not a chain segment; see `chainlink chains show`")
+            return sorted(matches)
+        return [key]
+    codes = split_codes(project["gbt"])
+    known = model.registry.industry_names
+    for code in codes:
+        if code not in known:
+            raise SourceError(name, None, f"gbt {code!r} is not a GB/T 4754-2017 code")
+    segs = [n for n, d in graph.nodes(data=True) if best_match(codes, d["codes"])[0] >= 0.8]
+    if not segs:
+        raise SourceError(name, None, f"no chain segment carries GB/T {project['gbt']}; the registry cannot place this project")
+    return sorted(segs)
+
+
+def rank_destinations(model: Any, project: dict[str, Any], resolver: Any, *, top: int | None = 10,
+                      chain: str | None = None) -> ProjectAnswer:
+    """Rank the 26 counties as destinations for ``project`` (see docs/scoring.md)."""
+    from chainlink.graph import hops_downstream, hops_upstream, path_confidence, path_weight
+    from chainlink.score import Suggestion, weakest
+
+    graph = model.graph
+    segs = [s for s in project_segments(model, project) if not chain or graph.nodes[s]["chain_id"] == chain]
+    origin = resolver.resolve(project["origin"], ("partner",)).id if project.get("origin") else ""
+    family = model.partner_family(origin) if origin else set()
+    if origin and model.partners[origin]["host_code"]:
+        family.add(model.partners[origin]["host_code"])
+    max_hops = int(model.preset.get("max_hops", 2))
+    decay = float(model.preset.get("decay", 0.5))
+    missing = ["county land and energy quotas are not in the registry: capacity not checked"]
+    if not origin:
+        missing.append("no origin zone given: pairing component is 0 for every county")
+    conf_value = model.preset["confidence_value"]
+    relation_value = model.preset["relation_value"]
+    out = []
+    for code, county in sorted(model.counties.items()):
+        held = model.county_holdings(code)
+        best = None
+        for seg in segs:
+            for key, holding in sorted(held.items()):
+                if seg == key:
+                    cand = ("strengthen", [key])
+                elif seg in (up := hops_upstream(graph, key, max_hops)):
+                    cand = ("fill", up[seg])
+                elif seg in (down := hops_downstream(graph, key, max_hops)):
+                    cand = ("extend", down[seg])
+                else:
+                    continue
+                fit = holding.strength * decay ** max(0, len(cand[1]) - 2)
+                if best is None or fit > best[0]:
+                    best = (fit, seg, cand[0], cand[1], holding)
+        if best is None:
+            continue
+        fit, seg, relation, path, holding = best
+        node = graph.nodes[seg]
+        pairings = [p for p in model.pairings_of(code) if p["partner_id"] in family] if origin else []
+        pairing = max(pairings, key=lambda p: model.pairing_value(p, node["chain_id"]), default=None)
+        policy = model.policy_value(node["codes"])
+        pollution = project.get("pollution")
+        if pollution == "high":
+            policy = min(policy, float(model.preset["policy"]["sensitive"]["value"]))
+        elif pollution == "medium":
+            policy = min(policy, float(model.preset["policy"]["default"]))
+        conf = weakest(holding.confidence, path_confidence(graph, path), *( [pairing["confidence"]] if pairing else []))
+        components = {
+            "chain_fit": round(fit, 6),
+            "link": round(path_weight(graph, path), 6),
+            "gap": float(relation_value[relation]),
+            "pairing": model.pairing_value(pairing, node["chain_id"]),
+            "partner_fit": model.partner_fit(origin, seg)[0] if origin else 0.0,
+            "policy": policy,
+            "evidence": float(conf_value[conf]),
+        }
+        via = graph.nodes[holding.segment]
+        chain_row = model.chains[node["chain_id"]]
+        prow = model.partners.get(origin, {})
+        notes = [] if pairing or not origin else ["not paired with the origin zone"]
+        out.append(Suggestion(
+            county_code=code, county_zh=county["name_zh"], county_en=county["name_en"],
+            partner_id=origin, partner_zh=prow.get("name_zh", ""), partner_en=prow.get("name_en", ""),
+            partner_short_zh=prow.get("short_zh", ""), partner_short_en=prow.get("short_en", ""),
+            pairing_id=pairing["id"] if pairing else "", pairing_kind=pairing["kind"] if pairing else "",
+            chain_id=node["chain_id"], chain_zh=chain_row["name_zh"], chain_en=chain_row["name_en"],
+            segment_key=seg, segment_zh=node["name_zh"], segment_en=node["name_en"], segment_gbt=node["gbt_codes"],
+            stage=node["stage"], relation=relation, via_segment=holding.segment, via_segment_zh=via["name_zh"],
+            via_segment_en=via["name_en"], via_industry_zh=holding.industry_zh, via_industry_en=holding.industry_en,
+            via_code=holding.held_code, path=path, components=components, score=model.total(components),
+            confidence=conf, sources=[holding.source] + ([pairing["source"]] if pairing else []),
+            project_id=project.get("id", ""), project_name=project["name"], notes=notes,
+        ))
+    out.sort(key=lambda s: (-s.score, s.county_code))
+    if top is not None:
+        out = out[:top]
+    for i, s in enumerate(out, 1):
+        s.rank = i
+    if not out:
+        missing.append("no county holds a segment on the same chain within reach of this project")
+    return ProjectAnswer(project, out, missing)

@@ -1,0 +1,519 @@
+"""Read and validate the human-edited sources: ``data/*.csv`` and ``chains/*.yaml``.
+
+:func:`load_sources` returns every registry table as plain rows, or raises
+:class:`SourceErrors` listing each problem as ``file:line: message``. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chainlink.errors import DataError, SourceError
+from chainlink.yamlstrict import LineDict, LineList, load_yaml, scalar_text
+
+CONFIDENCE = ("sourced", "unverified", "sample")
+STAGES = ("material", "part", "equipment", "product", "service")
+PARTNER_KINDS = ("district", "etdz", "hitech", "new_area", "port_area", "bonded_zone", "enclave", "platform")
+PAIRING_KINDS = ("shanhai", "zone_pair", "dual_chain_pilot", "enclave")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ADMIN_CODE = re.compile(r"^\d{6}$")
+GBT_CODE = re.compile(r"^\d{2,4}$")
+
+
+class SourceErrors(DataError):
+    """Several source problems at once; ``errors`` holds each :class:`SourceError`."""
+
+    def __init__(self, errors: list[SourceError]) -> None:
+        self.errors = errors
+        lines = [str(e) for e in errors[:50]]
+        if len(errors) > 50:
+            lines.append(f"... and {len(errors) - 50} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class SourceSet:
+    """Every registry table as rows (lists of dicts), in a stable order."""
+
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[SourceError] = []
+
+    def add(self, path: Path | str, line: int | None, message: str) -> None:
+        self.errors.append(SourceError(str(path), line, message))
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def read_csv_rows(path: Path, required: list[str], label: str | None = None) -> list[tuple[int, dict[str, str]]]:
+    """Read a UTF-8 CSV (BOM allowed) and return ``(line, row)`` pairs; check the header."""
+    name = label or str(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise SourceError(name, 1, f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}")
+            dupes = sorted({c for c in header if header.count(c) > 1})
+            if dupes:
+                raise SourceError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise SourceError(name, reader.line_num, "more fields than the header has; check quoting")
+                rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+            return rows
+    except FileNotFoundError:
+        raise SourceError(name, None, "file not found; restore it from git") from None
+    except UnicodeDecodeError:
+        raise SourceError(name, None, "not UTF-8 text; save the file as UTF-8") from None
+
+
+def _check_common(col: _Collector, name: str, line: int, row: dict[str, str]) -> None:
+    if not row.get("source"):
+        col.add(name, line, "missing source; every fact needs a source (or the word 'unverified')")
+    conf = row.get("confidence", "")
+    if conf not in CONFIDENCE:
+        col.add(name, line, f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}")
+    elif row.get("source") == "unverified" and conf != "unverified":
+        col.add(name, line, "source is 'unverified' so confidence must be 'unverified'")
+
+
+def _float_or_none(col: _Collector, name: str, line: int, row: dict[str, str], key: str) -> float | None:
+    value = row.get(key, "")
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        col.add(name, line, f"{key} {value!r} is not a number")
+        return None
+
+
+def _split_codes(value: str) -> list[str]:
+    return [c.strip() for c in value.split(";") if c.strip()]
+
+
+def load_industries(root: Path, col: _Collector) -> list[dict[str, Any]]:
+    """GB/T 4754-2017 classes from ``data/gbt4754_2017.csv``."""
+    path = root / "data" / "gbt4754_2017.csv"
+    name = _rel(root, path)
+    out = []
+    seen: set[str] = set()
+    for line, row in read_csv_rows(path, ["level", "section", "division", "group", "class", "code", "name_zh"], name):
+        code = row["code"]
+        if code in seen:
+            col.add(name, line, f"duplicate code {code}")
+            continue
+        seen.add(code)
+        level = int(row["level"])
+        parent = {1: "", 2: row["section"], 3: row["division"], 4: row["group"]}[level]
+        out.append(
+            {
+                "code": code,
+                "level": level,
+                "section": row["section"],
+                "division": row["division"],
+                "grp": row["group"],
+                "class": row["class"],
+                "name_zh": row["name_zh"],
+                "description_zh": row.get("description_zh", ""),
+                "parent": parent,
+                "derived": row.get("derived", ""),
+            }
+        )
+    return out
+
+
+def load_crosswalk(root: Path, col: _Collector, codes: set[str]) -> list[dict[str, Any]]:
+    """GB/T 4754 2011 → 2017 correspondence from ``data/gbt4754_crosswalk_2011_2017.csv``."""
+    path = root / "data" / "gbt4754_crosswalk_2011_2017.csv"
+    name = _rel(root, path)
+    out = []
+    seen = set()
+    for line, row in read_csv_rows(path, ["level", "from_code", "to_code"], name):
+        key = (row["from_code"], row["to_code"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if row["to_code"] not in codes:
+            col.add(name, line, f"to_code {row['to_code']} is not a GB/T 4754-2017 code")
+        out.append({"code_2011": row["from_code"], "code_2017": row["to_code"], "level": row["level"]})
+    return out
+
+
+def load_sources(root: str | Path) -> SourceSet:
+    """Read, validate and normalise every source under ``root``; raise :class:`SourceErrors`."""
+    root = Path(root)
+    if not (root / "data").is_dir() or not (root / "chains").is_dir():
+        raise DataError(f"{root}: no data/ and chains/ folders here; run build from a chainlink checkout or pass --sources DIR")
+    col = _Collector()
+    try:
+        industries = load_industries(root, col)
+        codes = {r["code"] for r in industries if r["level"] > 1}
+        crosswalk = load_crosswalk(root, col, codes)
+        counties = _load_counties(root, col)
+        partners = _load_partners(root, col)
+        chains, segments, edges = _load_chains(root, col, codes)
+        chain_ids = {c["id"] for c in chains}
+        characteristic = _load_characteristic(root, col, codes, {c["code"] for c in counties}, {p["id"] for p in partners})
+        pairings = _load_pairings(root, col, {c["code"] for c in counties}, partners, chain_ids)
+        partner_industries = _load_partner_industries(root, col, codes, {p["id"] for p in partners})
+    except SourceError as exc:
+        col.errors.append(exc)
+    if col.errors:
+        raise SourceErrors(col.errors)
+    return SourceSet(
+        tables={
+            "industries": industries,
+            "industry_crosswalk": crosswalk,
+            "counties": counties,
+            "partners": partners,
+            "pairings": pairings,
+            "characteristic_industries": characteristic,
+            "partner_industries": partner_industries,
+            "chains": chains,
+            "segments": segments,
+            "edges": edges,
+        }
+    )
+
+
+def _load_counties(root: Path, col: _Collector) -> list[dict[str, Any]]:
+    path = root / "data" / "counties.csv"
+    name = _rel(root, path)
+    req = ["code", "name_zh", "short_zh", "pinyin", "name_en", "city", "lat", "lon", "aliases", "source", "confidence"]
+    out, seen = [], {}
+    for line, row in read_csv_rows(path, req, name):
+        if not ADMIN_CODE.match(row["code"]):
+            col.add(name, line, f"code {row['code']!r} is not a six-digit GB/T 2260 code")
+        if row["code"] in seen:
+            col.add(name, line, f"duplicate code {row['code']} (first at line {seen[row['code']]})")
+        seen[row["code"]] = line
+        for key in ("name_zh", "pinyin", "name_en", "city"):
+            if not row[key]:
+                col.add(name, line, f"missing {key}")
+        _check_common(col, name, line, row)
+        rec: dict[str, Any] = dict(row)
+        rec["lat"] = _float_or_none(col, name, line, row, "lat")
+        rec["lon"] = _float_or_none(col, name, line, row, "lon")
+        out.append(rec)
+    return sorted(out, key=lambda r: r["code"])
+
+
+def _load_partners(root: Path, col: _Collector) -> list[dict[str, Any]]:
+    path = root / "data" / "partners.csv"
+    name = _rel(root, path)
+    req = ["id", "kind", "admin_code", "host_code", "parent", "name_zh", "short_zh", "pinyin", "name_en", "short_en", "city",
+           "lat", "lon", "aliases", "note", "source", "confidence"]
+    rows = read_csv_rows(path, req, name)
+    ids = {r["id"] for _, r in rows}
+    out, seen = [], {}
+    for line, row in rows:
+        pid = row["id"]
+        if pid in seen:
+            col.add(name, line, f"duplicate id {pid} (first at line {seen[pid]})")
+        seen[pid] = line
+        if row["kind"] not in PARTNER_KINDS:
+            col.add(name, line, f"bad kind {row['kind']!r}; use one of {', '.join(PARTNER_KINDS)}")
+        if row["kind"] == "district" and not ADMIN_CODE.match(row["admin_code"]):
+            col.add(name, line, "a district needs a six-digit admin_code")
+        if row["kind"] != "district" and not SLUG.match(pid):
+            col.add(name, line, f"zone id {pid!r} must be a lower-case slug like ningbo-etdz")
+        if row["parent"] and row["parent"] not in ids:
+            col.add(name, line, f"parent {row['parent']!r} is not a partner id in this file")
+        if row["host_code"] and not ADMIN_CODE.match(row["host_code"]):
+            col.add(name, line, f"host_code {row['host_code']!r} is not a six-digit code")
+        if not row["name_zh"] or not row["name_en"]:
+            col.add(name, line, "missing name_zh or name_en")
+        _check_common(col, name, line, row)
+        rec: dict[str, Any] = dict(row)
+        rec["lat"] = _float_or_none(col, name, line, row, "lat")
+        rec["lon"] = _float_or_none(col, name, line, row, "lon")
+        out.append(rec)
+    return sorted(out, key=lambda r: r["id"])
+
+
+def _load_pairings(root: Path, col: _Collector, counties: set[str], partners: list[dict[str, Any]],
+                   chain_ids: set[str]) -> list[dict[str, Any]]:
+    path = root / "data" / "pairings.csv"
+    name = _rel(root, path)
+    req = ["id", "county_code", "county_platform", "partner_id", "kind", "chains", "round", "source", "confidence"]
+    partner_ids = {p["id"] for p in partners}
+    platform_ids = {p["id"] for p in partners if p["kind"] in ("platform", "etdz")}
+    out, seen = [], {}
+    for line, row in read_csv_rows(path, req, name):
+        if row["id"] in seen:
+            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
+        seen[row["id"]] = line
+        if row["county_code"] not in counties:
+            col.add(name, line, f"county_code {row['county_code']!r} is not one of the 26 counties in data/counties.csv")
+        if row["partner_id"] not in partner_ids:
+            col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv; add the partner first")
+        if row["county_platform"] and row["county_platform"] not in platform_ids:
+            col.add(name, line, f"county_platform {row['county_platform']!r} is not a platform in data/partners.csv")
+        if row["kind"] not in PAIRING_KINDS:
+            col.add(name, line, f"bad kind {row['kind']!r}; use one of {', '.join(PAIRING_KINDS)}")
+        for chain in _split_codes(row["chains"]):
+            if chain not in chain_ids:
+                col.add(name, line, f"chain {chain!r} has no file chains/{chain}.yaml")
+        _check_common(col, name, line, row)
+        out.append(dict(row))
+    return sorted(out, key=lambda r: r["id"])
+
+
+def _load_characteristic(root: Path, col: _Collector, codes: set[str], counties: set[str],
+                         partner_ids: set[str]) -> list[dict[str, Any]]:
+    path = root / "data" / "characteristic_industries.csv"
+    name = _rel(root, path)
+    req = ["id", "county_code", "platform", "industry_zh", "industry_en", "gbt_codes", "gbt_derivation", "note",
+           "source", "confidence"]
+    cities = {c[:4] + "00" for c in counties}
+    out, seen = [], {}
+    for line, row in read_csv_rows(path, req, name):
+        if row["id"] in seen:
+            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
+        seen[row["id"]] = line
+        if row["county_code"] not in counties and row["county_code"] not in cities:
+            col.add(name, line, f"county_code {row['county_code']!r} is neither one of the 26 counties nor their city")
+        if row["platform"] and row["platform"] not in partner_ids:
+            col.add(name, line, f"platform {row['platform']!r} is not in data/partners.csv")
+        for code in _split_codes(row["gbt_codes"]):
+            if code not in codes:
+                col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+        if row["gbt_codes"] and not row["gbt_derivation"]:
+            col.add(name, line, "gbt_codes given without gbt_derivation; say how the code was assigned")
+        _check_common(col, name, line, row)
+        out.append(dict(row))
+    return sorted(out, key=lambda r: (r["county_code"], r["id"]))
+
+
+def _load_partner_industries(root: Path, col: _Collector, codes: set[str], partner_ids: set[str]) -> list[dict[str, Any]]:
+    path = root / "data" / "partner_industries.csv"
+    name = _rel(root, path)
+    req = ["id", "partner_id", "industry_zh", "industry_en", "gbt_codes", "gbt_derivation", "note", "source",
+           "confidence"]
+    out, seen = [], {}
+    for line, row in read_csv_rows(path, req, name):
+        if row["id"] in seen:
+            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
+        seen[row["id"]] = line
+        if row["partner_id"] not in partner_ids:
+            col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv")
+        for code in _split_codes(row["gbt_codes"]):
+            if code not in codes:
+                col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+        if not row["gbt_codes"]:
+            col.add(name, line, "gbt_codes is empty; a partner industry needs at least one GB/T code")
+        _check_common(col, name, line, row)
+        out.append(dict(row))
+    return sorted(out, key=lambda r: (r["partner_id"], r["id"]))
+
+
+# -- chains -----------------------------------------------------------------------------------
+
+def _text(col: _Collector, name: str, obj: LineDict, key: str, *, required: bool = True) -> str:
+    line = obj.key_lines.get(key, obj.line)
+    if key not in obj or obj[key] is None:
+        if required:
+            col.add(name, obj.line, f"missing {key}")
+        return ""
+    try:
+        value = scalar_text(obj[key], name, line, key)
+    except SourceError as exc:
+        col.errors.append(exc)
+        return ""
+    if required and not value.strip():
+        col.add(name, line, f"{key} is empty")
+    return value.strip()
+
+
+def _text_list(col: _Collector, name: str, obj: LineDict, key: str) -> list[str]:
+    if key not in obj or obj[key] is None:
+        return []
+    value = obj[key]
+    line = obj.key_lines.get(key, obj.line)
+    if not isinstance(value, list):
+        col.add(name, line, f"{key} must be a list")
+        return []
+    out = []
+    lines = getattr(value, "item_lines", [line] * len(value))
+    for item, item_line in zip(value, lines, strict=False):
+        try:
+            out.append(scalar_text(item, name, item_line, key).strip())
+        except SourceError as exc:
+            col.errors.append(exc)
+    return out
+
+
+CHAIN_KEYS = {"id", "name_zh", "name_en", "aliases", "description_zh", "description_en", "confidence", "source",
+              "segments", "edges"}
+SEGMENT_KEYS = {"id", "name_zh", "name_en", "stage", "gbt", "note"}
+EDGE_KEYS = {"from", "to", "weight", "source", "confidence"}
+
+
+def _unknown_keys(col: _Collector, name: str, obj: LineDict, allowed: set[str]) -> None:
+    for key in obj:
+        if key not in allowed:
+            col.add(name, obj.key_lines.get(key, obj.line), f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _load_chains(root: Path, col: _Collector, codes: set[str]):
+    files = sorted((root / "chains").glob("*.yaml"))
+    chains, segments, raw_edges = [], [], []
+    chain_files: dict[str, str] = {}
+    for path in files:
+        name = _rel(root, path)
+        try:
+            doc = load_yaml(path)
+        except SourceError as exc:
+            col.errors.append(SourceError(name, exc.line, exc.detail))
+            continue
+        if not isinstance(doc, LineDict):
+            col.add(name, 1, "a chain file must be a YAML mapping with id, name_zh, segments, edges")
+            continue
+        _unknown_keys(col, name, doc, CHAIN_KEYS)
+        cid = _text(col, name, doc, "id")
+        if cid and cid != path.stem:
+            col.add(name, doc.key_lines.get("id", 1), f"id {cid!r} must equal the file name {path.stem!r}")
+        if cid and not SLUG.match(cid):
+            col.add(name, doc.key_lines.get("id", 1), f"id {cid!r} must be a lower-case slug")
+        if cid in chain_files:
+            col.add(name, doc.key_lines.get("id", 1), f"duplicate chain id {cid!r} (also in {chain_files[cid]})")
+        chain_files[cid] = name
+        conf = _text(col, name, doc, "confidence")
+        if conf and conf not in CONFIDENCE:
+            col.add(name, doc.key_lines["confidence"], f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}")
+        chains.append(
+            {
+                "id": cid,
+                "name_zh": _text(col, name, doc, "name_zh"),
+                "name_en": _text(col, name, doc, "name_en"),
+                "aliases": ";".join(_text_list(col, name, doc, "aliases")),
+                "description_zh": _text(col, name, doc, "description_zh", required=False),
+                "description_en": _text(col, name, doc, "description_en", required=False),
+                "source": _text(col, name, doc, "source"),
+                "confidence": conf,
+                "file": name,
+            }
+        )
+        segs = doc.get("segments")
+        if not isinstance(segs, list) or len(segs) < 2:
+            col.add(name, doc.key_lines.get("segments", doc.line), "segments must be a list of at least 2 segments")
+            segs = []
+        seg_ids: dict[str, int] = {}
+        for ordinal, seg in enumerate(segs):
+            if not isinstance(seg, LineDict):
+                col.add(name, segs.item_lines[ordinal], "each segment must be a mapping")
+                continue
+            _unknown_keys(col, name, seg, SEGMENT_KEYS)
+            sid = _text(col, name, seg, "id")
+            if sid and not SLUG.match(sid):
+                col.add(name, seg.key_lines["id"], f"segment id {sid!r} must be a lower-case slug")
+            if sid in seg_ids:
+                col.add(name, seg.key_lines.get("id", seg.line), f"duplicate segment id {sid!r} (first at line {seg_ids[sid]})")
+            seg_ids[sid] = seg.line
+            stage = _text(col, name, seg, "stage")
+            if stage and stage not in STAGES:
+                col.add(name, seg.key_lines["stage"], f"bad stage {stage!r}; use one of {', '.join(STAGES)}")
+            gbt = _text_list(col, name, seg, "gbt")
+            if not gbt:
+                col.add(name, seg.key_lines.get("gbt", seg.line), "gbt must list at least one GB/T 4754-2017 code")
+            for code in gbt:
+                if not GBT_CODE.match(code) or code not in codes:
+                    col.add(name, seg.key_lines.get("gbt", seg.line), f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+            segments.append(
+                {
+                    "key": f"{cid}/{sid}",
+                    "chain_id": cid,
+                    "segment_id": sid,
+                    "ordinal": ordinal,
+                    "name_zh": _text(col, name, seg, "name_zh"),
+                    "name_en": _text(col, name, seg, "name_en"),
+                    "stage": stage,
+                    "gbt_codes": ";".join(gbt),
+                    "note": _text(col, name, seg, "note", required=False),
+                }
+            )
+        edges = doc.get("edges")
+        if edges is None:
+            edges = LineList()
+            edges.item_lines = []
+        if not isinstance(edges, list):
+            col.add(name, doc.key_lines.get("edges", doc.line), "edges must be a list")
+            edges = []
+        for i, edge in enumerate(edges):
+            if not isinstance(edge, LineDict):
+                col.add(name, edges.item_lines[i], "each edge must be a mapping with from, to, source, confidence")
+                continue
+            _unknown_keys(col, name, edge, EDGE_KEYS)
+            raw_edges.append((name, edge, cid))
+    return chains, segments, _resolve_edges(col, raw_edges, segments)
+
+
+def _resolve_edges(col: _Collector, raw_edges, segments) -> list[dict[str, Any]]:
+    import networkx as nx
+
+    keys = {s["key"] for s in segments}
+    out = []
+    seen: dict[tuple[str, str], str] = {}
+    graph = nx.DiGraph()
+    for name, edge, cid in raw_edges:
+        ends = []
+        for end in ("from", "to"):
+            ref = _text(col, name, edge, end)
+            key = ref if "/" in ref else f"{cid}/{ref}"
+            if ref and key not in keys:
+                col.add(name, edge.key_lines.get(end, edge.line), f"edge {end} {ref!r}: no such segment (dangling edge)")
+            ends.append(key)
+        line = edge.line
+        if ends[0] == ends[1]:
+            col.add(name, line, f"edge from {ends[0]} to itself")
+        pair = (ends[0], ends[1])
+        if pair in seen:
+            col.add(name, line, f"duplicate edge {ends[0]} → {ends[1]} (also {seen[pair]})")
+        seen[pair] = f"{name}:{line}"
+        conf = _text(col, name, edge, "confidence")
+        if conf and conf not in CONFIDENCE:
+            col.add(name, edge.key_lines["confidence"], f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}")
+        source = _text(col, name, edge, "source")
+        weight = edge.get("weight")
+        if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1):
+            col.add(name, edge.key_lines["weight"], f"weight {weight!r} must be a number in (0, 1]")
+            weight = None
+        graph.add_edge(*pair, where=f"{name}:{line}")
+        out.append(
+            {
+                "chain_id": cid,
+                "from_key": ends[0],
+                "to_key": ends[1],
+                "weight": float(weight) if weight is not None else None,
+                "weight_source": "file" if weight is not None else "",
+                "source": source,
+                "confidence": conf,
+                "file": name,
+            }
+        )
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        where = graph.edges[cycle[0][0], cycle[0][1]]["where"]
+        path, _, line = where.rpartition(":")
+        loop = " → ".join([u for u, _ in cycle] + [cycle[0][0]])
+        col.add(path, int(line), f"cycle in the chain graph: {loop}; remove one edge")
+    return out

@@ -1,0 +1,35 @@
+"""Shared fixtures: a small source tree (real data/ + two tiny chains) and the shipped registry."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI_CHAINS = Path(__file__).resolve().parent / "data" / "mini_chains"
+
+
+@pytest.fixture
+def mini_root(tmp_path: Path) -> Path:
+    """A copy of the project's data/ with two small hand-made chains instead of chains/."""
+    root = tmp_path / "src"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(MINI_CHAINS, root / "chains")
+    return root
+
+
+@pytest.fixture
+def mini_db(mini_root: Path) -> Path:
+    """The mini source tree compiled into a registry."""
+    from chainlink.build import compile_registry
+
+    compile_registry(mini_root, mini_root / "registry.db")
+    return mini_root / "registry.db"
+
+
+@pytest.fixture(scope="session")
+def real_db() -> Path:
+    """The registry shipped at the repository root."""
+    return ROOT / "registry.db"

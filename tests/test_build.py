@@ -1,0 +1,151 @@
+"""Build validation: one bad source per error kind, atomic writes, and --check both ways."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from chainlink.build import check_registry, compile_registry
+from chainlink.errors import DataError
+from chainlink.sources import SourceErrors, load_sources
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _errors(root: Path) -> list[str]:
+    with pytest.raises(SourceErrors) as info:
+        load_sources(root)
+    return [str(e) for e in info.value.errors]
+
+
+def test_mini_sources_load(mini_root: Path) -> None:
+    tables = load_sources(mini_root).tables
+    assert len(tables["counties"]) == 26
+    assert {s["key"] for s in tables["segments"]} >= {"petrochemical/resin", "synthetic-leather-footwear/footwear"}
+    cross = [e for e in tables["edges"] if e["from_key"] == "petrochemical/resin"]
+    assert cross and cross[0]["to_key"] == "synthetic-leather-footwear/synthetic-leather"
+
+
+LEATHER = "chains/synthetic-leather-footwear.yaml"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (LEATHER, 'gbt: ["1952"]', 'gbt: ["1999"]', r"^chains/synthetic-leather-footwear\.yaml:\d+: unknown GB/T 4754-2017 code '1999'"),
+        (LEATHER, "to: footwear", "to: sandals", r"^chains/synthetic-leather-footwear\.yaml:\d+: edge to 'sandals': no such segment \(dangling edge\)"),
+        (LEATHER, "- id: valves", "- id: footwear", r"^chains/synthetic-leather-footwear\.yaml:\d+: duplicate segment id 'footwear'"),
+        (LEATHER, "source: NBS\n", "source: ''\n", r"^chains/synthetic-leather-footwear\.yaml:\d+: source is empty"),
+        (LEATHER, "confidence: unverified\nsource", "confidence: maybe\nsource", r"^chains/synthetic-leather-footwear\.yaml:\d+: bad confidence 'maybe'"),
+        (LEATHER, "stage: product\n    gbt: [\"1952\"]", "stage: retail\n    gbt: [\"1952\"]", r"^chains/synthetic-leather-footwear\.yaml:\d+: bad stage 'retail'"),
+        (LEATHER, 'gbt: ["1952"]', "gbt: [1952]", r"^chains/synthetic-leather-footwear\.yaml:\d+: gbt: YAML read 1952 as a number; quote it"),
+        (LEATHER, "aliases: [鞋革, 合成革]", "aliases: [鞋革, no]", r"^chains/synthetic-leather-footwear\.yaml:\d+: aliases: YAML read False as a boolean"),
+        (LEATHER, "name_en: Leather shoes", "name_en: Leather shoes\n    name_en: Shoes", r"^chains/synthetic-leather-footwear\.yaml:\d+: duplicate key 'name_en'"),
+        (LEATHER, "id: synthetic-leather-footwear", "id: leather", r"^chains/synthetic-leather-footwear\.yaml:\d+: id 'leather' must equal the file name"),
+        ("data/counties.csv", "331121,青田县", "331122,青田县", r"^data/counties\.csv:\d+: duplicate code 331122"),
+        ("data/pairings.csv", "P027,331121,,ningbo-etdz", "P027,331121,,nowhere-etdz", r"^data/pairings\.csv:\d+: partner_id 'nowhere-etdz' is not in data/partners\.csv"),
+        ("data/characteristic_industries.csv", "valves,3443,", "valves,3449,", r"^data/characteristic_industries\.csv:\d+: unknown GB/T 4754-2017 code '3449'"),
+        ("data/pairings.csv", ",sourced\nP002", ",probably\nP002", r"^data/pairings\.csv:2: bad confidence 'probably'"),
+    ],
+)
+def test_each_error_kind_names_file_and_line(mini_root: Path, file: str, old: str, new: str, expected: str) -> None:
+    _edit(mini_root / file, old, new)
+    errors = _errors(mini_root)
+    assert any(re.search(expected, e) for e in errors), errors
+
+
+def test_missing_source_in_csv(mini_root: Path) -> None:
+    path = mini_root / "data" / "partner_industries.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # blank the source field of the first data row (second to last column)
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    rows[1][-2] = ""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    assert "data/partner_industries.csv:2: missing source; every fact needs a source (or the word 'unverified')" in _errors(mini_root)
+
+
+def test_cycle_is_reported(mini_root: Path) -> None:
+    path = mini_root / LEATHER
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  - from: footwear\n    to: petrochemical/refining\n    source: test\n    confidence: unverified\n",
+        encoding="utf-8",
+    )
+    errors = _errors(mini_root)
+    assert any("cycle in the chain graph" in e and "petrochemical/refining" in e for e in errors), errors
+
+
+def test_yaml_syntax_error_has_line(mini_root: Path) -> None:
+    (mini_root / "chains" / "broken.yaml").write_text("id: broken\nsegments: [\n", encoding="utf-8")
+    errors = _errors(mini_root)
+    assert any(re.match(r"chains/broken\.yaml:\d+: YAML syntax error", e) for e in errors), errors
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_failed_build_leaves_registry_untouched(mini_root: Path, mini_db: Path) -> None:
+    before = _digest(mini_db)
+    _edit(mini_root / LEATHER, 'gbt: ["1952"]', 'gbt: ["1999"]')
+    with pytest.raises(SourceErrors):
+        compile_registry(mini_root, mini_db)
+    assert _digest(mini_db) == before
+    assert [p.name for p in mini_root.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_check_both_ways(mini_root: Path, mini_db: Path) -> None:
+    assert check_registry(mini_root, mini_db) == []
+    _edit(mini_root / LEATHER, "name_zh: 皮鞋", "name_zh: 皮鞋制造")
+    diffs = check_registry(mini_root, mini_db)
+    assert diffs == ["segments: 1 changed (synthetic-leather-footwear/footwear)"]
+    compile_registry(mini_root, mini_db)
+    assert check_registry(mini_root, mini_db) == []
+
+
+def test_check_ignores_bytes_only_changes(mini_root: Path, mini_db: Path) -> None:
+    # Reordering rows in a CSV changes bytes but not content.
+    path = mini_root / "data" / "counties.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    assert check_registry(mini_root, mini_db) == []
+
+
+def test_registry_schema_version(mini_db: Path) -> None:
+    import sqlite3
+
+    from chainlink.registry import SCHEMA_VERSION
+
+    conn = sqlite3.connect(mini_db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    assert meta["app"] == "chainlink"
+
+
+def test_open_rejects_missing_and_foreign(tmp_path: Path) -> None:
+    from chainlink.registry import Registry
+
+    with pytest.raises(DataError, match="registry not found"):
+        Registry.open(tmp_path / "nope.db")
+    foreign = tmp_path / "foreign.db"
+    foreign.write_text("hello, not sqlite\n" * 100)
+    with pytest.raises(DataError, match="not a chainlink registry"):
+        Registry.open(foreign)
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)")
+    with pytest.raises(DataError, match="no meta table"):
+        Registry.open(other)
