@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from chainlink.errors import DataError
+from chainlink.output import public_mode
 from chainlink.registry import SCHEMA_VERSION
 from chainlink.sources import load_sources
 
@@ -32,8 +33,14 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "chains": "id",
     "segments": "key",
     "edges": ("from_key", "to_key"),
+    "io_sectors": ("year", "code"),
+    "io_flows": ("year", "row_code", "col_code"),
+    "io_sector_gbt": ("scheme", "io_code"),
+    "io_relatedness": ("year", "sector_1", "sector_2"),
 }
-DEFAULT_EDGE_WEIGHT = 1.0
+SAME_SECTOR_WEIGHT = 0.5  # both segments in one IO sector: the table cannot tell; a neutral middle
+MIN_IO_WEIGHT = 0.05  # an IO coefficient of ~0 still leaves the editors' link some weight
+IO_WEIGHT_YEAR = 2020
 
 
 def default_sources_root() -> Path:
@@ -47,11 +54,58 @@ def default_sources_root() -> Path:
 def compile_tables(root: str | Path) -> dict[str, list[dict[str, Any]]]:
     """Validate the sources under ``root`` and return every registry table's rows."""
     tables = load_sources(root).tables
-    for edge in tables["edges"]:
-        if edge["weight"] is None:
-            edge["weight"] = DEFAULT_EDGE_WEIGHT
-            edge["weight_source"] = "default"
+    derive_io(tables)
     return tables
+
+
+MIN_RELATEDNESS = 0.005  # pairs below this are stored as absent (read back as 0)
+
+
+def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Derive from the 2020 input–output table: edge weights and the sector relatedness table.
+
+    Edges without a weight get a_ij / max_k≠j a_kj between the segments' IO sectors (largest over
+    sector pairs), floored at :data:`MIN_IO_WEIGHT`; :data:`SAME_SECTOR_WEIGHT` when both segments
+    sit in the same sector(s). ``weight_source`` records which rule applied and the sectors.
+    ``io_relatedness`` holds :func:`chainlink.inputoutput.relatedness_matrix` (pairs ≥
+    :data:`MIN_RELATEDNESS`), so that scoring needs no NumPy. See docs/io.md.
+    """
+    import sqlite3
+
+    from chainlink.industries import split_codes
+    from chainlink.inputoutput import io_edge_weight, iotable_from_db, relatedness_matrix, sector_of_gbt
+
+    conn = sqlite3.connect(":memory:")
+    for name in ("io_sectors", "io_flows", "io_sector_gbt"):
+        rows = tables[name]
+        cols = list(rows[0])
+        conn.execute(f"CREATE TABLE {name} ({', '.join(cols)})")
+        conn.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})", [tuple(r.values()) for r in rows])
+    table = iotable_from_db(conn, IO_WEIGHT_YEAR)
+    conn.close()
+    codes = {s["key"]: split_codes(s["gbt_codes"]) for s in tables["segments"]}
+
+    def sectors(key: str) -> list[str]:
+        return sorted({x for c in codes[key] for x in sector_of_gbt(c, year=IO_WEIGHT_YEAR, mapping=table.mapping)})
+
+    for edge in tables["edges"]:
+        if edge["weight"] is not None:
+            continue
+        src, dst = sectors(edge["from_key"]), sectors(edge["to_key"])
+        weight = io_edge_weight(table, src, dst) if src and dst else None
+        if weight is None:
+            edge["weight"] = SAME_SECTOR_WEIGHT
+            edge["weight_source"] = f"default: same IO sector {','.join(src) or '?'}"
+        else:
+            edge["weight"] = round(max(weight, MIN_IO_WEIGHT), 6)
+            edge["weight_source"] = f"io{IO_WEIGHT_YEAR}: {','.join(src)} → {','.join(dst)}"
+    matrix = relatedness_matrix(table)
+    tables["io_relatedness"] = [
+        {"year": IO_WEIGHT_YEAR, "sector_1": a, "sector_2": b, "value": round(float(matrix[i, j]), 6)}
+        for i, a in enumerate(table.codes)
+        for j, b in enumerate(table.codes)
+        if i != j and matrix[i, j] >= MIN_RELATEDNESS
+    ]
 
 
 def content_hash(tables: dict[str, list[dict[str, Any]]]) -> str:
@@ -91,9 +145,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
         db = sqlite_utils.Database(conn)
         with conn:
             for name, pk in TABLES.items():
-                rows = tables[name]
-                if rows:
-                    db[name].insert_all(rows, pk=pk, batch_size=1000)
+                _write_table(db, name, pk, tables[name])
             db["meta"].insert_all(
                 [
                     {"key": "app", "value": "chainlink"},
@@ -106,12 +158,27 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("VACUUM")
         conn.close()
+        public_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     return BuildReport(target, {n: len(tables[n]) for n in TABLES}, digest)
+
+
+def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: list[dict[str, Any]]) -> None:
+    """Create ``name`` with column types from the rows, then insert them all (executemany: fast)."""
+    if not rows:
+        return
+    columns: dict[str, type] = {}
+    for key in rows[0]:
+        kinds = {type(r[key]) for r in rows if r[key] is not None}
+        columns[key] = float if float in kinds else int if kinds == {int} else str
+    db[name].create(columns, pk=pk)
+    names = list(columns)
+    sql = f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
+    db.conn.executemany(sql, [tuple(r[c] for c in names) for r in rows])
 
 
 def _indexes(db: Any) -> None:

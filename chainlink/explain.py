@@ -47,7 +47,8 @@ def explain_zh(s: Any) -> str:
             via += f"（对方有“{pi}”）"
     else:
         via = "；暂无有据可查的结对方"
-    return f"{subject}{what}{via}{CONF_ZH.get(s.confidence, '')}。"
+    io = f"；链接强度{s.components['link']:.2f}、投入产出关联{s.components['io']:.2f}（2020年全国投入产出表）"
+    return f"{subject}{what}{via}{io}{CONF_ZH.get(s.confidence, '')}。"
 
 
 def explain_en(s: Any) -> str:
@@ -71,4 +72,5 @@ def explain_en(s: Any) -> str:
             via += f" (partner has '{pi}')"
     else:
         via = "; no sourced partner on record"
-    return f"{subject}{what}{via}{CONF_EN.get(s.confidence, '')}."
+    io = f"; link strength {s.components['link']:.2f}, input–output relatedness {s.components['io']:.2f} (NBS 2020)"
+    return f"{subject}{what}{via}{io}{CONF_EN.get(s.confidence, '')}."

@@ -7,6 +7,7 @@ unless the caller rounded them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -66,6 +67,13 @@ def render(
     raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(MACHINE_FORMATS)}")
 
 
+def public_mode(path: str | os.PathLike[str]) -> None:
+    """Give a temporary file the mode a normally created file would have (mkstemp makes it 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
@@ -83,10 +91,9 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        public_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -192,6 +192,7 @@ def rank_destinations(model: Any, project: dict[str, Any], resolver: Any, *, top
             "gap": float(relation_value[relation]),
             "pairing": model.pairing_value(pairing, node["chain_id"]),
             "partner_fit": model.partner_fit(origin, seg)[0] if origin else 0.0,
+            "io": model.io_value(node["codes"], code),
             "policy": policy,
             "evidence": float(conf_value[conf]),
         }

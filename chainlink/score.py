@@ -127,6 +127,38 @@ class Model:
         """County code → county row."""
         return {c["code"]: c for c in self.registry.counties}
 
+    @cached_property
+    def _io(self) -> tuple[tuple[Any, ...], dict[tuple[str, str], float]]:
+        from chainlink.sectors import SectorMapping
+
+        conn = self.registry.conn
+        mapping = tuple(
+            SectorMapping(r[0], r[1], tuple(split_codes(r[2])), r[3], r[4])
+            for r in conn.execute(
+                "SELECT io_code, io_name_zh, gbt_codes, derivation, note FROM io_sector_gbt WHERE scheme = 2020"
+            )
+        )
+        related = {
+            (r[0], r[1]): r[2]
+            for r in conn.execute("SELECT sector_1, sector_2, value FROM io_relatedness WHERE year = 2020")
+        }
+        return mapping, related
+
+    def sectors_of(self, codes: list[str]) -> list[str]:
+        """IO sectors (2020 scheme) holding any of the GB/T ``codes``."""
+        from chainlink.sectors import sector_of_gbt
+
+        mapping = self._io[0]
+        return sorted({x for c in codes for x in sector_of_gbt(c, mapping=mapping)})
+
+    def io_value(self, segment_codes: list[str], county_code: str) -> float:
+        """IO component: the largest input–output relatedness between the segment's sectors and
+        the sectors of the county's characteristic industries (1 when they share one; docs/io.md)."""
+        seg = self.sectors_of(segment_codes)
+        mine = self.sectors_of([c for f in self.county_facts(county_code) for c in split_codes(f["gbt_codes"])])
+        related = self._io[1]
+        return max((1.0 if a == b else related.get((a, b), 0.0) for a in seg for b in mine), default=0.0)
+
     def county_facts(self, code: str) -> list[dict[str, Any]]:
         """The county's characteristic industries that carry GB/T codes."""
         return [f for f in self.registry.characteristic_industries if f["county_code"] == code and f["gbt_codes"]]
@@ -292,6 +324,7 @@ def suggest_for_county(
         chain_fit = holding.strength * decay ** max(0, len(path) - 2)
         link = path_weight(graph, path)
         base_conf = weakest(holding.confidence, path_confidence(graph, path))
+        io = model.io_value(node["codes"], county_code)
         for pairing in pairings or [None]:
             pid = pairing["partner_id"] if pairing else ""
             prow = model.partners.get(pid, {})
@@ -303,6 +336,7 @@ def suggest_for_county(
                 "gap": float(relation_value[relation]),
                 "pairing": model.pairing_value(pairing, node["chain_id"]),
                 "partner_fit": fit,
+                "io": io,
                 "policy": model.policy_value(node["codes"]),
                 "evidence": float(conf_value[conf]),
             }

@@ -172,6 +172,7 @@ def load_sources(root: str | Path) -> SourceSet:
         characteristic = _load_characteristic(root, col, codes, {c["code"] for c in counties}, {p["id"] for p in partners})
         pairings = _load_pairings(root, col, {c["code"] for c in counties}, partners, chain_ids)
         partner_industries = _load_partner_industries(root, col, codes, {p["id"] for p in partners})
+        io_tables = _load_io(root, col, codes)
     except SourceError as exc:
         col.errors.append(exc)
     if col.errors:
@@ -185,6 +186,7 @@ def load_sources(root: str | Path) -> SourceSet:
             "pairings": pairings,
             "characteristic_industries": characteristic,
             "partner_industries": partner_industries,
+            **io_tables,
             "chains": chains,
             "segments": segments,
             "edges": edges,
@@ -321,6 +323,43 @@ def _load_partner_industries(root: Path, col: _Collector, codes: set[str], partn
         _check_common(col, name, line, row)
         out.append(dict(row))
     return sorted(out, key=lambda r: (r["partner_id"], r["id"]))
+
+
+def _load_io(root: Path, col: _Collector, codes: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """NBS input–output tables (``data/io/china_YEAR_N.csv``) and the sector ↔ GB/T mappings."""
+    from chainlink.inputoutput import available_tables, iotable_rows, mapping_rows, read_nbs_csv, read_sector_gbt
+
+    out: dict[str, list[dict[str, Any]]] = {"io_sectors": [], "io_flows": [], "io_sector_gbt": []}
+    tables = available_tables(root / "data" / "io")
+    if 2020 not in tables:
+        col.add(_rel(root, root / "data" / "io"), None, "the 2020 input–output table china_2020_153.csv is missing")
+    sector_codes: dict[int, set[str]] = {}
+    for year, path in sorted(tables.items()):
+        try:
+            table = read_nbs_csv(path, year)
+        except DataError as exc:
+            col.add(_rel(root, path), None, str(exc))
+            continue
+        rows = iotable_rows(table)
+        out["io_sectors"].extend(rows["io_sectors"])
+        out["io_flows"].extend(rows["io_flows"])
+        sector_codes[year] = set(table.codes)
+    for scheme, filename in ((2020, "io_sector_gbt.csv"), (2017, "io_sector_gbt_2017.csv")):
+        path = root / "data" / filename
+        name = _rel(root, path)
+        try:
+            mapping = read_sector_gbt(path)
+        except (DataError, OSError) as exc:
+            col.add(name, None, str(exc))
+            continue
+        for line, m in enumerate(mapping, 2):
+            for code in m.gbt_codes:
+                if code not in codes:
+                    col.add(name, line, f"unknown GB/T 4754-2017 code {code!r} for sector {m.io_code}")
+            if scheme in sector_codes and m.io_code not in sector_codes[scheme]:
+                col.add(name, line, f"sector {m.io_code} is not in the {scheme} input–output table")
+        out["io_sector_gbt"].extend(mapping_rows(scheme, mapping))
+    return out
 
 
 # -- chains -----------------------------------------------------------------------------------

@@ -33,3 +33,15 @@ def mini_db(mini_root: Path) -> Path:
 def real_db() -> Path:
     """The registry shipped at the repository root."""
     return ROOT / "registry.db"
+
+
+@pytest.fixture(scope="session")
+def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mini registry for the whole session (read-only users only)."""
+    from chainlink.build import compile_registry
+
+    root = tmp_path_factory.mktemp("shared") / "src"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(MINI_CHAINS, root / "chains")
+    compile_registry(root, root / "registry.db")
+    return root / "registry.db"

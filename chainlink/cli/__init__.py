@@ -7,7 +7,6 @@ Each command group lives in its own module and registers itself on :data:`app`. 
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -44,40 +43,27 @@ def _root(
 
 def _register() -> None:
     # Imported here, not at the top, so that each module can import `app` from this one.
-    from chainlink.cli import browse, build, match  # noqa: F401
+    from chainlink.cli import browse, build, io, match  # noqa: F401
 
 
 _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line; exit with the command's status."""
-    if os.environ.get("NO_COLOR"):
-        os.environ.setdefault("TERM", "dumb")
+    """Run the command line; exit with the command's status.
+
+    Click handles its own usage errors (exit 2) and ``--help``; a :class:`ChainlinkError` from the
+    library becomes one line on stderr and its exit code (1 data, 2 usage).
+    """
     try:
-        result = app(args=argv, prog_name="chainlink", standalone_mode=False)
+        app(args=argv, prog_name="chainlink")
     except ChainlinkError as exc:
         typer.echo(f"chainlink: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("chainlink: aborted", err=True)
-        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("chainlink: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`); quietly stop.
+        # The reader went away (e.g. `| head`); stop quietly.
         sys.stderr.close()
         sys.exit(0)
-    except _click_usage_errors() as exc:
-        exc.show()
-        sys.exit(2)
-    sys.exit(0)
-
-
-def _click_usage_errors() -> tuple[type[BaseException], ...]:
-    import click
-
-    return (click.UsageError, click.BadParameter, click.ClickException)

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, FormatOption, LangOption, OutputOption, check_format, check_lang, emit
+from chainlink.cli._output import (
+    DbOption,
+    FormatOption,
+    LangOption,
+    OutputOption,
+    check_format,
+    check_lang,
+    emit,
+)
 
 TABLE_HEADERS = {
     "zh": {"rank": "#", "score": "得分", "relation_zh": "类型", "segment_zh": "环节", "chain_zh": "产业链",
