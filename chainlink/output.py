@@ -23,6 +23,18 @@ MACHINE_FORMATS = ("csv", "tsv", "json", "ndjson")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
+# Line separators that some readers (str.splitlines, JavaScript) treat as line breaks: escape them
+# so that NDJSON stays one record per line. Inside JSON they can only occur in strings.
+_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _json(value: Any, indent: int | None = None) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    for raw, escaped in _LINE_BREAKS.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -60,9 +72,9 @@ def render(
         return prefix + buf.getvalue()
     if fmt == "json":
         data = [{c: row.get(c) for c in columns} for row in rows]
-        return prefix + json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return prefix + _json(data, indent=2) + "\n"
     if fmt == "ndjson":
-        lines = [json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) for row in rows]
+        lines = [_json({c: row.get(c) for c in columns}) for row in rows]
         return prefix + "".join(line + "\n" for line in lines)
     raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(MACHINE_FORMATS)}")
 

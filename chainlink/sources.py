@@ -327,7 +327,13 @@ def _load_partner_industries(root: Path, col: _Collector, codes: set[str], partn
 
 def _load_io(root: Path, col: _Collector, codes: set[str]) -> dict[str, list[dict[str, Any]]]:
     """NBS input–output tables (``data/io/china_YEAR_N.csv``) and the sector ↔ GB/T mappings."""
-    from chainlink.inputoutput import available_tables, iotable_rows, mapping_rows, read_nbs_csv, read_sector_gbt
+    from chainlink.inputoutput import (
+        available_tables,
+        iotable_rows,
+        mapping_rows,
+        read_nbs_csv,
+        read_sector_gbt,
+    )
 
     out: dict[str, list[dict[str, Any]]] = {"io_sectors": [], "io_flows": [], "io_sector_gbt": []}
     tables = available_tables(root / "data" / "io")

@@ -1,0 +1,23 @@
+"""Docs stay in step with the code: the CLI reference is generated, and the README's commands exist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_cli_reference_is_current() -> None:
+    from chainlink._docs import cli_reference
+
+    current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert current == cli_reference(), "docs/cli.md is stale: run `python -m chainlink._docs > docs/cli.md`"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = text.split("```")
+    assert "chainlink match qingtian" in blocks[1]
+    assert "pytest" in blocks[3]
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pytest" in run and "chainlink build --check" in run
