@@ -34,7 +34,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    print(f"{'command':36} {'median s':>9} {'min s':>7} {'max s':>7} {'ref s':>7} {'Δ vs ref':>9} {'ratio':>6}")
+    print(
+        f"{'command':36} {'median s':>9} {'min s':>7} {'max s':>7} {'ref s':>7} {'Δ vs ref':>9} {'ratio':>6}"
+    )
     for label, cmd in CASES:
         wall(cmd)  # warm-up (file cache), not counted
         times, refs = [], []
@@ -42,7 +44,9 @@ def main() -> None:
             refs.append(wall(REFERENCE[1]))
             times.append(wall(cmd))
         med, ref = statistics.median(times), statistics.median(refs)
-        print(f"{label:36} {med:9.3f} {min(times):7.3f} {max(times):7.3f} {ref:7.3f} {med - ref:+9.3f} {med / ref:6.1f}")
+        print(
+            f"{label:36} {med:9.3f} {min(times):7.3f} {max(times):7.3f} {ref:7.3f} {med - ref:+9.3f} {med / ref:6.1f}"
+        )
     print(f"reference: {REFERENCE[0]}, measured alternately with each command; {args.runs} runs each")
 
 

@@ -11,11 +11,15 @@ def county_rows(reg: Any) -> list[dict[str, Any]]:
     """One row per county with counts of pairings and characteristic industries."""
     rows = []
     for c in reg.counties:
-        rows.append({
-            **c,
-            "pairings": sum(1 for p in reg.pairings if p["county_code"] == c["code"]),
-            "characteristic_industries": sum(1 for f in reg.characteristic_industries if f["county_code"] == c["code"]),
-        })
+        rows.append(
+            {
+                **c,
+                "pairings": sum(1 for p in reg.pairings if p["county_code"] == c["code"]),
+                "characteristic_industries": sum(
+                    1 for f in reg.characteristic_industries if f["county_code"] == c["code"]
+                ),
+            }
+        )
     return rows
 
 
@@ -28,13 +32,15 @@ def pairing_rows(reg: Any, county_code: str | None = None) -> list[dict[str, Any
         if county_code and p["county_code"] != county_code:
             continue
         partner = partners[p["partner_id"]]
-        rows.append({
-            **p,
-            "county_zh": counties[p["county_code"]]["name_zh"],
-            "partner_zh": partner["name_zh"],
-            "partner_short_zh": partner["short_zh"],
-            "partner_kind": partner["kind"],
-        })
+        rows.append(
+            {
+                **p,
+                "county_zh": counties[p["county_code"]]["name_zh"],
+                "partner_zh": partner["name_zh"],
+                "partner_short_zh": partner["short_zh"],
+                "partner_kind": partner["kind"],
+            }
+        )
     return rows
 
 
@@ -61,12 +67,14 @@ def chain_rows(reg: Any) -> list[dict[str, Any]]:
     for ch in reg.chains:
         segs = [s["key"] for s in reg.segments if s["chain_id"] == ch["id"]]
         names = sorted({n for s in segs for n in holders.get(s, [])})
-        rows.append({
-            **ch,
-            "segments": len(segs),
-            "edges": sum(1 for e in reg.edges if e["chain_id"] == ch["id"]),
-            "counties": "、".join(names),
-        })
+        rows.append(
+            {
+                **ch,
+                "segments": len(segs),
+                "edges": sum(1 for e in reg.edges if e["chain_id"] == ch["id"]),
+                "counties": "、".join(names),
+            }
+        )
     return rows
 
 
@@ -87,18 +95,20 @@ def chain_segment_rows(reg: Any, chain_id: str) -> list[dict[str, Any]]:
     rows = []
     for node in depth:
         d = graph.nodes[node]
-        rows.append({
-            "chain_id": chain_id,
-            "segment_key": node,
-            "depth": depth[node],
-            "name_zh": d["name_zh"],
-            "name_en": d["name_en"],
-            "stage": d["stage"],
-            "gbt_codes": d["gbt_codes"],
-            "upstream": ";".join(sorted(graph.predecessors(node))),
-            "downstream": ";".join(sorted(graph.successors(node))),
-            "held_by": "、".join(holders.get(node, [])),
-        })
+        rows.append(
+            {
+                "chain_id": chain_id,
+                "segment_key": node,
+                "depth": depth[node],
+                "name_zh": d["name_zh"],
+                "name_en": d["name_en"],
+                "stage": d["stage"],
+                "gbt_codes": d["gbt_codes"],
+                "upstream": ";".join(sorted(graph.predecessors(node))),
+                "downstream": ";".join(sorted(graph.successors(node))),
+                "held_by": "、".join(holders.get(node, [])),
+            }
+        )
     return rows
 
 
@@ -106,13 +116,21 @@ def chain_tree(reg: Any, chain_id: str) -> str:
     """A plain-text tree of the chain, upstream first, with holders and cross-chain links."""
     chain = reg.chain(chain_id)
     lines = [f"{chain['name_zh']}  {chain['name_en']}  [{chain_id}]  ({chain['confidence']})"]
-    stage_zh = {"material": "材料", "part": "零部件", "equipment": "装备", "product": "产品", "service": "服务"}
+    stage_zh = {
+        "material": "材料",
+        "part": "零部件",
+        "equipment": "装备",
+        "product": "产品",
+        "service": "服务",
+    }
     for row in chain_segment_rows(reg, chain_id):
         indent = "  " * row["depth"]
         arrow = "└─ " if row["depth"] else "● "
         codes = ",".join(split_codes(row["gbt_codes"]))
         held = f"  ← {row['held_by']}" if row["held_by"] else ""
-        lines.append(f"{indent}{arrow}{row['name_zh']} {row['name_en']} [{stage_zh[row['stage']]} {codes}]{held}")
+        lines.append(
+            f"{indent}{arrow}{row['name_zh']} {row['name_en']} [{stage_zh[row['stage']]} {codes}]{held}"
+        )
         for up in split_codes(row["upstream"]):
             if not up.startswith(chain_id + "/"):
                 lines.append(f"{indent}   ↖ from {up}")

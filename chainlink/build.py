@@ -80,13 +80,17 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
         rows = tables[name]
         cols = list(rows[0])
         conn.execute(f"CREATE TABLE {name} ({', '.join(cols)})")
-        conn.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})", [tuple(r.values()) for r in rows])
+        conn.executemany(
+            f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})", [tuple(r.values()) for r in rows]
+        )
     table = iotable_from_db(conn, IO_WEIGHT_YEAR)
     conn.close()
     codes = {s["key"]: split_codes(s["gbt_codes"]) for s in tables["segments"]}
 
     def sectors(key: str) -> list[str]:
-        return sorted({x for c in codes[key] for x in sector_of_gbt(c, year=IO_WEIGHT_YEAR, mapping=table.mapping)})
+        return sorted(
+            {x for c in codes[key] for x in sector_of_gbt(c, year=IO_WEIGHT_YEAR, mapping=table.mapping)}
+        )
 
     for edge in tables["edges"]:
         if edge["weight"] is not None:
@@ -177,7 +181,9 @@ def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: lis
         columns[key] = float if float in kinds else int if kinds == {int} else str
     db[name].create(columns, pk=pk)
     names = list(columns)
-    sql = f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
+    sql = (
+        f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
+    )
     db.conn.executemany(sql, [tuple(r[c] for c in names) for r in rows])
 
 
@@ -211,7 +217,11 @@ def check_registry(root: str | Path, db_path: str | Path) -> list[str]:
         changed = sorted(k for k in set(want_by) & set(have_by) if want_by[k] != have_by[k])
         if added or removed or changed:
             parts = []
-            for label, items in (("new in sources", added), ("gone from sources", removed), ("changed", changed)):
+            for label, items in (
+                ("new in sources", added),
+                ("gone from sources", removed),
+                ("changed", changed),
+            ):
                 if items:
                     sample = ", ".join("/".join(k) for k in items[:3]) + (" …" if len(items) > 3 else "")
                     parts.append(f"{len(items)} {label} ({sample})")
@@ -220,4 +230,6 @@ def check_registry(root: str | Path, db_path: str | Path) -> list[str]:
 
 
 def _norm(row: dict[str, Any]) -> str:
-    return json.dumps({k: ("" if v is None else v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False)
+    return json.dumps(
+        {k: ("" if v is None else v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False
+    )

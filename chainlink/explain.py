@@ -58,8 +58,10 @@ def explain_en(s: Any) -> str:
     if s.relation == "strengthen":
         what = f"{held} is the '{s.segment_en}' segment itself: strengthen it"
     elif s.relation == "fill":
-        what = (f"'{s.segment_en}' is {hops} step(s) upstream of '{s.via_segment_en}', where {held} sits, "
-                "and missing locally: fill the link")
+        what = (
+            f"'{s.segment_en}' is {hops} step(s) upstream of '{s.via_segment_en}', where {held} sits, "
+            "and missing locally: fill the link"
+        )
     else:
         what = f"'{s.segment_en}' is {hops} step(s) downstream of '{s.via_segment_en}', where {held} sits: extend"
     subject = f"{s.project_name}: " if s.project_name else ""

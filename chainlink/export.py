@@ -11,12 +11,38 @@ COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "polic
 
 # The export columns, in order. Documented in docs/export.md; changing them is a breaking change.
 COLUMNS = (
-    "county_code", "county_zh", "county_en", "rank", "score",
-    "relation", "relation_zh", "chain_id", "chain_zh", "segment_key", "segment_zh", "segment_en",
-    "segment_gbt", "stage", "partner_id", "partner_zh", "partner_en", "pairing_id", "pairing_kind", "other_partners",
-    "via_industry_zh", "via_code", "hops", "path",
+    "county_code",
+    "county_zh",
+    "county_en",
+    "rank",
+    "score",
+    "relation",
+    "relation_zh",
+    "chain_id",
+    "chain_zh",
+    "segment_key",
+    "segment_zh",
+    "segment_en",
+    "segment_gbt",
+    "stage",
+    "partner_id",
+    "partner_zh",
+    "partner_en",
+    "pairing_id",
+    "pairing_kind",
+    "other_partners",
+    "via_industry_zh",
+    "via_code",
+    "hops",
+    "path",
     *COMPONENTS,
-    "confidence", "sample", "project_id", "project_name", "explanation_zh", "explanation_en", "sources",
+    "confidence",
+    "sample",
+    "project_id",
+    "project_name",
+    "explanation_zh",
+    "explanation_en",
+    "sources",
 )
 
 
@@ -63,8 +89,11 @@ def suggestion_row(s: Suggestion) -> dict[str, Any]:
     return row
 
 
-def export_rows(model: Model, county_codes: Iterable[str] | None = None, top: int = 10,
-                ) -> list[dict[str, Any]]:
+def export_rows(
+    model: Model,
+    county_codes: Iterable[str] | None = None,
+    top: int = 10,
+) -> list[dict[str, Any]]:
     """Suggestion rows for the given counties (default all 26), sorted by county code then rank."""
     codes: Sequence[str] = sorted(county_codes) if county_codes else sorted(model.counties)
     rows = []

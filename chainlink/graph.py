@@ -53,10 +53,20 @@ def holdings(graph: nx.DiGraph, facts: list[dict[str, Any]]) -> dict[str, Holdin
             if strength <= 0:
                 continue
             current = out.get(key)
-            cand = Holding(key, strength, fact["id"], held, seg_code, fact["industry_zh"], fact["industry_en"],
-                           fact["confidence"], fact["source"])
+            cand = Holding(
+                key,
+                strength,
+                fact["id"],
+                held,
+                seg_code,
+                fact["industry_zh"],
+                fact["industry_en"],
+                fact["confidence"],
+                fact["source"],
+            )
             if current is None or (strength, -rank[fact["confidence"]]) > (
-                current.strength, -rank[current.confidence]
+                current.strength,
+                -rank[current.confidence],
             ):
                 out[key] = cand
     return out

@@ -288,8 +288,14 @@ def iotable_rows(table: IOTable) -> dict[str, list[dict[str, Any]]]:
 def mapping_rows(year_scheme: int, mapping: Sequence[SectorMapping]) -> list[dict[str, Any]]:
     """Rows for the registry table ``io_sector_gbt`` (scheme 2017 = 149 sectors, 2020 = 153)."""
     return [
-        {"scheme": year_scheme, "io_code": m.io_code, "io_name_zh": m.io_name_zh, "gbt_codes": ";".join(m.gbt_codes),
-         "derivation": m.derivation, "note": m.note}
+        {
+            "scheme": year_scheme,
+            "io_code": m.io_code,
+            "io_name_zh": m.io_name_zh,
+            "gbt_codes": ";".join(m.gbt_codes),
+            "derivation": m.derivation,
+            "note": m.note,
+        }
         for m in mapping
     ]
 
@@ -807,7 +813,9 @@ def resolve_sector(table: IOTable, query: str) -> str:
             f"no sector {code} in the {table.year} input–output table (codes 001–{table.codes[-1]})"
         )
     if text.isdigit() and len(text) == 4:
-        sectors = [c for c in sector_of_gbt(text, year=table.year, mapping=table.mapping) if c in table._index]
+        sectors = [
+            c for c in sector_of_gbt(text, year=table.year, mapping=table.mapping) if c in table._index
+        ]
         if len(sectors) == 1:
             return sectors[0]
         raise DataError(f"GB/T 4754 class {text} maps to no single input–output sector; give a sector code")
@@ -876,7 +884,9 @@ def _sectors_by_gbt_name(key: str, table: IOTable) -> list[str]:
     if not codes:
         return []
     try:
-        return sorted({s for code in codes for s in sector_of_gbt(code, year=table.year, mapping=table.mapping)})
+        return sorted(
+            {s for code in codes for s in sector_of_gbt(code, year=table.year, mapping=table.mapping)}
+        )
     except DataError:
         return []
 

@@ -68,8 +68,11 @@ def read_project(path: str | Path) -> dict[str, Any]:
     return validate_project(data, name, lines)
 
 
-def validate_project(data: dict[str, Any], name: str = "<project>", lines: dict[str, int] | None = None,
-                     ) -> dict[str, Any]:
+def validate_project(
+    data: dict[str, Any],
+    name: str = "<project>",
+    lines: dict[str, int] | None = None,
+) -> dict[str, Any]:
     """Check the fields of a project mapping and return it normalised (codes as text)."""
     lines = lines or {}
     out: dict[str, Any] = {}
@@ -81,7 +84,7 @@ def validate_project(data: dict[str, Any], name: str = "<project>", lines: dict[
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            raise SourceError(name, lines.get(key), f"{key}: {value!r} must be text (quote codes: \"3443\")")
+            raise SourceError(name, lines.get(key), f'{key}: {value!r} must be text (quote codes: "3443")')
         out[key] = value.strip()
     if not out.get("name"):
         raise SourceError(name, lines.get("name"), "missing name")
@@ -99,7 +102,9 @@ def validate_project(data: dict[str, Any], name: str = "<project>", lines: dict[
             raise SourceError(name, lines.get(key), f"{key}: {value!r} must be ≥ 0")
         out[key] = number
     if "pollution" in out and out["pollution"] not in POLLUTION:
-        raise SourceError(name, lines.get("pollution"), f"pollution {out['pollution']!r}: use low, medium or high")
+        raise SourceError(
+            name, lines.get("pollution"), f"pollution {out['pollution']!r}: use low, medium or high"
+        )
     out.setdefault("id", "")
     out["_file"] = name
     return out
@@ -121,9 +126,13 @@ def project_segments(model: Any, project: dict[str, Any]) -> list[str]:
     if project.get("segment"):
         key = project["segment"]
         if key not in graph:
-            matches = [n for n, d in graph.nodes(data=True) if key in (d["name_zh"], d["name_en"], d["segment_id"])]
+            matches = [
+                n for n, d in graph.nodes(data=True) if key in (d["name_zh"], d["name_en"], d["segment_id"])
+            ]
             if not matches:
-                raise SourceError(name, None, f"segment {key!r} is not a chain segment; see `chainlink chains show`")
+                raise SourceError(
+                    name, None, f"segment {key!r} is not a chain segment; see `chainlink chains show`"
+                )
             return sorted(matches)
         return [key]
     codes = split_codes(project["gbt"])
@@ -133,12 +142,17 @@ def project_segments(model: Any, project: dict[str, Any]) -> list[str]:
             raise SourceError(name, None, f"gbt {code!r} is not a GB/T 4754-2017 code")
     segs = [n for n, d in graph.nodes(data=True) if best_match(codes, d["codes"])[0] >= 0.8]
     if not segs:
-        raise SourceError(name, None, f"no chain segment carries GB/T {project['gbt']}; the registry cannot place this project")
+        raise SourceError(
+            name,
+            None,
+            f"no chain segment carries GB/T {project['gbt']}; the registry cannot place this project",
+        )
     return sorted(segs)
 
 
-def rank_destinations(model: Any, project: dict[str, Any], resolver: Any, *, top: int | None = 10,
-                      chain: str | None = None) -> ProjectAnswer:
+def rank_destinations(
+    model: Any, project: dict[str, Any], resolver: Any, *, top: int | None = 10, chain: str | None = None
+) -> ProjectAnswer:
     """Rank the 26 counties as destinations for ``project`` (see docs/scoring.md)."""
     from chainlink.graph import hops_downstream, hops_upstream, path_confidence, path_weight
     from chainlink.score import Suggestion, weakest
@@ -185,7 +199,9 @@ def rank_destinations(model: Any, project: dict[str, Any], resolver: Any, *, top
             policy = min(policy, float(model.preset["policy"]["sensitive"]["value"]))
         elif pollution == "medium":
             policy = min(policy, float(model.preset["policy"]["default"]))
-        conf = weakest(holding.confidence, path_confidence(graph, path), *( [pairing["confidence"]] if pairing else []))
+        conf = weakest(
+            holding.confidence, path_confidence(graph, path), *([pairing["confidence"]] if pairing else [])
+        )
         components = {
             "chain_fit": round(fit, 6),
             "link": round(path_weight(graph, path), 6),
@@ -200,19 +216,43 @@ def rank_destinations(model: Any, project: dict[str, Any], resolver: Any, *, top
         chain_row = model.chains[node["chain_id"]]
         prow = model.partners.get(origin, {})
         notes = [] if pairing or not origin else ["not paired with the origin zone"]
-        out.append(Suggestion(
-            county_code=code, county_zh=county["name_zh"], county_en=county["name_en"],
-            partner_id=origin, partner_zh=prow.get("name_zh", ""), partner_en=prow.get("name_en", ""),
-            partner_short_zh=prow.get("short_zh", ""), partner_short_en=prow.get("short_en", ""),
-            pairing_id=pairing["id"] if pairing else "", pairing_kind=pairing["kind"] if pairing else "",
-            chain_id=node["chain_id"], chain_zh=chain_row["name_zh"], chain_en=chain_row["name_en"],
-            segment_key=seg, segment_zh=node["name_zh"], segment_en=node["name_en"], segment_gbt=node["gbt_codes"],
-            stage=node["stage"], relation=relation, via_segment=holding.segment, via_segment_zh=via["name_zh"],
-            via_segment_en=via["name_en"], via_industry_zh=holding.industry_zh, via_industry_en=holding.industry_en,
-            via_code=holding.held_code, path=path, components=components, score=model.total(components),
-            confidence=conf, sources=[holding.source] + ([pairing["source"]] if pairing else []),
-            project_id=project.get("id", ""), project_name=project["name"], notes=notes,
-        ))
+        out.append(
+            Suggestion(
+                county_code=code,
+                county_zh=county["name_zh"],
+                county_en=county["name_en"],
+                partner_id=origin,
+                partner_zh=prow.get("name_zh", ""),
+                partner_en=prow.get("name_en", ""),
+                partner_short_zh=prow.get("short_zh", ""),
+                partner_short_en=prow.get("short_en", ""),
+                pairing_id=pairing["id"] if pairing else "",
+                pairing_kind=pairing["kind"] if pairing else "",
+                chain_id=node["chain_id"],
+                chain_zh=chain_row["name_zh"],
+                chain_en=chain_row["name_en"],
+                segment_key=seg,
+                segment_zh=node["name_zh"],
+                segment_en=node["name_en"],
+                segment_gbt=node["gbt_codes"],
+                stage=node["stage"],
+                relation=relation,
+                via_segment=holding.segment,
+                via_segment_zh=via["name_zh"],
+                via_segment_en=via["name_en"],
+                via_industry_zh=holding.industry_zh,
+                via_industry_en=holding.industry_en,
+                via_code=holding.held_code,
+                path=path,
+                components=components,
+                score=model.total(components),
+                confidence=conf,
+                sources=[holding.source] + ([pairing["source"]] if pairing else []),
+                project_id=project.get("id", ""),
+                project_name=project["name"],
+                notes=notes,
+            )
+        )
     out.sort(key=lambda s: (-s.score, s.county_code))
     if top is not None:
         out = out[:top]

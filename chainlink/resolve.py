@@ -18,8 +18,17 @@ from chainlink.errors import DataError
 KINDS = ("county", "partner", "chain")
 _ZH_SUFFIXES = ("畲族自治县", "自治县", "县", "市", "区")
 _LATIN_SUFFIXES = (
-    "sheautonomouscounty", "autonomouscounty", "countylevel", "county", "district", "city",
-    "shezuzizhixian", "zizhixian", "xian", "shi", "qu",
+    "sheautonomouscounty",
+    "autonomouscounty",
+    "countylevel",
+    "county",
+    "district",
+    "city",
+    "shezuzizhixian",
+    "zizhixian",
+    "xian",
+    "shi",
+    "qu",
 )
 _DROP = re.compile(r"[\s'’`\-_.,·/()（）]+")
 FUZZY_CUTOFF = 80.0
@@ -95,13 +104,28 @@ class Resolver:
         items: list[tuple[Entity, list[str]]] = []
         for c in registry.counties:
             entity = Entity("county", c["code"], c["name_zh"], c["name_en"])
-            names = [c["code"], c["name_zh"], c["short_zh"], c["pinyin"], c["name_en"],
-                     c["city"] + c["name_zh"], *_split(c["aliases"])]
+            names = [
+                c["code"],
+                c["name_zh"],
+                c["short_zh"],
+                c["pinyin"],
+                c["name_en"],
+                c["city"] + c["name_zh"],
+                *_split(c["aliases"]),
+            ]
             items.append((entity, names))
         for p in registry.partners:
             entity = Entity("partner", p["id"], p["name_zh"], p["name_en"])
-            names = [p["id"], p["admin_code"], p["name_zh"], p["short_zh"], p["pinyin"], p["name_en"],
-                     (p["city"] or "") + p["name_zh"], *_split(p["aliases"])]
+            names = [
+                p["id"],
+                p["admin_code"],
+                p["name_zh"],
+                p["short_zh"],
+                p["pinyin"],
+                p["name_en"],
+                (p["city"] or "") + p["name_zh"],
+                *_split(p["aliases"]),
+            ]
             items.append((entity, names))
         for ch in registry.chains:
             entity = Entity("chain", ch["id"], ch["name_zh"], ch["name_en"])
@@ -125,16 +149,22 @@ class Resolver:
             labels = "; ".join(e.label for e in sorted(found, key=lambda e: e.id)[:5])
             raise DataError(f"{name!r} is ambiguous: {labels}; use a code or a fuller name")
         candidates = self.candidates(query, kinds)
-        if candidates and candidates[0][1] >= FUZZY_CUTOFF and (
-            len(candidates) == 1 or candidates[0][1] - candidates[1][1] >= 3
+        if (
+            candidates
+            and candidates[0][1] >= FUZZY_CUTOFF
+            and (len(candidates) == 1 or candidates[0][1] - candidates[1][1] >= 3)
         ):
             return candidates[0][0]
         hint = "; ".join(e.label for e, _ in candidates[:5])
         if hint:
             raise DataError(f"unknown {what} {name!r}; did you mean: {hint}")
-        raise DataError(f"unknown {what} {name!r}; list them with `chainlink counties` or `chainlink chains list`")
+        raise DataError(
+            f"unknown {what} {name!r}; list them with `chainlink counties` or `chainlink chains list`"
+        )
 
-    def candidates(self, name: str, kinds: Sequence[str] = KINDS, limit: int = 5) -> list[tuple[Entity, float]]:
+    def candidates(
+        self, name: str, kinds: Sequence[str] = KINDS, limit: int = 5
+    ) -> list[tuple[Entity, float]]:
         """Up to ``limit`` distinct entities nearest to ``name`` with their rapidfuzz scores."""
         from rapidfuzz import fuzz, process
 

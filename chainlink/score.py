@@ -155,20 +155,26 @@ class Model:
         """IO component: the largest input–output relatedness between the segment's sectors and
         the sectors of the county's characteristic industries (1 when they share one; docs/io.md)."""
         seg = self.sectors_of(segment_codes)
-        mine = self.sectors_of([c for f in self.county_facts(county_code) for c in split_codes(f["gbt_codes"])])
+        mine = self.sectors_of(
+            [c for f in self.county_facts(county_code) for c in split_codes(f["gbt_codes"])]
+        )
         related = self._io[1]
         return max((1.0 if a == b else related.get((a, b), 0.0) for a in seg for b in mine), default=0.0)
 
     def county_facts(self, code: str) -> list[dict[str, Any]]:
         """The county's characteristic industries that carry GB/T codes."""
-        return [f for f in self.registry.characteristic_industries if f["county_code"] == code and f["gbt_codes"]]
+        return [
+            f for f in self.registry.characteristic_industries if f["county_code"] == code and f["gbt_codes"]
+        ]
 
     def county_holdings(self, code: str):
         """Segment key → :class:`chainlink.graph.Holding` for the county (above the hold threshold)."""
         from chainlink.graph import holdings
 
         threshold = float(self.preset.get("hold_threshold", 0.6))
-        return {k: h for k, h in holdings(self.graph, self.county_facts(code)).items() if h.strength >= threshold}
+        return {
+            k: h for k, h in holdings(self.graph, self.county_facts(code)).items() if h.strength >= threshold
+        }
 
     @cached_property
     def _partner_holdings(self) -> dict[str, dict[str, Any]]:
@@ -176,7 +182,9 @@ class Model:
 
         out = {}
         for pid in self.partners:
-            facts = [f for f in self.registry.partner_industries if f["partner_id"] in self.partner_family(pid)]
+            facts = [
+                f for f in self.registry.partner_industries if f["partner_id"] in self.partner_family(pid)
+            ]
             out[pid] = holdings(self.graph, facts) if facts else {}
         return out
 
@@ -236,6 +244,7 @@ class Model:
 
 
 # -- county → suggestions ---------------------------------------------------------------------
+
 
 @dataclass
 class CountyAnswer:
@@ -309,7 +318,9 @@ def suggest_for_county(
         pairings = [p for p in pairings if p["partner_id"] in model.partner_family(partner)]
         if not pairings:
             name = model.partners[partner]["name_zh"]
-            raise DataError(f"{name} is not paired with {county['name_zh']} in the registry; see `chainlink pairs {county_code}`")
+            raise DataError(
+                f"{name} is not paired with {county['name_zh']} in the registry; see `chainlink pairs {county_code}`"
+            )
     graph = model.graph
     conf_value = model.preset["confidence_value"]
     relation_value = model.preset["relation_value"]

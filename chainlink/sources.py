@@ -57,7 +57,9 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def read_csv_rows(path: Path, required: list[str], label: str | None = None) -> list[tuple[int, dict[str, str]]]:
+def read_csv_rows(
+    path: Path, required: list[str], label: str | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """Read a UTF-8 CSV (BOM allowed) and return ``(line, row)`` pairs; check the header."""
     name = label or str(path)
     try:
@@ -66,7 +68,11 @@ def read_csv_rows(path: Path, required: list[str], label: str | None = None) -> 
             header = reader.fieldnames or []
             missing = [c for c in required if c not in header]
             if missing:
-                raise SourceError(name, 1, f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}")
+                raise SourceError(
+                    name,
+                    1,
+                    f"missing column(s) {', '.join(missing)}; the header must have {', '.join(required)}",
+                )
             dupes = sorted({c for c in header if header.count(c) > 1})
             if dupes:
                 raise SourceError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
@@ -113,7 +119,9 @@ def load_industries(root: Path, col: _Collector) -> list[dict[str, Any]]:
     name = _rel(root, path)
     out = []
     seen: set[str] = set()
-    for line, row in read_csv_rows(path, ["level", "section", "division", "group", "class", "code", "name_zh"], name):
+    for line, row in read_csv_rows(
+        path, ["level", "section", "division", "group", "class", "code", "name_zh"], name
+    ):
         code = row["code"]
         if code in seen:
             col.add(name, line, f"duplicate code {code}")
@@ -159,7 +167,9 @@ def load_sources(root: str | Path) -> SourceSet:
     """Read, validate and normalise every source under ``root``; raise :class:`SourceErrors`."""
     root = Path(root)
     if not (root / "data").is_dir() or not (root / "chains").is_dir():
-        raise DataError(f"{root}: no data/ and chains/ folders here; run build from a chainlink checkout or pass --sources DIR")
+        raise DataError(
+            f"{root}: no data/ and chains/ folders here; run build from a chainlink checkout or pass --sources DIR"
+        )
     col = _Collector()
     try:
         industries = load_industries(root, col)
@@ -169,7 +179,9 @@ def load_sources(root: str | Path) -> SourceSet:
         partners = _load_partners(root, col)
         chains, segments, edges = _load_chains(root, col, codes)
         chain_ids = {c["id"] for c in chains}
-        characteristic = _load_characteristic(root, col, codes, {c["code"] for c in counties}, {p["id"] for p in partners})
+        characteristic = _load_characteristic(
+            root, col, codes, {c["code"] for c in counties}, {p["id"] for p in partners}
+        )
         pairings = _load_pairings(root, col, {c["code"] for c in counties}, partners, chain_ids)
         partner_industries = _load_partner_industries(root, col, codes, {p["id"] for p in partners})
         io_tables = _load_io(root, col, codes)
@@ -197,7 +209,19 @@ def load_sources(root: str | Path) -> SourceSet:
 def _load_counties(root: Path, col: _Collector) -> list[dict[str, Any]]:
     path = root / "data" / "counties.csv"
     name = _rel(root, path)
-    req = ["code", "name_zh", "short_zh", "pinyin", "name_en", "city", "lat", "lon", "aliases", "source", "confidence"]
+    req = [
+        "code",
+        "name_zh",
+        "short_zh",
+        "pinyin",
+        "name_en",
+        "city",
+        "lat",
+        "lon",
+        "aliases",
+        "source",
+        "confidence",
+    ]
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
         if not ADMIN_CODE.match(row["code"]):
@@ -219,8 +243,25 @@ def _load_counties(root: Path, col: _Collector) -> list[dict[str, Any]]:
 def _load_partners(root: Path, col: _Collector) -> list[dict[str, Any]]:
     path = root / "data" / "partners.csv"
     name = _rel(root, path)
-    req = ["id", "kind", "admin_code", "host_code", "parent", "name_zh", "short_zh", "pinyin", "name_en", "short_en", "city",
-           "lat", "lon", "aliases", "note", "source", "confidence"]
+    req = [
+        "id",
+        "kind",
+        "admin_code",
+        "host_code",
+        "parent",
+        "name_zh",
+        "short_zh",
+        "pinyin",
+        "name_en",
+        "short_en",
+        "city",
+        "lat",
+        "lon",
+        "aliases",
+        "note",
+        "source",
+        "confidence",
+    ]
     rows = read_csv_rows(path, req, name)
     ids = {r["id"] for _, r in rows}
     out, seen = [], {}
@@ -249,11 +290,22 @@ def _load_partners(root: Path, col: _Collector) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: r["id"])
 
 
-def _load_pairings(root: Path, col: _Collector, counties: set[str], partners: list[dict[str, Any]],
-                   chain_ids: set[str]) -> list[dict[str, Any]]:
+def _load_pairings(
+    root: Path, col: _Collector, counties: set[str], partners: list[dict[str, Any]], chain_ids: set[str]
+) -> list[dict[str, Any]]:
     path = root / "data" / "pairings.csv"
     name = _rel(root, path)
-    req = ["id", "county_code", "county_platform", "partner_id", "kind", "chains", "round", "source", "confidence"]
+    req = [
+        "id",
+        "county_code",
+        "county_platform",
+        "partner_id",
+        "kind",
+        "chains",
+        "round",
+        "source",
+        "confidence",
+    ]
     partner_ids = {p["id"] for p in partners}
     platform_ids = {p["id"] for p in partners if p["kind"] in ("platform", "etdz")}
     out, seen = [], {}
@@ -262,11 +314,23 @@ def _load_pairings(root: Path, col: _Collector, counties: set[str], partners: li
             col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
         seen[row["id"]] = line
         if row["county_code"] not in counties:
-            col.add(name, line, f"county_code {row['county_code']!r} is not one of the 26 counties in data/counties.csv")
+            col.add(
+                name,
+                line,
+                f"county_code {row['county_code']!r} is not one of the 26 counties in data/counties.csv",
+            )
         if row["partner_id"] not in partner_ids:
-            col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv; add the partner first")
+            col.add(
+                name,
+                line,
+                f"partner_id {row['partner_id']!r} is not in data/partners.csv; add the partner first",
+            )
         if row["county_platform"] and row["county_platform"] not in platform_ids:
-            col.add(name, line, f"county_platform {row['county_platform']!r} is not a platform in data/partners.csv")
+            col.add(
+                name,
+                line,
+                f"county_platform {row['county_platform']!r} is not a platform in data/partners.csv",
+            )
         if row["kind"] not in PAIRING_KINDS:
             col.add(name, line, f"bad kind {row['kind']!r}; use one of {', '.join(PAIRING_KINDS)}")
         for chain in _split_codes(row["chains"]):
@@ -277,12 +341,23 @@ def _load_pairings(root: Path, col: _Collector, counties: set[str], partners: li
     return sorted(out, key=lambda r: r["id"])
 
 
-def _load_characteristic(root: Path, col: _Collector, codes: set[str], counties: set[str],
-                         partner_ids: set[str]) -> list[dict[str, Any]]:
+def _load_characteristic(
+    root: Path, col: _Collector, codes: set[str], counties: set[str], partner_ids: set[str]
+) -> list[dict[str, Any]]:
     path = root / "data" / "characteristic_industries.csv"
     name = _rel(root, path)
-    req = ["id", "county_code", "platform", "industry_zh", "industry_en", "gbt_codes", "gbt_derivation", "note",
-           "source", "confidence"]
+    req = [
+        "id",
+        "county_code",
+        "platform",
+        "industry_zh",
+        "industry_en",
+        "gbt_codes",
+        "gbt_derivation",
+        "note",
+        "source",
+        "confidence",
+    ]
     cities = {c[:4] + "00" for c in counties}
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
@@ -290,7 +365,11 @@ def _load_characteristic(root: Path, col: _Collector, codes: set[str], counties:
             col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
         seen[row["id"]] = line
         if row["county_code"] not in counties and row["county_code"] not in cities:
-            col.add(name, line, f"county_code {row['county_code']!r} is neither one of the 26 counties nor their city")
+            col.add(
+                name,
+                line,
+                f"county_code {row['county_code']!r} is neither one of the 26 counties nor their city",
+            )
         if row["platform"] and row["platform"] not in partner_ids:
             col.add(name, line, f"platform {row['platform']!r} is not in data/partners.csv")
         for code in _split_codes(row["gbt_codes"]):
@@ -303,11 +382,22 @@ def _load_characteristic(root: Path, col: _Collector, codes: set[str], counties:
     return sorted(out, key=lambda r: (r["county_code"], r["id"]))
 
 
-def _load_partner_industries(root: Path, col: _Collector, codes: set[str], partner_ids: set[str]) -> list[dict[str, Any]]:
+def _load_partner_industries(
+    root: Path, col: _Collector, codes: set[str], partner_ids: set[str]
+) -> list[dict[str, Any]]:
     path = root / "data" / "partner_industries.csv"
     name = _rel(root, path)
-    req = ["id", "partner_id", "industry_zh", "industry_en", "gbt_codes", "gbt_derivation", "note", "source",
-           "confidence"]
+    req = [
+        "id",
+        "partner_id",
+        "industry_zh",
+        "industry_en",
+        "gbt_codes",
+        "gbt_derivation",
+        "note",
+        "source",
+        "confidence",
+    ]
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
         if row["id"] in seen:
@@ -338,7 +428,11 @@ def _load_io(root: Path, col: _Collector, codes: set[str]) -> dict[str, list[dic
     out: dict[str, list[dict[str, Any]]] = {"io_sectors": [], "io_flows": [], "io_sector_gbt": []}
     tables = available_tables(root / "data" / "io")
     if 2020 not in tables:
-        col.add(_rel(root, root / "data" / "io"), None, "the 2020 input–output table china_2020_153.csv is missing")
+        col.add(
+            _rel(root, root / "data" / "io"),
+            None,
+            "the 2020 input–output table china_2020_153.csv is missing",
+        )
     sector_codes: dict[int, set[str]] = {}
     for year, path in sorted(tables.items()):
         try:
@@ -369,6 +463,7 @@ def _load_io(root: Path, col: _Collector, codes: set[str]) -> dict[str, list[dic
 
 
 # -- chains -----------------------------------------------------------------------------------
+
 
 def _text(col: _Collector, name: str, obj: LineDict, key: str, *, required: bool = True) -> str:
     line = obj.key_lines.get(key, obj.line)
@@ -404,8 +499,18 @@ def _text_list(col: _Collector, name: str, obj: LineDict, key: str) -> list[str]
     return out
 
 
-CHAIN_KEYS = {"id", "name_zh", "name_en", "aliases", "description_zh", "description_en", "confidence", "source",
-              "segments", "edges"}
+CHAIN_KEYS = {
+    "id",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "description_zh",
+    "description_en",
+    "confidence",
+    "source",
+    "segments",
+    "edges",
+}
 SEGMENT_KEYS = {"id", "name_zh", "name_en", "stage", "gbt", "note"}
 EDGE_KEYS = {"from", "to", "weight", "source", "confidence"}
 
@@ -413,7 +518,11 @@ EDGE_KEYS = {"from", "to", "weight", "source", "confidence"}
 def _unknown_keys(col: _Collector, name: str, obj: LineDict, allowed: set[str]) -> None:
     for key in obj:
         if key not in allowed:
-            col.add(name, obj.key_lines.get(key, obj.line), f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}")
+            col.add(
+                name,
+                obj.key_lines.get(key, obj.line),
+                f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}",
+            )
 
 
 def _load_chains(root: Path, col: _Collector, codes: set[str]):
@@ -437,11 +546,17 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
         if cid and not SLUG.match(cid):
             col.add(name, doc.key_lines.get("id", 1), f"id {cid!r} must be a lower-case slug")
         if cid in chain_files:
-            col.add(name, doc.key_lines.get("id", 1), f"duplicate chain id {cid!r} (also in {chain_files[cid]})")
+            col.add(
+                name, doc.key_lines.get("id", 1), f"duplicate chain id {cid!r} (also in {chain_files[cid]})"
+            )
         chain_files[cid] = name
         conf = _text(col, name, doc, "confidence")
         if conf and conf not in CONFIDENCE:
-            col.add(name, doc.key_lines["confidence"], f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}")
+            col.add(
+                name,
+                doc.key_lines["confidence"],
+                f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}",
+            )
         chains.append(
             {
                 "id": cid,
@@ -457,7 +572,11 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
         )
         segs = doc.get("segments")
         if not isinstance(segs, list) or len(segs) < 2:
-            col.add(name, doc.key_lines.get("segments", doc.line), "segments must be a list of at least 2 segments")
+            col.add(
+                name,
+                doc.key_lines.get("segments", doc.line),
+                "segments must be a list of at least 2 segments",
+            )
             segs = []
         seg_ids: dict[str, int] = {}
         for ordinal, seg in enumerate(segs):
@@ -469,17 +588,27 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
             if sid and not SLUG.match(sid):
                 col.add(name, seg.key_lines["id"], f"segment id {sid!r} must be a lower-case slug")
             if sid in seg_ids:
-                col.add(name, seg.key_lines.get("id", seg.line), f"duplicate segment id {sid!r} (first at line {seg_ids[sid]})")
+                col.add(
+                    name,
+                    seg.key_lines.get("id", seg.line),
+                    f"duplicate segment id {sid!r} (first at line {seg_ids[sid]})",
+                )
             seg_ids[sid] = seg.line
             stage = _text(col, name, seg, "stage")
             if stage and stage not in STAGES:
                 col.add(name, seg.key_lines["stage"], f"bad stage {stage!r}; use one of {', '.join(STAGES)}")
             gbt = _text_list(col, name, seg, "gbt")
             if not gbt:
-                col.add(name, seg.key_lines.get("gbt", seg.line), "gbt must list at least one GB/T 4754-2017 code")
+                col.add(
+                    name, seg.key_lines.get("gbt", seg.line), "gbt must list at least one GB/T 4754-2017 code"
+                )
             for code in gbt:
                 if not GBT_CODE.match(code) or code not in codes:
-                    col.add(name, seg.key_lines.get("gbt", seg.line), f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+                    col.add(
+                        name,
+                        seg.key_lines.get("gbt", seg.line),
+                        f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv",
+                    )
             segments.append(
                 {
                     "key": f"{cid}/{sid}",
@@ -502,7 +631,9 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
             edges = []
         for i, edge in enumerate(edges):
             if not isinstance(edge, LineDict):
-                col.add(name, edges.item_lines[i], "each edge must be a mapping with from, to, source, confidence")
+                col.add(
+                    name, edges.item_lines[i], "each edge must be a mapping with from, to, source, confidence"
+                )
                 continue
             _unknown_keys(col, name, edge, EDGE_KEYS)
             raw_edges.append((name, edge, cid))
@@ -522,7 +653,11 @@ def _resolve_edges(col: _Collector, raw_edges, segments) -> list[dict[str, Any]]
             ref = _text(col, name, edge, end)
             key = ref if "/" in ref else f"{cid}/{ref}"
             if ref and key not in keys:
-                col.add(name, edge.key_lines.get(end, edge.line), f"edge {end} {ref!r}: no such segment (dangling edge)")
+                col.add(
+                    name,
+                    edge.key_lines.get(end, edge.line),
+                    f"edge {end} {ref!r}: no such segment (dangling edge)",
+                )
             ends.append(key)
         line = edge.line
         if ends[0] == ends[1]:
@@ -533,10 +668,16 @@ def _resolve_edges(col: _Collector, raw_edges, segments) -> list[dict[str, Any]]
         seen[pair] = f"{name}:{line}"
         conf = _text(col, name, edge, "confidence")
         if conf and conf not in CONFIDENCE:
-            col.add(name, edge.key_lines["confidence"], f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}")
+            col.add(
+                name,
+                edge.key_lines["confidence"],
+                f"bad confidence {conf!r}; use one of {', '.join(CONFIDENCE)}",
+            )
         source = _text(col, name, edge, "source")
         weight = edge.get("weight")
-        if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1):
+        if weight is not None and (
+            isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1
+        ):
             col.add(name, edge.key_lines["weight"], f"weight {weight!r} must be a number in (0, 1]")
             weight = None
         graph.add_edge(*pair, where=f"{name}:{line}")

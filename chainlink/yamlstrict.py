@@ -117,7 +117,7 @@ def scalar_text(value: Any, path: str, line: int, field: str) -> str:
         raise SourceError(
             path,
             line,
-            f"{field}: YAML read {value!r} as a number; quote it (\"...\") so that codes stay text "
+            f'{field}: YAML read {value!r} as a number; quote it ("...") so that codes stay text '
             "and leading zeros are kept",
         )
     raise SourceError(path, line, f"{field}: expected text, got {type(value).__name__}")

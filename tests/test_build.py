@@ -28,7 +28,10 @@ def _errors(root: Path) -> list[str]:
 def test_mini_sources_load(mini_root: Path) -> None:
     tables = load_sources(mini_root).tables
     assert len(tables["counties"]) == 26
-    assert {s["key"] for s in tables["segments"]} >= {"petrochemical/resin", "synthetic-leather-footwear/footwear"}
+    assert {s["key"] for s in tables["segments"]} >= {
+        "petrochemical/resin",
+        "synthetic-leather-footwear/footwear",
+    }
     cross = [e for e in tables["edges"] if e["from_key"] == "petrochemical/resin"]
     assert cross and cross[0]["to_key"] == "synthetic-leather-footwear/synthetic-leather"
 
@@ -39,23 +42,95 @@ LEATHER = "chains/synthetic-leather-footwear.yaml"
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        (LEATHER, 'gbt: ["1952"]', 'gbt: ["1999"]', r"^chains/synthetic-leather-footwear\.yaml:\d+: unknown GB/T 4754-2017 code '1999'"),
-        (LEATHER, "to: footwear", "to: sandals", r"^chains/synthetic-leather-footwear\.yaml:\d+: edge to 'sandals': no such segment \(dangling edge\)"),
-        (LEATHER, "- id: valves", "- id: footwear", r"^chains/synthetic-leather-footwear\.yaml:\d+: duplicate segment id 'footwear'"),
-        (LEATHER, "source: NBS\n", "source: ''\n", r"^chains/synthetic-leather-footwear\.yaml:\d+: source is empty"),
-        (LEATHER, "confidence: unverified\nsource", "confidence: maybe\nsource", r"^chains/synthetic-leather-footwear\.yaml:\d+: bad confidence 'maybe'"),
-        (LEATHER, "stage: product\n    gbt: [\"1952\"]", "stage: retail\n    gbt: [\"1952\"]", r"^chains/synthetic-leather-footwear\.yaml:\d+: bad stage 'retail'"),
-        (LEATHER, 'gbt: ["1952"]', "gbt: [1952]", r"^chains/synthetic-leather-footwear\.yaml:\d+: gbt: YAML read 1952 as a number; quote it"),
-        (LEATHER, "aliases: [鞋革, 合成革]", "aliases: [鞋革, no]", r"^chains/synthetic-leather-footwear\.yaml:\d+: aliases: YAML read False as a boolean"),
-        (LEATHER, "name_en: Leather shoes", "name_en: Leather shoes\n    name_en: Shoes", r"^chains/synthetic-leather-footwear\.yaml:\d+: duplicate key 'name_en'"),
-        (LEATHER, "id: synthetic-leather-footwear", "id: leather", r"^chains/synthetic-leather-footwear\.yaml:\d+: id 'leather' must equal the file name"),
-        ("data/counties.csv", "331121,青田县", "331122,青田县", r"^data/counties\.csv:\d+: duplicate code 331122"),
-        ("data/pairings.csv", "P027,331121,,ningbo-etdz", "P027,331121,,nowhere-etdz", r"^data/pairings\.csv:\d+: partner_id 'nowhere-etdz' is not in data/partners\.csv"),
-        ("data/characteristic_industries.csv", "valves,3443,", "valves,3449,", r"^data/characteristic_industries\.csv:\d+: unknown GB/T 4754-2017 code '3449'"),
-        ("data/pairings.csv", ",sourced\nP002", ",probably\nP002", r"^data/pairings\.csv:2: bad confidence 'probably'"),
+        (
+            LEATHER,
+            'gbt: ["1952"]',
+            'gbt: ["1999"]',
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: unknown GB/T 4754-2017 code '1999'",
+        ),
+        (
+            LEATHER,
+            "to: footwear",
+            "to: sandals",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: edge to 'sandals': no such segment \(dangling edge\)",
+        ),
+        (
+            LEATHER,
+            "- id: valves",
+            "- id: footwear",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: duplicate segment id 'footwear'",
+        ),
+        (
+            LEATHER,
+            "source: NBS\n",
+            "source: ''\n",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: source is empty",
+        ),
+        (
+            LEATHER,
+            "confidence: unverified\nsource",
+            "confidence: maybe\nsource",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: bad confidence 'maybe'",
+        ),
+        (
+            LEATHER,
+            'stage: product\n    gbt: ["1952"]',
+            'stage: retail\n    gbt: ["1952"]',
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: bad stage 'retail'",
+        ),
+        (
+            LEATHER,
+            'gbt: ["1952"]',
+            "gbt: [1952]",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: gbt: YAML read 1952 as a number; quote it",
+        ),
+        (
+            LEATHER,
+            "aliases: [鞋革, 合成革]",
+            "aliases: [鞋革, no]",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: aliases: YAML read False as a boolean",
+        ),
+        (
+            LEATHER,
+            "name_en: Leather shoes",
+            "name_en: Leather shoes\n    name_en: Shoes",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: duplicate key 'name_en'",
+        ),
+        (
+            LEATHER,
+            "id: synthetic-leather-footwear",
+            "id: leather",
+            r"^chains/synthetic-leather-footwear\.yaml:\d+: id 'leather' must equal the file name",
+        ),
+        (
+            "data/counties.csv",
+            "331121,青田县",
+            "331122,青田县",
+            r"^data/counties\.csv:\d+: duplicate code 331122",
+        ),
+        (
+            "data/pairings.csv",
+            "P027,331121,,ningbo-etdz",
+            "P027,331121,,nowhere-etdz",
+            r"^data/pairings\.csv:\d+: partner_id 'nowhere-etdz' is not in data/partners\.csv",
+        ),
+        (
+            "data/characteristic_industries.csv",
+            "valves,3443,",
+            "valves,3449,",
+            r"^data/characteristic_industries\.csv:\d+: unknown GB/T 4754-2017 code '3449'",
+        ),
+        (
+            "data/pairings.csv",
+            ",sourced\nP002",
+            ",probably\nP002",
+            r"^data/pairings\.csv:2: bad confidence 'probably'",
+        ),
     ],
 )
-def test_each_error_kind_names_file_and_line(mini_root: Path, file: str, old: str, new: str, expected: str) -> None:
+def test_each_error_kind_names_file_and_line(
+    mini_root: Path, file: str, old: str, new: str, expected: str
+) -> None:
     _edit(mini_root / file, old, new)
     errors = _errors(mini_root)
     assert any(re.search(expected, e) for e in errors), errors
@@ -73,7 +148,10 @@ def test_missing_source_in_csv(mini_root: Path) -> None:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
-    assert "data/partner_industries.csv:2: missing source; every fact needs a source (or the word 'unverified')" in _errors(mini_root)
+    assert (
+        "data/partner_industries.csv:2: missing source; every fact needs a source (or the word 'unverified')"
+        in _errors(mini_root)
+    )
 
 
 def test_cycle_is_reported(mini_root: Path) -> None:

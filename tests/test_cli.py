@@ -18,13 +18,20 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("CHAINLINK_UPDATE_GOLDEN") == "1"
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed CLI as a user would (a fresh process)."""
     full_env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "chainlink", *args],
-        capture_output=True, text=True, encoding="utf-8", env=full_env, cwd=cwd, timeout=120,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -133,7 +140,11 @@ def test_county_without_pairing_says_what_is_missing() -> None:
         (["match", "qingtian", "--format", "xml"], 2, "chainlink: error: unknown --format 'xml'"),
         (["match", "qingtian", "--lang", "fr"], 2, "chainlink: error: unknown --lang 'fr'"),
         (["match"], 2, "chainlink: error: give a COUNTY or --project FILE"),
-        (["match", "qingtian", "--db", "/nonexistent/x.db"], 1, "chainlink: error: /nonexistent/x.db: registry not found"),
+        (
+            ["match", "qingtian", "--db", "/nonexistent/x.db"],
+            1,
+            "chainlink: error: /nonexistent/x.db: registry not found",
+        ),
         (["match", "qingtian", "--partner", "西湖"], 1, "chainlink: error: 西湖区 is not paired with 青田县"),
         (["match", "qingtian", "--top", "0"], 2, "Invalid value for '--top'"),
         (["export", "--format", "table"], 2, "chainlink: error: unknown --format 'table'"),
@@ -156,7 +167,10 @@ def test_foreign_db_file(tmp_path: Path) -> None:
     bogus.write_bytes(b"PK\x03\x04 not sqlite" * 50)
     result = run("match", "qingtian", "--db", str(bogus))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"chainlink: error: {bogus}: not a chainlink registry (not an SQLite database); pass --db PATH to a registry built by `chainlink build`"
+    assert (
+        result.stderr.strip()
+        == f"chainlink: error: {bogus}: not a chainlink registry (not an SQLite database); pass --db PATH to a registry built by `chainlink build`"
+    )
 
 
 def test_env_var_and_any_directory(tmp_path: Path, real_db: Path) -> None:
@@ -194,7 +208,9 @@ def test_build_check_on_shipped_registry() -> None:
 
 def test_build_check_reports_difference(mini_root: Path, mini_db: Path) -> None:
     path = mini_root / "chains" / "petrochemical.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name_zh: 合成树脂", "name_zh: 树脂"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("name_zh: 合成树脂", "name_zh: 树脂"), encoding="utf-8"
+    )
     result = run("build", "--check", "--sources", str(mini_root))
     assert result.returncode == 1
     assert "out of date with the sources" in result.stderr
@@ -203,10 +219,15 @@ def test_build_check_reports_difference(mini_root: Path, mini_db: Path) -> None:
 
 def test_build_errors_name_file_and_line(mini_root: Path) -> None:
     path = mini_root / "chains" / "petrochemical.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('gbt: ["2651"]', 'gbt: ["9999"]'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('gbt: ["2651"]', 'gbt: ["9999"]'), encoding="utf-8"
+    )
     result = run("build", "--sources", str(mini_root))
     assert result.returncode == 1
-    assert "chains/petrochemical.yaml:" in result.stderr and "unknown GB/T 4754-2017 code '9999'" in result.stderr
+    assert (
+        "chains/petrochemical.yaml:" in result.stderr
+        and "unknown GB/T 4754-2017 code '9999'" in result.stderr
+    )
     assert not (mini_root / "registry.db").exists()
 
 
@@ -224,7 +245,8 @@ def test_browse_commands() -> None:
 def test_match_project_file(tmp_path: Path) -> None:
     project = tmp_path / "p.yaml"
     project.write_text(
-        'name: 示例合成革项目\norigin: 宁波石化经开区\ngbt: "2925"\nland_mu: 80\npollution: medium\n', encoding="utf-8"
+        'name: 示例合成革项目\norigin: 宁波石化经开区\ngbt: "2925"\nland_mu: 80\npollution: medium\n',
+        encoding="utf-8",
     )
     result = run("match", "--project", str(project), "-f", "json")
     assert result.returncode == 0, result.stderr

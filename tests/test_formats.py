@@ -16,9 +16,13 @@ from chainlink.errors import SourceError
 from chainlink.output import render, write_atomic
 from chainlink.projects import read_project, validate_project
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=30)
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=30
+)
 CODE = st.from_regex(r"\A0?[0-9]{1,4}\Z")
-ROWS = st.lists(st.fixed_dictionaries({"code": CODE, "name": TEXT, "n": st.integers(-10**6, 10**6)}), max_size=8)
+ROWS = st.lists(
+    st.fixed_dictionaries({"code": CODE, "name": TEXT, "n": st.integers(-(10**6), 10**6)}), max_size=8
+)
 
 
 @given(ROWS)
@@ -26,7 +30,9 @@ def test_csv_and_tsv_round_trip(rows: list[dict]) -> None:
     for fmt, delim in (("csv", ","), ("tsv", "\t")):
         text = render(rows, ["code", "name", "n"], fmt)
         back = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delim))
-        assert [(r["code"], r["name"], int(r["n"])) for r in back] == [(r["code"], r["name"], r["n"]) for r in rows]
+        assert [(r["code"], r["name"], int(r["n"])) for r in back] == [
+            (r["code"], r["name"], r["n"]) for r in rows
+        ]
 
 
 @given(ROWS)
@@ -57,7 +63,10 @@ def test_write_atomic_keeps_old_file_on_error(tmp_path: Path) -> None:
 
 
 PROJECT = st.fixed_dictionaries(
-    {"name": TEXT.filter(lambda s: s.strip() != "" and s == s.strip()), "gbt": st.sampled_from(["2925", "3443", "0164", "19"])},
+    {
+        "name": TEXT.filter(lambda s: s.strip() != "" and s == s.strip()),
+        "gbt": st.sampled_from(["2925", "3443", "0164", "19"]),
+    },
     optional={
         "id": st.from_regex(r"\AP[0-9]{1,5}\Z"),
         "land_mu": st.floats(0, 1e6, allow_nan=False),
@@ -90,9 +99,13 @@ def test_project_files_round_trip(tmp_path_factory, project: dict) -> None:
 @pytest.mark.parametrize(
     ("content", "suffix", "message"),
     [
-        ('name: x\ngbt: 2925\n', ".yaml", ":2: gbt: 2925 must be text"),
+        ("name: x\ngbt: 2925\n", ".yaml", ":2: gbt: 2925 must be text"),
         ("name: x\nland_mu: lots\ngbt: '1'\n", ".yaml", ":2: land_mu: 'lots' is not a number"),
-        ("name: x\ngbt: '2925'\npollution: toxic\n", ".yaml", ":3: pollution 'toxic': use low, medium or high"),
+        (
+            "name: x\ngbt: '2925'\npollution: toxic\n",
+            ".yaml",
+            ":3: pollution 'toxic': use low, medium or high",
+        ),
         ("name: x\ncolour: red\n", ".yaml", ":2: unknown field 'colour'"),
         ("gbt: '2925'\n", ".yaml", "missing name"),
         ("name: x\n", ".yaml", "give gbt (GB/T 4754-2017 code) or segment"),

@@ -26,8 +26,15 @@ def io_weight_by_hand(row: str, col: str) -> float:
 
 @pytest.mark.parametrize(
     ("held", "segment", "expected"),
-    [("3443", "3443", 1.0), ("3443", "344", 0.9), ("344", "3443", 0.8), ("34", "3443", 0.6), ("3", "3443", 0.0),
-     ("1952", "195", 0.9), ("2925", "3443", 0.0)],
+    [
+        ("3443", "3443", 1.0),
+        ("3443", "344", 0.9),
+        ("344", "3443", 0.8),
+        ("34", "3443", 0.6),
+        ("3", "3443", 0.0),
+        ("1952", "195", 0.9),
+        ("2925", "3443", 0.0),
+    ],
 )
 def test_code_match_table(held: str, segment: str, expected: float) -> None:
     assert code_match(held, segment) == expected
@@ -39,8 +46,16 @@ def test_worked_example_qingtian(real_db: Path) -> None:
     top = suggest_for_county(model, "331121", top=1).suggestions[0]
     assert top.segment_key == "synthetic-leather-footwear/natural-leather"
     assert top.relation == "fill" and top.partner_id == "ningbo-etdz"
-    expected = {"chain_fit": 1.0, "link": round(io_weight_by_hand("033", "034"), 6), "gap": 1.0, "pairing": 0.8,
-                "partner_fit": 0.0, "io": 1.0, "policy": 0.6, "evidence": 0.5}
+    expected = {
+        "chain_fit": 1.0,
+        "link": round(io_weight_by_hand("033", "034"), 6),
+        "gap": 1.0,
+        "pairing": 0.8,
+        "partner_fit": 0.0,
+        "io": 1.0,
+        "policy": 0.6,
+        "evidence": 0.5,
+    }
     assert top.components == pytest.approx(expected, abs=1e-6)
     weights = load_preset()["weights"]
     by_hand = sum(weights[k] * v for k, v in expected.items()) / sum(weights.values())
@@ -96,6 +111,8 @@ def test_ranking_is_sorted_and_deterministic(real_db: Path) -> None:
     model = Model(Registry.open(real_db))
     a = suggest_for_county(model, "330881", top=None).suggestions
     b = suggest_for_county(Model(Registry.open(real_db)), "330881", top=None).suggestions
-    assert [(s.segment_key, s.partner_id, s.score) for s in a] == [(s.segment_key, s.partner_id, s.score) for s in b]
+    assert [(s.segment_key, s.partner_id, s.score) for s in a] == [
+        (s.segment_key, s.partner_id, s.score) for s in b
+    ]
     assert [s.score for s in a] == sorted((s.score for s in a), reverse=True)
     assert [s.rank for s in a] == list(range(1, len(a) + 1))

@@ -1,4 +1,4 @@
-"""Browsing the registry: ``counties``, ``pairs``, ``chains list`` and ``chains show``."""
+"""Browsing the registry: ``counties`` and ``pairs``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
 
-chains_app = typer.Typer(help="Industrial chains: list them, show one as a tree.", no_args_is_help=True)
-app.add_typer(chains_app, name="chains")
 
-
-def _registry(db):
+def registry(db):
+    """Open the registry named by --db (or the default)."""
     from chainlink.registry import Registry
 
     return Registry.open(db)
@@ -24,17 +22,34 @@ def counties(fmt: FormatOption = "table", output: OutputOption = None, db: DbOpt
     """The 26 mountain counties with their pairings and characteristic industries counted."""
     from chainlink.browse import county_rows
 
-    rows = county_rows(_registry(db))
-    columns = ["code", "name_zh", "name_en", "pinyin", "city", "pairings", "characteristic_industries", "lat", "lon",
-               "confidence"]
-    emit(rows, columns, check_format(fmt), output,
-         table_columns=["code", "name_zh", "name_en", "city", "pairings", "characteristic_industries"],
-         headers={"characteristic_industries": "industries"})
+    rows = county_rows(registry(db))
+    columns = [
+        "code",
+        "name_zh",
+        "name_en",
+        "pinyin",
+        "city",
+        "pairings",
+        "characteristic_industries",
+        "lat",
+        "lon",
+        "confidence",
+    ]
+    emit(
+        rows,
+        columns,
+        check_format(fmt),
+        output,
+        table_columns=["code", "name_zh", "name_en", "city", "pairings", "characteristic_industries"],
+        headers={"characteristic_industries": "industries"},
+    )
 
 
 @app.command()
 def pairs(
-    county: Annotated[str | None, typer.Argument(help="Only this county (code, 汉字, pinyin, English).")] = None,
+    county: Annotated[
+        str | None, typer.Argument(help="Only this county (code, 汉字, pinyin, English).")
+    ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     db: DbOption = None,
@@ -43,50 +58,28 @@ def pairs(
     from chainlink.browse import pairing_rows
     from chainlink.resolve import Resolver
 
-    reg = _registry(db)
+    reg = registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id if county else None
     rows = pairing_rows(reg, code)
-    columns = ["id", "county_code", "county_zh", "county_platform", "partner_id", "partner_zh", "partner_kind", "kind",
-               "chains", "round", "confidence", "source"]
-    emit(rows, columns, check_format(fmt), output,
-         table_columns=["id", "county_zh", "partner_short_zh", "kind", "round"],
-         headers={"partner_short_zh": "partner"})
-
-
-@chains_app.command("list")
-def chains_list(fmt: FormatOption = "table", output: OutputOption = None, db: DbOption = None) -> None:
-    """Every chain with its segment count and the counties holding a segment of it."""
-    from chainlink.browse import chain_rows
-
-    rows = chain_rows(_registry(db))
-    columns = ["id", "name_zh", "name_en", "segments", "edges", "counties", "confidence", "source"]
-    emit(rows, columns, check_format(fmt), output,
-         table_columns=["id", "name_zh", "segments", "counties"])
-
-
-@chains_app.command("show")
-def chains_show(
-    name: Annotated[str, typer.Argument(help="Chain id, Chinese or English name, or alias.")],
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    db: DbOption = None,
-) -> None:
-    """One chain's segments upstream → downstream, with the counties holding each."""
-    from chainlink.browse import chain_segment_rows, chain_tree
-    from chainlink.output import write_atomic
-    from chainlink.resolve import Resolver
-
-    reg = _registry(db)
-    chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
-    fmt = check_format(fmt)
-    if fmt == "table":
-        text = chain_tree(reg, chain_id)
-        if output is not None:
-            write_atomic(output, text)
-        else:
-            typer.echo(text, nl=False)
-        return
-    rows = chain_segment_rows(reg, chain_id)
-    columns = ["chain_id", "segment_key", "depth", "name_zh", "name_en", "stage", "gbt_codes", "upstream",
-               "downstream", "held_by"]
-    emit(rows, columns, fmt, output)
+    columns = [
+        "id",
+        "county_code",
+        "county_zh",
+        "county_platform",
+        "partner_id",
+        "partner_zh",
+        "partner_kind",
+        "kind",
+        "chains",
+        "round",
+        "confidence",
+        "source",
+    ]
+    emit(
+        rows,
+        columns,
+        check_format(fmt),
+        output,
+        table_columns=["id", "county_zh", "partner_short_zh", "kind", "round"],
+        headers={"partner_short_zh": "partner"},
+    )

@@ -17,12 +17,19 @@ def build(
     ] = False,
     sources: Annotated[
         Path | None,
-        typer.Option("--sources", help="Folder holding data/ and chains/ (default: the chainlink checkout).",
-                     metavar="DIR"),
+        typer.Option(
+            "--sources",
+            help="Folder holding data/ and chains/ (default: the chainlink checkout).",
+            metavar="DIR",
+        ),
     ] = None,
     db: Annotated[
-        Path | None, typer.Option("--db", help="Registry to write or check (default: registry.db in the sources folder).",
-                                  metavar="PATH")
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Registry to write or check (default: registry.db in the sources folder).",
+            metavar="PATH",
+        ),
     ] = None,
 ) -> None:
     """Validate data/*.csv and chains/*.yaml and compile them into registry.db.

@@ -129,8 +129,9 @@ def _link_rows(links: list[SectorLink], fmt: str) -> list[dict[str, object]]:
     return rows
 
 
-def _links(direction: str, sector: str, year: int, top: int, by: str, fmt: str, output: Path | None,
-           db: Path | None) -> None:
+def _links(
+    direction: str, sector: str, year: int, top: int, by: str, fmt: str, output: Path | None, db: Path | None
+) -> None:
     from chainlink.inputoutput import downstream, resolve_sector, upstream
 
     if by not in ("direct", "total"):

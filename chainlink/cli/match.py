@@ -19,12 +19,28 @@ from chainlink.cli._output import (
 )
 
 TABLE_HEADERS = {
-    "zh": {"rank": "#", "score": "得分", "relation_zh": "类型", "segment_zh": "环节", "chain_zh": "产业链",
-           "partner_short_zh": "结对方", "confidence": "可信度",
-           "county_zh": "县", "pairing_kind": "结对"},
-    "en": {"rank": "#", "score": "score", "relation": "type", "segment_en": "segment", "chain_id": "chain",
-           "partner_short_en": "partner", "confidence": "confidence",
-           "county_en": "county", "pairing_kind": "pairing"},
+    "zh": {
+        "rank": "#",
+        "score": "得分",
+        "relation_zh": "类型",
+        "segment_zh": "环节",
+        "chain_zh": "产业链",
+        "partner_short_zh": "结对方",
+        "confidence": "可信度",
+        "county_zh": "县",
+        "pairing_kind": "结对",
+    },
+    "en": {
+        "rank": "#",
+        "score": "score",
+        "relation": "type",
+        "segment_en": "segment",
+        "chain_id": "chain",
+        "partner_short_en": "partner",
+        "confidence": "confidence",
+        "county_en": "county",
+        "pairing_kind": "pairing",
+    },
 }
 PROJECT_TABLE_COLUMNS = {
     "zh": ["rank", "score", "county_zh", "relation_zh", "segment_zh", "pairing_kind", "confidence"],
@@ -45,11 +61,21 @@ def _model(db: Path | None, preset: str):
 
 @app.command()
 def match(
-    county: Annotated[str | None, typer.Argument(help="County: code, 汉字, pinyin or English name (typos allowed).")] = None,
-    project: Annotated[Path | None, typer.Option("--project", help="Rank destinations for the project in FILE "
-                                                 "(YAML, JSON or one-row CSV) instead.", metavar="FILE")] = None,
+    county: Annotated[
+        str | None, typer.Argument(help="County: code, 汉字, pinyin or English name (typos allowed).")
+    ] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="Rank destinations for the project in FILE (YAML, JSON or one-row CSV) instead.",
+            metavar="FILE",
+        ),
+    ] = None,
     top: Annotated[int, typer.Option("--top", "-n", help="How many suggestions.", min=1)] = 10,
-    partner: Annotated[str | None, typer.Option("--partner", help="Only suggestions through this partner.")] = None,
+    partner: Annotated[
+        str | None, typer.Option("--partner", help="Only suggestions through this partner.")
+    ] = None,
     chain: Annotated[str | None, typer.Option("--chain", help="Only this chain.")] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
@@ -95,9 +121,15 @@ def match(
     notices = []
     if fmt == "table":
         for row in rows:
-            notices.append(f"{row['rank']}. " + (row["explanation_zh"] if lang == "zh" else row["explanation_en"]))
+            notices.append(
+                f"{row['rank']}. " + (row["explanation_zh"] if lang == "zh" else row["explanation_en"])
+            )
         if any(row["sample"] for row in rows):
-            notices.append("注意：含示例(sample)数据，非真实项目。" if lang == "zh" else "Note: includes sample data, not real projects.")
+            notices.append(
+                "注意：含示例(sample)数据，非真实项目。"
+                if lang == "zh"
+                else "Note: includes sample data, not real projects."
+            )
     for gap in missing:
         msg = f"missing data: {gap}"
         if fmt == "table":
@@ -105,19 +137,37 @@ def match(
         else:
             typer.echo(f"chainlink: {msg}", err=True)
     columns = (PROJECT_TABLE_COLUMNS if project is not None else TABLE_COLUMNS)[lang]
-    emit(rows, COLUMNS, fmt, output, headers=TABLE_HEADERS[lang], table_columns=columns,
-         title=title_zh if lang == "zh" else title_en, notices=notices)
+    emit(
+        rows,
+        COLUMNS,
+        fmt,
+        output,
+        headers=TABLE_HEADERS[lang],
+        table_columns=columns,
+        title=title_zh if lang == "zh" else title_en,
+        notices=notices,
+    )
 
 
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, tsv, json or ndjson.")] = "csv",
-    county: Annotated[list[str] | None, typer.Option("--county", help="Only these counties (repeatable).")] = None,
+    county: Annotated[
+        list[str] | None, typer.Option("--county", help="Only these counties (repeatable).")
+    ] = None,
     top: Annotated[int, typer.Option("--top", "-n", help="Suggestions per county.", min=1)] = 10,
     output: OutputOption = None,
-    bom: Annotated[bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")] = False,
-    check: Annotated[list[Path] | None, typer.Option("--check", help="Exit 1 if FILE differs from what export "
-                                                     "would write now (repeatable).", metavar="FILE")] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
+    ] = False,
+    check: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--check",
+            help="Exit 1 if FILE differs from what export would write now (repeatable).",
+            metavar="FILE",
+        ),
+    ] = None,
     preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
     db: DbOption = None,
 ) -> None:

@@ -1,0 +1,62 @@
+"""``chainlink chains``: list the industrial chains, show one as a tree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from chainlink.cli import app
+from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli.browse import registry
+
+chains_app = typer.Typer(help="Industrial chains: list them, show one as a tree.", no_args_is_help=True)
+app.add_typer(chains_app, name="chains")
+
+
+@chains_app.command("list")
+def chains_list(fmt: FormatOption = "table", output: OutputOption = None, db: DbOption = None) -> None:
+    """Every chain with its segment count and the counties holding a segment of it."""
+    from chainlink.browse import chain_rows
+
+    rows = chain_rows(registry(db))
+    columns = ["id", "name_zh", "name_en", "segments", "edges", "counties", "confidence", "source"]
+    emit(rows, columns, check_format(fmt), output, table_columns=["id", "name_zh", "segments", "counties"])
+
+
+@chains_app.command("show")
+def chains_show(
+    name: Annotated[str, typer.Argument(help="Chain id, Chinese or English name, or alias.")],
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """One chain's segments upstream → downstream, with the counties holding each."""
+    from chainlink.browse import chain_segment_rows, chain_tree
+    from chainlink.output import write_atomic
+    from chainlink.resolve import Resolver
+
+    reg = registry(db)
+    chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
+    fmt = check_format(fmt)
+    if fmt == "table":
+        text = chain_tree(reg, chain_id)
+        if output is not None:
+            write_atomic(output, text)
+        else:
+            typer.echo(text, nl=False)
+        return
+    rows = chain_segment_rows(reg, chain_id)
+    columns = [
+        "chain_id",
+        "segment_key",
+        "depth",
+        "name_zh",
+        "name_en",
+        "stage",
+        "gbt_codes",
+        "upstream",
+        "downstream",
+        "held_by",
+    ]
+    emit(rows, columns, fmt, output)
