@@ -20,6 +20,7 @@ from chainlink.errors import DataError
 from chainlink.output import public_mode
 from chainlink.registry import SCHEMA_VERSION
 from chainlink.sources import load_sources
+from chainlink.userdata import carry_over
 
 # table → primary key (or None for rowid tables); the order is the write order.
 TABLES: dict[str, str | tuple[str, ...] | None] = {
@@ -159,6 +160,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
                 pk="key",
             )
             _indexes(db)
+            carried = carry_over(target, conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("VACUUM")
         conn.close()
@@ -168,7 +170,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return BuildReport(target, {n: len(tables[n]) for n in TABLES}, digest)
+    return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried, digest)
 
 
 def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: list[dict[str, Any]]) -> None:

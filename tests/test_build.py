@@ -227,3 +227,33 @@ def test_open_rejects_missing_and_foreign(tmp_path: Path) -> None:
     sqlite3.connect(other).execute("CREATE TABLE t (x)")
     with pytest.raises(DataError, match="no meta table"):
         Registry.open(other)
+
+
+def test_rebuild_keeps_user_tables(mini_root: Path, mini_db: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(mini_db)
+    with conn:
+        conn.execute("CREATE TABLE user_notes (id TEXT PRIMARY KEY, note TEXT)")
+        conn.execute("CREATE INDEX user_notes_note ON user_notes (note)")
+        conn.executemany("INSERT INTO user_notes VALUES (?, ?)", [("a", "甲"), ("b", "乙")])
+    conn.close()
+    report = compile_registry(mini_root, mini_db)
+    assert report.counts["user_notes"] == 2
+    conn = sqlite3.connect(mini_db)
+    assert conn.execute("SELECT id, note FROM user_notes ORDER BY id").fetchall() == [
+        ("a", "甲"),
+        ("b", "乙"),
+    ]
+    assert conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='index' AND name='user_notes_note'"
+    ).fetchone()
+    assert check_registry(mini_root, mini_db) == []
+
+
+def test_build_refuses_to_overwrite_a_foreign_file(mini_root: Path) -> None:
+    target = mini_root / "precious.db"
+    target.write_text("my thesis\n", encoding="utf-8")
+    with pytest.raises(DataError, match="exists and is not a chainlink registry"):
+        compile_registry(mini_root, target)
+    assert target.read_text(encoding="utf-8") == "my thesis\n"
