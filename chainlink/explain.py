@@ -37,7 +37,7 @@ def explain_zh(s: Any) -> str:
         what = f"“{s.segment_zh}”是{held}所在“{s.via_segment_zh}”的上游（{hops}环），本地尚缺，可补链"
     else:
         what = f"“{s.segment_zh}”是{held}所在“{s.via_segment_zh}”的下游（{hops}环），可延链"
-    subject = f"{s.project_name}：" if s.project_name else ""
+    subject = f"{s.project_name}：" if s.mode == "project" else ""
     if s.partner_id and not s.pairing_kind:
         via = f"；{s.partner_zh}与{s.county_zh}无结对记录"
     elif s.partner_id:
@@ -48,7 +48,11 @@ def explain_zh(s: Any) -> str:
     else:
         via = "；暂无有据可查的结对方"
     io = f"；链接强度{s.components['link']:.2f}、投入产出关联{s.components['io']:.2f}（2020年全国投入产出表）"
-    return f"{subject}{what}{via}{io}{CONF_ZH.get(s.confidence, '')}。"
+    project = ""
+    if s.mode == "county" and s.project_name:
+        more = f"等{s.more_projects + 1}个" if s.more_projects else ""
+        project = f"；可对接项目“{s.project_name}”{more}" + ("（示例数据，非真实项目）" if s.sample else "")
+    return f"{subject}{what}{via}{io}{project}{CONF_ZH.get(s.confidence, '')}。"
 
 
 def explain_en(s: Any) -> str:
@@ -64,7 +68,7 @@ def explain_en(s: Any) -> str:
         )
     else:
         what = f"'{s.segment_en}' is {hops} step(s) downstream of '{s.via_segment_en}', where {held} sits: extend"
-    subject = f"{s.project_name}: " if s.project_name else ""
+    subject = f"{s.project_name}: " if s.mode == "project" else ""
     if s.partner_id and not s.pairing_kind:
         via = f"; {s.partner_en} is not paired with {s.county_en} in the registry"
     elif s.partner_id:
@@ -75,4 +79,10 @@ def explain_en(s: Any) -> str:
     else:
         via = "; no sourced partner on record"
     io = f"; link strength {s.components['link']:.2f}, input–output relatedness {s.components['io']:.2f} (NBS 2020)"
-    return f"{subject}{what}{via}{io}{CONF_EN.get(s.confidence, '')}."
+    project = ""
+    if s.mode == "county" and s.project_name:
+        more = f" and {s.more_projects} more" if s.more_projects else ""
+        project = f"; candidate project '{s.project_name}'{more}" + (
+            " (sample data, not a real project)" if s.sample else ""
+        )
+    return f"{subject}{what}{via}{io}{project}{CONF_EN.get(s.confidence, '')}."

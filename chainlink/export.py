@@ -74,7 +74,7 @@ def suggestion_row(s: Suggestion) -> dict[str, Any]:
         "hops": s.hops,
         "path": " > ".join(s.path),
         "confidence": s.confidence,
-        "sample": s.confidence == "sample",
+        "sample": s.sample or s.confidence == "sample",
         "project_id": s.project_id,
         "project_name": s.project_name,
         "explanation_zh": s.explanation("zh"),

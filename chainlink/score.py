@@ -85,6 +85,9 @@ class Suggestion:
     other_partners: list[str] = field(default_factory=list)
     project_id: str = ""
     project_name: str = ""
+    sample: bool = False
+    more_projects: int = 0
+    mode: str = "county"  # "county": suggestions for a county; "project": destinations for one project
     notes: list[str] = field(default_factory=list)
     rank: int = 0
 
@@ -101,9 +104,50 @@ class Suggestion:
 class Model:
     """Everything scoring needs, read once from a registry."""
 
-    def __init__(self, registry: Any, preset: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, registry: Any, preset: dict[str, Any] | None = None, *, include_sample: bool = True
+    ) -> None:
         self.registry = registry
         self.preset = preset or load_preset()
+        self.include_sample = include_sample
+
+    @cached_property
+    def open_projects(self) -> dict[str, list[dict[str, Any]]]:
+        """Projects not yet landed in a county (real and, unless excluded, sample), by chain segment.
+
+        A project sits on its ``segment_key``, or on every segment whose codes match its GB/T codes
+        at ≥ 0.8 (:func:`chainlink.industries.code_match`).
+        """
+        tables = {
+            r[0] for r in self.registry.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "projects" not in tables:
+            return {}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for project in self.registry.rows("projects", "id"):
+            if project.get("county_code") or not project.get("origin_id"):
+                continue
+            if project["confidence"] == "sample" and not self.include_sample:
+                continue
+            if project.get("segment_key"):
+                segments = [project["segment_key"]] if project["segment_key"] in self.graph else []
+            else:
+                codes = split_codes(project.get("gbt_codes"))
+                segments = [
+                    k for k, d in self.graph.nodes(data=True) if best_match(codes, d["codes"])[0] >= 0.8
+                ]
+            for key in segments:
+                out.setdefault(key, []).append(project)
+        return out
+
+    def projects_on(self, partner_id: str, segment_key: str) -> list[dict[str, Any]]:
+        """Open projects of ``partner_id`` (or its parent/child zones) on the segment: real first,
+        then by investment (largest first) and id."""
+        family = self.partner_family(partner_id)
+        found = [p for p in self.open_projects.get(segment_key, []) if p["origin_id"] in family]
+        return sorted(
+            found, key=lambda p: (p["confidence"] == "sample", -(p.get("investment_wan") or 0), p["id"])
+        )
 
     @cached_property
     def graph(self):
@@ -357,6 +401,12 @@ def suggest_for_county(
             sources = [holding.source]
             if pairing:
                 sources.append(pairing["source"])
+            projects = model.projects_on(pid, seg_key) if pid else []
+            real = [p for p in projects if p["confidence"] != "sample"]
+            if real:
+                # a sourced project of the partner on this very segment: the partner has it
+                components["partner_fit"] = float(model.preset["partner_fit_value"]["segment"])
+                sources.append(real[0]["source"])
             out.append(
                 Suggestion(
                     county_code=county_code,
@@ -390,6 +440,10 @@ def suggest_for_county(
                     confidence=conf,
                     sources=sources,
                     notes=notes,
+                    project_id=projects[0]["id"] if projects else "",
+                    project_name=projects[0]["name_zh"] if projects else "",
+                    sample=bool(projects) and projects[0]["confidence"] == "sample",
+                    more_projects=max(0, len(projects) - 1),
                 )
             )
     out = _best_partner_per_segment(out)

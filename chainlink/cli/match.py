@@ -52,11 +52,16 @@ TABLE_COLUMNS = {
 }
 
 
-def _model(db: Path | None, preset: str):
+NoSampleOption = Annotated[
+    bool, typer.Option("--no-sample", help="Leave out sample (synthetic) projects and enterprises.")
+]
+
+
+def _model(db: Path | None, preset: str, no_sample: bool = False):
     from chainlink.registry import Registry
     from chainlink.score import Model, load_preset
 
-    return Model(Registry.open(db), load_preset(preset))
+    return Model(Registry.open(db), load_preset(preset), include_sample=not no_sample)
 
 
 @app.command()
@@ -81,6 +86,7 @@ def match(
     output: OutputOption = None,
     lang: LangOption = "zh",
     preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    no_sample: NoSampleOption = False,
     db: DbOption = None,
 ) -> None:
     """Ranked suggestions of what a county's paired partners can transfer or co-introduce.
@@ -99,7 +105,7 @@ def match(
     lang = check_lang(lang)
     if (county is None) == (project is None):
         raise UsageError("give a COUNTY or --project FILE (one of them)")
-    model = _model(db, preset)
+    model = _model(db, preset, no_sample)
     resolver = Resolver.from_registry(model.registry)
     partner_id = resolver.resolve(partner, ("partner",)).id if partner else None
     chain_id = resolver.resolve(chain, ("chain",)).id if chain else None
@@ -169,6 +175,7 @@ def export(
         ),
     ] = None,
     preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    no_sample: NoSampleOption = False,
     db: DbOption = None,
 ) -> None:
     """The suggestion list for all 26 counties (or those named): one row per (county, rank).
@@ -182,7 +189,7 @@ def export(
     from chainlink.resolve import Resolver
 
     fmt = check_format(fmt, ("csv", "tsv", "json", "ndjson"))
-    model = _model(db, preset)
+    model = _model(db, preset, no_sample)
     codes = None
     if county:
         resolver = Resolver.from_registry(model.registry)
