@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from chainlink.errors import DataError
+from chainlink.migrations import migrate_carried
 from chainlink.output import public_mode
 from chainlink.registry import SCHEMA_VERSION
 from chainlink.sources import load_sources
@@ -38,6 +39,10 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "io_flows": ("year", "row_code", "col_code"),
     "io_sector_gbt": ("scheme", "io_code"),
     "io_relatedness": ("year", "sector_1", "sector_2"),
+    "projects": "id",
+    "enterprises": "id",
+    "gaps": "id",
+    "sources": "id",
 }
 SAME_SECTOR_WEIGHT = 0.5  # both segments in one IO sector: the table cannot tell; a neutral middle
 MIN_IO_WEIGHT = 0.05  # an IO coefficient of ~0 still leaves the editors' link some weight
@@ -56,7 +61,26 @@ def compile_tables(root: str | Path) -> dict[str, list[dict[str, Any]]]:
     """Validate the sources under ``root`` and return every registry table's rows."""
     tables = load_sources(root).tables
     derive_io(tables)
+    derive_samples(tables)
     return tables
+
+
+def derive_samples(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Add the generated sample projects and enterprises (:mod:`chainlink.sample`, fixed seed).
+
+    Sample projects join the real ones in ``projects`` (confidence ``sample``); the source entry of
+    the generator counts them in its ``cited_by``.
+    """
+    from chainlink.sample import sample_tables
+
+    generated = sample_tables(tables)
+    tables["projects"] = sorted(tables["projects"] + generated["projects"], key=lambda r: r["id"])
+    tables["enterprises"] = generated["enterprises"]
+    for row in tables["sources"]:
+        if row["id"] == "chainlink-sample":
+            counts = {"enterprises": len(generated["enterprises"]), "projects": len(generated["projects"])}
+            row["cited_by"] = "; ".join(f"{k} {n}" for k, n in counts.items() if n)
+            row["cited_rows"] = sum(counts.values())
 
 
 MIN_RELATEDNESS = 0.005  # pairs below this are stored as absent (read back as 0)
@@ -145,6 +169,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
         raise DataError(f"{target}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
+    lock = _lock_old_registry(target)
     try:
         conn = sqlite3.connect(tmp)
         db = sqlite_utils.Database(conn)
@@ -161,6 +186,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
             )
             _indexes(db)
             carried = carry_over(target, conn)
+            migrate_carried(conn, target)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("VACUUM")
         conn.close()
@@ -170,7 +196,34 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    finally:
+        if lock is not None:
+            lock.rollback()
+            lock.close()
     return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried, digest)
+
+
+def _lock_old_registry(target: Path) -> sqlite3.Connection | None:
+    """Hold the old registry's write lock from before its user tables are read until after the rename,
+    so that an import cannot commit in between and be lost. Checkpoints a write-ahead log first, so that
+    no ``-wal`` file with pending pages is left beside the renamed file."""
+    if not target.exists():
+        return None
+    try:
+        conn = sqlite3.connect(target, timeout=30, isolation_level=None)
+        if Path(f"{target}-wal").exists():
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if busy:
+                conn.close()
+                raise DataError(f"{target}: in use by another process (write-ahead log busy); try again")
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise DataError(
+            f"{target}: cannot lock the registry ({exc}); another import or build may be running"
+        ) from None
+    except sqlite3.DatabaseError:
+        return None  # not SQLite at all: carry_over refuses it with a clear message
+    return conn
 
 
 def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: list[dict[str, Any]]) -> None:
@@ -195,6 +248,8 @@ def _indexes(db: Any) -> None:
     db["characteristic_industries"].create_index(["county_code"])
     db["segments"].create_index(["chain_id"])
     db["industries"].create_index(["parent"])
+    db["projects"].create_index(["origin_id"])
+    db["projects"].create_index(["county_code"])
 
 
 def check_registry(root: str | Path, db_path: str | Path) -> list[str]:

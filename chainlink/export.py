@@ -7,7 +7,7 @@ from typing import Any
 
 from chainlink.score import RELATION_ZH, Model, Suggestion, suggest_for_county
 
-COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "policy", "evidence")
+COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence")
 
 # The export columns, in order. Documented in docs/export.md; changing them is a breaking change.
 COLUMNS = (

@@ -150,109 +150,190 @@ def project_segments(model: Any, project: dict[str, Any]) -> list[str]:
     return sorted(segs)
 
 
+class DestinationCache:
+    """Per-county holdings and per-segment reach, computed once and shared by many projects.
+
+    :func:`rank_destinations` makes one per call; ``chainlink allocate`` makes one for all its
+    projects, which is what keeps scoring hundreds of projects against 26 counties fast.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.max_hops = int(model.preset.get("max_hops", 2))
+        self.decay = float(model.preset.get("decay", 0.5))
+        self._holdings: dict[str, dict[str, Any]] = {}
+        self._up: dict[str, dict[str, list[str]]] = {}
+        self._down: dict[str, dict[str, list[str]]] = {}
+        self._io: dict[tuple[str, str], float] = {}
+        self._density: dict[tuple[str, str], float] = {}
+
+    def holdings(self, code: str) -> dict[str, Any]:
+        """The county's held segments (:meth:`chainlink.score.Model.county_holdings`)."""
+        if code not in self._holdings:
+            self._holdings[code] = self.model.county_holdings(code)
+        return self._holdings[code]
+
+    def upstream(self, key: str) -> dict[str, list[str]]:
+        """Segments upstream of ``key`` within ``max_hops`` (:func:`chainlink.graph.hops_upstream`)."""
+        from chainlink.graph import hops_upstream
+
+        if key not in self._up:
+            self._up[key] = hops_upstream(self.model.graph, key, self.max_hops)
+        return self._up[key]
+
+    def downstream(self, key: str) -> dict[str, list[str]]:
+        """Segments downstream of ``key`` within ``max_hops`` (:func:`chainlink.graph.hops_downstream`)."""
+        from chainlink.graph import hops_downstream
+
+        if key not in self._down:
+            self._down[key] = hops_downstream(self.model.graph, key, self.max_hops)
+        return self._down[key]
+
+    def io(self, seg: str, code: str) -> float:
+        """IO component of segment ``seg`` for county ``code`` (:meth:`chainlink.score.Model.io_value`)."""
+        if (seg, code) not in self._io:
+            self._io[seg, code] = self.model.io_value(self.model.graph.nodes[seg]["codes"], code)
+        return self._io[seg, code]
+
+    def density(self, seg: str, code: str) -> float:
+        """Density component (:meth:`chainlink.score.Model.density_value`)."""
+        if (seg, code) not in self._density:
+            self._density[seg, code] = self.model.density_value(self.model.graph.nodes[seg]["codes"], code)
+        return self._density[seg, code]
+
+
+def project_origin(model: Any, project: dict[str, Any], resolver: Any) -> tuple[str, set[str]]:
+    """The project's origin partner id ('' if none) and the ids a pairing may name for it: the origin,
+    its parent and child zones, and its host district."""
+    if not project.get("origin"):
+        return "", set()
+    origin = resolver.resolve(project["origin"], ("partner",)).id
+    family = model.partner_family(origin)
+    if model.partners[origin]["host_code"]:
+        family.add(model.partners[origin]["host_code"])
+    return origin, family
+
+
+def score_destination(
+    model: Any,
+    project: dict[str, Any],
+    code: str,
+    *,
+    segs: list[str],
+    origin: str,
+    family: set[str],
+    cache: DestinationCache | None = None,
+) -> Any:
+    """The scored :class:`chainlink.score.Suggestion` of county ``code`` for ``project``, or None when
+    the county holds no segment within reach of the project's segments ``segs`` (docs/scoring.md).
+
+    ``origin`` and ``family`` come from :func:`project_origin`; this is the one place a
+    (project, county) score is computed, for ``match --project`` and ``allocate`` alike.
+    """
+    from chainlink.graph import path_confidence, path_weight
+    from chainlink.score import Suggestion, weakest
+
+    cache = cache or DestinationCache(model)
+    graph = model.graph
+    county = model.counties[code]
+    held = cache.holdings(code)
+    best = None
+    for seg in segs:
+        for key, holding in sorted(held.items()):
+            if seg == key:
+                cand = ("strengthen", [key])
+            elif seg in (up := cache.upstream(key)):
+                cand = ("fill", up[seg])
+            elif seg in (down := cache.downstream(key)):
+                cand = ("extend", down[seg])
+            else:
+                continue
+            fit = holding.strength * cache.decay ** max(0, len(cand[1]) - 2)
+            if best is None or fit > best[0]:
+                best = (fit, seg, cand[0], cand[1], holding)
+    if best is None:
+        return None
+    fit, seg, relation, path, holding = best
+    node = graph.nodes[seg]
+    pairings = [p for p in model.pairings_of(code) if p["partner_id"] in family] if origin else []
+    pairing = max(pairings, key=lambda p: model.pairing_value(p, node["chain_id"]), default=None)
+    policy = model.policy_value(node["codes"])
+    pollution = project.get("pollution")
+    if pollution == "high":
+        policy = min(policy, float(model.preset["policy"]["sensitive"]["value"]))
+    elif pollution == "medium":
+        policy = min(policy, float(model.preset["policy"]["default"]))
+    conf = weakest(
+        holding.confidence, path_confidence(graph, path), *([pairing["confidence"]] if pairing else [])
+    )
+    components = {
+        "chain_fit": round(fit, 6),
+        "link": round(path_weight(graph, path), 6),
+        "gap": float(model.preset["relation_value"][relation]),
+        "pairing": model.pairing_value(pairing, node["chain_id"]),
+        "partner_fit": model.partner_fit(origin, seg)[0] if origin else 0.0,
+        "io": cache.io(seg, code),
+        "density": cache.density(seg, code),
+        "policy": policy,
+        "evidence": float(model.preset["confidence_value"][conf]),
+    }
+    via = graph.nodes[holding.segment]
+    chain_row = model.chains[node["chain_id"]]
+    prow = model.partners.get(origin, {})
+    notes = [] if pairing or not origin else ["not paired with the origin zone"]
+    return Suggestion(
+        county_code=code,
+        county_zh=county["name_zh"],
+        county_en=county["name_en"],
+        partner_id=origin,
+        partner_zh=prow.get("name_zh", ""),
+        partner_en=prow.get("name_en", ""),
+        partner_short_zh=prow.get("short_zh", ""),
+        partner_short_en=prow.get("short_en", ""),
+        pairing_id=pairing["id"] if pairing else "",
+        pairing_kind=pairing["kind"] if pairing else "",
+        chain_id=node["chain_id"],
+        chain_zh=chain_row["name_zh"],
+        chain_en=chain_row["name_en"],
+        segment_key=seg,
+        segment_zh=node["name_zh"],
+        segment_en=node["name_en"],
+        segment_gbt=node["gbt_codes"],
+        stage=node["stage"],
+        relation=relation,
+        via_segment=holding.segment,
+        via_segment_zh=via["name_zh"],
+        via_segment_en=via["name_en"],
+        via_industry_zh=holding.industry_zh,
+        via_industry_en=holding.industry_en,
+        via_code=holding.held_code,
+        path=path,
+        components=components,
+        score=model.total(components),
+        confidence=conf,
+        sources=[holding.source] + ([pairing["source"]] if pairing else []),
+        project_id=project.get("id", ""),
+        project_name=project["name"],
+        notes=notes,
+    )
+
+
 def rank_destinations(
     model: Any, project: dict[str, Any], resolver: Any, *, top: int | None = 10, chain: str | None = None
 ) -> ProjectAnswer:
     """Rank the 26 counties as destinations for ``project`` (see docs/scoring.md)."""
-    from chainlink.graph import hops_downstream, hops_upstream, path_confidence, path_weight
-    from chainlink.score import Suggestion, weakest
-
     graph = model.graph
     segs = [s for s in project_segments(model, project) if not chain or graph.nodes[s]["chain_id"] == chain]
-    origin = resolver.resolve(project["origin"], ("partner",)).id if project.get("origin") else ""
-    family = model.partner_family(origin) if origin else set()
-    if origin and model.partners[origin]["host_code"]:
-        family.add(model.partners[origin]["host_code"])
-    max_hops = int(model.preset.get("max_hops", 2))
-    decay = float(model.preset.get("decay", 0.5))
+    origin, family = project_origin(model, project, resolver)
     missing = ["county land and energy quotas are not in the registry: capacity not checked"]
     if not origin:
         missing.append("no origin zone given: pairing component is 0 for every county")
-    conf_value = model.preset["confidence_value"]
-    relation_value = model.preset["relation_value"]
+    cache = DestinationCache(model)
     out = []
-    for code, county in sorted(model.counties.items()):
-        held = model.county_holdings(code)
-        best = None
-        for seg in segs:
-            for key, holding in sorted(held.items()):
-                if seg == key:
-                    cand = ("strengthen", [key])
-                elif seg in (up := hops_upstream(graph, key, max_hops)):
-                    cand = ("fill", up[seg])
-                elif seg in (down := hops_downstream(graph, key, max_hops)):
-                    cand = ("extend", down[seg])
-                else:
-                    continue
-                fit = holding.strength * decay ** max(0, len(cand[1]) - 2)
-                if best is None or fit > best[0]:
-                    best = (fit, seg, cand[0], cand[1], holding)
-        if best is None:
-            continue
-        fit, seg, relation, path, holding = best
-        node = graph.nodes[seg]
-        pairings = [p for p in model.pairings_of(code) if p["partner_id"] in family] if origin else []
-        pairing = max(pairings, key=lambda p: model.pairing_value(p, node["chain_id"]), default=None)
-        policy = model.policy_value(node["codes"])
-        pollution = project.get("pollution")
-        if pollution == "high":
-            policy = min(policy, float(model.preset["policy"]["sensitive"]["value"]))
-        elif pollution == "medium":
-            policy = min(policy, float(model.preset["policy"]["default"]))
-        conf = weakest(
-            holding.confidence, path_confidence(graph, path), *([pairing["confidence"]] if pairing else [])
-        )
-        components = {
-            "chain_fit": round(fit, 6),
-            "link": round(path_weight(graph, path), 6),
-            "gap": float(relation_value[relation]),
-            "pairing": model.pairing_value(pairing, node["chain_id"]),
-            "partner_fit": model.partner_fit(origin, seg)[0] if origin else 0.0,
-            "io": model.io_value(node["codes"], code),
-            "policy": policy,
-            "evidence": float(conf_value[conf]),
-        }
-        via = graph.nodes[holding.segment]
-        chain_row = model.chains[node["chain_id"]]
-        prow = model.partners.get(origin, {})
-        notes = [] if pairing or not origin else ["not paired with the origin zone"]
-        out.append(
-            Suggestion(
-                county_code=code,
-                county_zh=county["name_zh"],
-                county_en=county["name_en"],
-                partner_id=origin,
-                partner_zh=prow.get("name_zh", ""),
-                partner_en=prow.get("name_en", ""),
-                partner_short_zh=prow.get("short_zh", ""),
-                partner_short_en=prow.get("short_en", ""),
-                pairing_id=pairing["id"] if pairing else "",
-                pairing_kind=pairing["kind"] if pairing else "",
-                chain_id=node["chain_id"],
-                chain_zh=chain_row["name_zh"],
-                chain_en=chain_row["name_en"],
-                segment_key=seg,
-                segment_zh=node["name_zh"],
-                segment_en=node["name_en"],
-                segment_gbt=node["gbt_codes"],
-                stage=node["stage"],
-                relation=relation,
-                via_segment=holding.segment,
-                via_segment_zh=via["name_zh"],
-                via_segment_en=via["name_en"],
-                via_industry_zh=holding.industry_zh,
-                via_industry_en=holding.industry_en,
-                via_code=holding.held_code,
-                path=path,
-                components=components,
-                score=model.total(components),
-                confidence=conf,
-                sources=[holding.source] + ([pairing["source"]] if pairing else []),
-                project_id=project.get("id", ""),
-                project_name=project["name"],
-                notes=notes,
-            )
-        )
+    for code in sorted(model.counties):
+        found = score_destination(model, project, code, segs=segs, origin=origin, family=family, cache=cache)
+        if found is not None:
+            out.append(found)
     out.sort(key=lambda s: (-s.score, s.county_code))
     if top is not None:
         out = out[:top]

@@ -14,7 +14,7 @@ from typing import Any
 
 from chainlink.errors import DataError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: user-data tables (chainlink/migrations.py)
 ENV_VAR = "CHAINLINK_DB"
 
 
@@ -59,22 +59,33 @@ class Registry:
         if path.is_dir():
             raise DataError(f"{path}: is a folder, not a registry file; {hint}")
         try:
-            conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+            conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=30)
             conn.row_factory = sqlite3.Row
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             has_meta = conn.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"
             ).fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise DataError(
+                f"{path}: cannot open the registry ({exc}); check the file's and its folder's permissions, "
+                "then run `chainlink doctor`"
+            ) from None
         except sqlite3.DatabaseError:
             raise DataError(f"{path}: not a chainlink registry (not an SQLite database); {hint}") from None
         if not has_meta:
             conn.close()
             raise DataError(f"{path}: not a chainlink registry (no meta table); {hint}")
-        if version != SCHEMA_VERSION:
+        if version < SCHEMA_VERSION:
             conn.close()
             raise DataError(
-                f"{path}: registry schema version {version}, this chainlink reads version {SCHEMA_VERSION}; "
-                "rebuild it with `chainlink build`"
+                f"{path}: registry schema version {version} is older than this chainlink's {SCHEMA_VERSION}; "
+                f"run `chainlink migrate --db {path}` (keeps imported data)"
+            )
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise DataError(
+                f"{path}: registry schema version {version} was written by a newer chainlink "
+                f"(this one reads {SCHEMA_VERSION}); upgrade chainlink"
             )
         return cls(conn, path)
 
@@ -99,13 +110,15 @@ class Registry:
 
     @cached_property
     def pairings(self) -> list[dict[str, Any]]:
-        """Every pairing (county ↔ partner), ordered by id."""
-        return self.rows("pairings", "id")
+        """Every pairing (county ↔ partner) from the sources, then imported ones (user_pairings), by id."""
+        return self.rows("pairings", "id") + self._rows_if_present("user_pairings", "id")
 
     @cached_property
     def characteristic_industries(self) -> list[dict[str, Any]]:
-        """County characteristic industries with GB/T codes, source and confidence."""
-        return self.rows("characteristic_industries", "county_code, id")
+        """County characteristic industries with GB/T codes, source and confidence (sources, then imported)."""
+        return self.rows("characteristic_industries", "county_code, id") + self._rows_if_present(
+            "user_characteristic_industries", "county_code, id"
+        )
 
     @cached_property
     def partner_industries(self) -> list[dict[str, Any]]:
@@ -152,3 +165,40 @@ class Registry:
             if row["id"] == cid:
                 return row
         raise DataError(f"no chain with id {cid}")
+
+    def _rows_if_present(self, table: str, order_by: str) -> list[dict[str, Any]]:
+        """Rows of ``table``, or none when a registry built before the table existed lacks it."""
+        present = self.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", (table,)
+        ).fetchone()[0]
+        return self.rows(table, order_by) if present else []
+
+    @cached_property
+    def industries(self) -> list[dict[str, Any]]:
+        """GB/T 4754-2017 门类, 大类, 中类, 小类 rows (code, level, parent, names, pinyin), by code."""
+        return self.rows("industries", "code")
+
+    @cached_property
+    def industry_crosswalk(self) -> list[dict[str, Any]]:
+        """GB/T 4754 2011 → 2017 correspondence rows (code_2011, code_2017, level)."""
+        return self.rows("industry_crosswalk", "code_2011, code_2017")
+
+    @cached_property
+    def projects(self) -> list[dict[str, Any]]:
+        """Projects and transfers: sourced ones from data/projects.csv, generated samples, then imported ones."""
+        return self._rows_if_present("projects", "id") + self._rows_if_present("user_projects", "id")
+
+    @cached_property
+    def enterprises(self) -> list[dict[str, Any]]:
+        """Enterprises: generated samples, then imported ones (user_enterprises), by id."""
+        return self._rows_if_present("enterprises", "id") + self._rows_if_present("user_enterprises", "id")
+
+    @cached_property
+    def gaps(self) -> list[dict[str, Any]]:
+        """Recorded data gaps (data/gaps.csv), by id."""
+        return self._rows_if_present("gaps", "id")
+
+    @cached_property
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source the data cites (data/sources.csv) with what it supports and what cites it."""
+        return self._rows_if_present("sources", "id")

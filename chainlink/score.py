@@ -118,13 +118,8 @@ class Model:
         A project sits on its ``segment_key``, or on every segment whose codes match its GB/T codes
         at ≥ 0.8 (:func:`chainlink.industries.code_match`).
         """
-        tables = {
-            r[0] for r in self.registry.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        if "projects" not in tables:
-            return {}
         out: dict[str, list[dict[str, Any]]] = {}
-        for project in self.registry.rows("projects", "id"):
+        for project in self.registry.projects:
             if project.get("county_code") or not project.get("origin_id"):
                 continue
             if project["confidence"] == "sample" and not self.include_sample:
@@ -204,6 +199,31 @@ class Model:
         )
         related = self._io[1]
         return max((1.0 if a == b else related.get((a, b), 0.0) for a in seg for b in mine), default=0.0)
+
+    @cached_property
+    def location_sectors(self) -> dict[str, set[str]]:
+        """Location id → IO sectors present there (the rows of :func:`chainlink.geography.location_matrix`)."""
+        from chainlink.geography import _facts
+
+        out: dict[str, set[str]] = {}
+        for loc, _kind, _fact, codes, _conf in _facts(self):
+            out.setdefault(loc, set()).update(self.sectors_of(codes))
+        return out
+
+    def density_value(self, segment_codes: list[str], county_code: str) -> float:
+        """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
+        from chainlink.geography import density_of
+
+        held = self.location_sectors.get(county_code, set())
+        return round(density_of(held, self.sectors_of(segment_codes), self._io[1], self.io_products), 6)
+
+    @cached_property
+    def io_products(self) -> list[str]:
+        """The 153 sector codes of the 2020 input–output table."""
+        return [
+            r[0]
+            for r in self.registry.conn.execute("SELECT code FROM io_sectors WHERE year = 2020 ORDER BY code")
+        ]
 
     def county_facts(self, code: str) -> list[dict[str, Any]]:
         """The county's characteristic industries that carry GB/T codes."""
@@ -380,6 +400,7 @@ def suggest_for_county(
         link = path_weight(graph, path)
         base_conf = weakest(holding.confidence, path_confidence(graph, path))
         io = model.io_value(node["codes"], county_code)
+        density = model.density_value(node["codes"], county_code)
         for pairing in pairings or [None]:
             pid = pairing["partner_id"] if pairing else ""
             prow = model.partners.get(pid, {})
@@ -392,6 +413,7 @@ def suggest_for_county(
                 "pairing": model.pairing_value(pairing, node["chain_id"]),
                 "partner_fit": fit,
                 "io": io,
+                "density": density,
                 "policy": model.policy_value(node["codes"]),
                 "evidence": float(conf_value[conf]),
             }
@@ -465,3 +487,76 @@ def _best_partner_per_segment(suggestions: list[Suggestion]) -> list[Suggestion]
         elif s.partner_id:
             first.other_partners.append(s.partner_id)
     return list(kept.values())
+
+
+@dataclass
+class Gap:
+    """A gap in a county's chains: a missing upstream link (补链), a downstream extension (延链) or a
+    thinly held segment (强链), with the chain path that makes it one."""
+
+    relation: str
+    segment_key: str
+    segment_zh: str
+    segment_en: str
+    chain_id: str
+    chain_zh: str
+    path: list[str]
+    path_zh: str
+    via_industry_zh: str
+    via_code: str
+    reason: str
+    confidence: str
+
+
+def gaps_for(model: Model, county_code: str, *, chain: str | None = None) -> list[Gap]:
+    """Every gap of the county within ``max_hops`` of its held segments (see :class:`Gap`).
+
+    补链: an upstream segment not held; 延链: a downstream one not held; 强链: a held segment that is
+    held thinly — through a broader GB/T code (strength < 0.9), an unverified fact or a weak source.
+    """
+    from chainlink.graph import path_confidence
+
+    graph = model.graph
+    holdings = model.county_holdings(county_code)
+    facts = {f["id"]: f for f in model.county_facts(county_code)}
+    out = []
+    for seg, (relation, path, holding) in sorted(_candidates(model, holdings).items()):
+        node = graph.nodes[seg]
+        if chain and node["chain_id"] != chain:
+            continue
+        reason = ""
+        if relation == "strengthen":
+            thin = []
+            if holding.strength < 0.9:
+                thin.append(
+                    f"held only through the broader code {holding.held_code} (match {holding.strength:.1f})"
+                )
+            if holding.confidence != "sourced":
+                thin.append(f"the fact is {holding.confidence}")
+            if "weak" in (facts.get(holding.fact_id, {}).get("note") or ""):
+                thin.append("weak source")
+            if not thin:
+                continue
+            reason = "; ".join(thin)
+        else:
+            side = "upstream" if relation == "fill" else "downstream"
+            reason = f"{len(path) - 1} step(s) {side} of {holding.segment}, not held"
+        out.append(
+            Gap(
+                relation=relation,
+                segment_key=seg,
+                segment_zh=node["name_zh"],
+                segment_en=node["name_en"],
+                chain_id=node["chain_id"],
+                chain_zh=model.chains[node["chain_id"]]["name_zh"],
+                path=path,
+                path_zh=" → ".join(graph.nodes[k]["name_zh"] for k in path),
+                via_industry_zh=holding.industry_zh,
+                via_code=holding.held_code,
+                reason=reason,
+                confidence=weakest(holding.confidence, path_confidence(graph, path)),
+            )
+        )
+    order = {r: i for i, r in enumerate(RELATIONS)}
+    out.sort(key=lambda g: (order[g.relation], len(g.path), g.chain_id, g.segment_key))
+    return out

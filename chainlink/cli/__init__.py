@@ -43,7 +43,22 @@ def _root(
 
 def _register() -> None:
     # Imported here, not at the top, so that each module can import `app` from this one.
-    from chainlink.cli import browse, build, chains, io, match  # noqa: F401
+    from chainlink.cli import (  # noqa: F401
+        allocate,
+        browse,
+        build,
+        chains,
+        county,
+        doctor,
+        enterprises,
+        geography,
+        importer,
+        industries,
+        io,
+        match,
+        metrics,
+        sources,
+    )
 
 
 _register()

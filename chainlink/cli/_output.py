@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,10 +12,25 @@ import typer
 from chainlink.errors import UsageError
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson")
+XLSX_FORMATS = (*FORMATS, "xlsx")  # commands that also write Excel workbooks
 
 FormatOption = Annotated[
     str,
     typer.Option("--format", "-f", help="Output format: table, csv, tsv, json or ndjson.", metavar="FORMAT"),
+]
+XlsxFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help="Output format: table, csv, tsv, json, ndjson or xlsx.", metavar="FORMAT"
+    ),
+]
+EscapeOption = Annotated[
+    bool,
+    typer.Option(
+        "--escape-formulas/--no-escape-formulas",
+        help="In csv, tsv and xlsx, keep text that begins with = + - @ from being run as an Excel formula "
+        "(csv/tsv: a leading '; xlsx: Excel's quote prefix).",
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
@@ -59,18 +74,27 @@ def emit(
     title: str | None = None,
     notices: Sequence[str] = (),
     bom: bool = False,
+    escape_formulas: bool = True,
+    sheets: Callable[[Sequence[Mapping[str, Any]], Sequence[str]], list[Any]] | None = None,
 ) -> None:
     """Write ``rows`` in ``fmt`` to ``output`` (atomically) or stdout.
 
     Machine formats carry ``columns`` and nothing else. The table shows ``table_columns``
     (default ``columns``) with ``headers`` as column titles, at most 80 characters wide, then
-    ``notices`` (e.g. that some rows are sample data) below it.
+    ``notices`` (e.g. that some rows are sample data) below it. ``xlsx`` writes the workbook
+    ``sheets(rows, columns)`` returns (default: one sheet of ``columns``).
     """
     from chainlink.output import render, write_atomic
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, XLSX_FORMATS)
+    if fmt == "xlsx":
+        from chainlink.xlsx import Sheet, workbook_bytes
+
+        book = sheets(rows, columns) if sheets else [Sheet("data", columns, rows)]
+        write_binary(workbook_bytes(book, escape_formulas=escape_formulas), output)
+        return
     if fmt != "table":
-        text = render(rows, columns, fmt, bom=bom)
+        text = render(rows, columns, fmt, bom=bom, escape_formulas=escape_formulas)
         if output is not None:
             write_atomic(output, text)
         else:
@@ -83,6 +107,20 @@ def emit(
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def write_binary(data: bytes, output: Path | None) -> None:
+    """Write ``data`` (an xlsx workbook) to ``output`` atomically, or to stdout when it is not a terminal."""
+    from chainlink.output import write_atomic
+
+    if output is not None:
+        write_atomic(output, data)
+        return
+    if sys.stdout.isatty():
+        raise UsageError("--format xlsx writes a binary workbook: pass --output FILE (or redirect stdout)")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def render_table(

@@ -60,3 +60,30 @@ def chains_show(
         "held_by",
     ]
     emit(rows, columns, fmt, output)
+
+
+@chains_app.command("coverage")
+def chains_coverage(fmt: FormatOption = "table", output: OutputOption = None, db: DbOption = None) -> None:
+    """What the chains do not cover: characteristic industries and sourced projects on no chain segment,
+    and segments that no county or zone holds (match at the hold threshold 0.6).
+
+    The first list must stay empty: an industry on no chain can never be scored. Exits 0 either way.
+    """
+    from chainlink.coverage import COLUMNS, coverage_report
+
+    report = coverage_report(registry(db))
+    notices = [
+        f"characteristic industries on no chain: {len(report.industries_off_chain)}; "
+        f"their codes on no chain: {len(report.codes_off_chain)}",
+        f"sourced projects on no chain: {len(report.projects_off_chain)}; "
+        f"placed only by a broad code (< 0.8): {len(report.projects_weak)}",
+        f"segments no county or zone holds: {len(report.segments_unheld)}",
+    ]
+    emit(
+        report.rows(),
+        COLUMNS,
+        check_format(fmt),
+        output,
+        table_columns=["kind", "id", "name_zh", "detail"],
+        notices=notices,
+    )

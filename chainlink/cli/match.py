@@ -9,10 +9,12 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import (
+    XLSX_FORMATS,
     DbOption,
-    FormatOption,
+    EscapeOption,
     LangOption,
     OutputOption,
+    XlsxFormatOption,
     check_format,
     check_lang,
     emit,
@@ -82,8 +84,9 @@ def match(
         str | None, typer.Option("--partner", help="Only suggestions through this partner.")
     ] = None,
     chain: Annotated[str | None, typer.Option("--chain", help="Only this chain.")] = None,
-    fmt: FormatOption = "table",
+    fmt: XlsxFormatOption = "table",
     output: OutputOption = None,
+    escape_formulas: EscapeOption = True,
     lang: LangOption = "zh",
     preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
     no_sample: NoSampleOption = False,
@@ -100,8 +103,9 @@ def match(
     from chainlink.export import COLUMNS, suggestion_row
     from chainlink.resolve import Resolver
     from chainlink.score import suggest_for_county
+    from chainlink.xlsx import suggestion_sheets
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, XLSX_FORMATS)
     lang = check_lang(lang)
     if (county is None) == (project is None):
         raise UsageError("give a COUNTY or --project FILE (one of them)")
@@ -152,17 +156,20 @@ def match(
         table_columns=columns,
         title=title_zh if lang == "zh" else title_en,
         notices=notices,
+        escape_formulas=escape_formulas,
+        sheets=suggestion_sheets,
     )
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, tsv, json or ndjson.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, tsv, json, ndjson or xlsx.")] = "csv",
     county: Annotated[
         list[str] | None, typer.Option("--county", help="Only these counties (repeatable).")
     ] = None,
     top: Annotated[int, typer.Option("--top", "-n", help="Suggestions per county.", min=1)] = 10,
     output: OutputOption = None,
+    escape_formulas: EscapeOption = True,
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
     ] = False,
@@ -184,17 +191,28 @@ def export(
     """
     import sys
 
+    from chainlink.errors import UsageError
     from chainlink.export import COLUMNS, export_rows
     from chainlink.output import render, write_atomic
     from chainlink.resolve import Resolver
 
-    fmt = check_format(fmt, ("csv", "tsv", "json", "ndjson"))
+    fmt = check_format(fmt, ("csv", "tsv", "json", "ndjson", "xlsx"))
+    if fmt == "xlsx" and check:
+        raise UsageError("--check compares text files; use --format csv, tsv, json or ndjson with it")
     model = _model(db, preset, no_sample)
     codes = None
     if county:
         resolver = Resolver.from_registry(model.registry)
         codes = [resolver.resolve(c, ("county",)).id for c in county]
-    text = render(export_rows(model, codes, top), COLUMNS, fmt, bom=bom)
+    rows = export_rows(model, codes, top)
+    if fmt == "xlsx":
+        from chainlink.cli._output import write_binary
+        from chainlink.xlsx import suggestion_sheets, workbook_bytes
+
+        book = suggestion_sheets(rows, COLUMNS)
+        write_binary(workbook_bytes(book, escape_formulas=escape_formulas), output)
+        return
+    text = render(rows, COLUMNS, fmt, bom=bom, escape_formulas=escape_formulas)
     if check:
         stale = []
         for path in check:

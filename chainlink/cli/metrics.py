@@ -1,0 +1,361 @@
+"""``chainlink metrics``: RCA, relatedness, density and complexity for a long-format CSV."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from chainlink.cli._output import FormatOption, OutputOption, check_format, emit
+from chainlink.errors import DataError, SourceError, UsageError
+
+if TYPE_CHECKING:
+    from chainlink.metrics import LongInput
+
+metrics_app = typer.Typer(
+    help="Economic-geography metrics for any long table (time, location, product, value): RCA, "
+    "presence, proximity and relatedness, density, ECI/PCI, COI/COG — a drop-in for py-ecomplexity.",
+    no_args_is_help=True,
+)
+
+FileArgument = Annotated[
+    Path, typer.Argument(help="Long-format CSV: one row per (time,) location, product.", metavar="FILE")
+]
+LocOption = Annotated[str, typer.Option("--loc", help="Column holding the location code.", metavar="COL")]
+ProdOption = Annotated[
+    str, typer.Option("--prod", help="Column holding the product / industry code.", metavar="COL")
+]
+ValOption = Annotated[str, typer.Option("--val", help="Column holding the value (≥ 0).", metavar="COL")]
+TimeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--time", help="Column holding the period; each period is computed on its own.", metavar="COL"
+    ),
+]
+PresenceOption = Annotated[
+    str,
+    typer.Option(
+        "--presence",
+        help="Presence test: rca (RCA ≥ threshold), rpop (per-capita RCA, needs --pop), both, "
+        "or given (--val already is 0/1).",
+        metavar="TEST",
+    ),
+]
+PopOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--pop",
+        help="CSV of population per location (columns: the --loc column, optionally the --time column, "
+        "and --pop-val).",
+        metavar="FILE",
+    ),
+]
+PopValOption = Annotated[str, typer.Option("--pop-val", help="Population column of --pop.", metavar="COL")]
+ThresholdOption = Annotated[
+    float,
+    typer.Option(
+        "--threshold", help="Presence threshold; exactly at the threshold counts as present.", metavar="VALUE"
+    ),
+]
+EncodingOption = Annotated[
+    str,
+    typer.Option(
+        "--encoding", help="Text encoding of the CSV files (try gb18030 for GBK files).", metavar="NAME"
+    ),
+]
+BomOption = Annotated[
+    bool, typer.Option("--bom", help="Start CSV/TSV output with a byte-order mark (for Excel).")
+]
+
+
+def _read(file: Path, loc: str, prod: str, val: str, time: str | None, encoding: str) -> LongInput:
+    from chainlink.metrics import read_long_csv
+
+    return read_long_csv(file, loc=loc, prod=prod, val=val, time=time, encoding=encoding)
+
+
+def _population(
+    pop: Path | None, presence: str, loc: str, time: str | None, column: str, encoding: str
+) -> dict | None:
+    if presence not in ("rpop", "both"):
+        if pop is not None:
+            raise UsageError(f"--pop is only used with --presence rpop or both, not {presence}")
+        return None
+    if pop is None:
+        raise UsageError(f"--presence {presence} needs --pop FILE (population per location)")
+    import csv
+
+    path = str(pop)
+    try:
+        with open(path, newline="", encoding=encoding) as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None) or []
+            if loc not in header or column not in header:
+                missing = loc if loc not in header else column
+                raise SourceError(
+                    path,
+                    1,
+                    f"no column {missing!r} (columns: {', '.join(header)}); the population "
+                    "file needs the --loc column and --pop-val",
+                )
+            i_loc, i_val = header.index(loc), header.index(column)
+            i_time = header.index(time) if time is not None and time in header else None
+            table: dict[Any, float] = {}
+            for row in reader:
+                if not row:
+                    continue
+                try:
+                    value = float(row[i_val])
+                except (ValueError, IndexError):
+                    raise SourceError(
+                        path,
+                        reader.line_num,
+                        f"population {row[i_val] if i_val < len(row) else ''!r} is not a number",
+                    ) from None
+                if not value > 0 or value == float("inf"):
+                    raise SourceError(
+                        path, reader.line_num, f"population {value:g} must be a positive number"
+                    )
+                key = (row[i_time], row[i_loc]) if i_time is not None else row[i_loc]
+                table[key] = value
+    except OSError as exc:
+        raise SourceError(path, None, f"cannot read the file ({exc.strerror}); check the path") from None
+    except UnicodeDecodeError:
+        raise SourceError(path, None, f"is not valid {encoding} text; try --encoding gb18030") from None
+    return table
+
+
+@contextlib.contextmanager
+def _binary_output(output: Path | None, bom: bool) -> Iterator[IO[bytes]]:
+    """Stdout, or a temporary file beside ``output`` renamed into place when all went well."""
+    if output is None:
+        stream = sys.stdout.buffer
+        if bom:
+            stream.write("\ufeff".encode())
+        yield stream
+        stream.flush()
+        return
+    if output.exists() and not output.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write to it; never rename over it.
+        with open(output, "wb") as stream:
+            if bom:
+                stream.write("\ufeff".encode())
+            yield stream
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise DataError(f"{output}: folder {folder} does not exist; create it or choose another --output")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as stream:
+            if bom:
+                stream.write("\ufeff".encode())
+            yield stream
+        # Readers see the old file or the whole new one (rename is atomic); no fsync, which would
+        # cost seconds on the large tables this writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for item in caught:
+        typer.echo(f"chainlink: warning: {item.message}", err=True)
+
+
+def _emit_table(table: Any, fmt: str, output: Path | None, bom: bool) -> None:
+    fmt = check_format(fmt)
+    if fmt in ("csv", "tsv", "ndjson"):
+        with _binary_output(output, bom and fmt != "ndjson") as stream:
+            table.write(stream, fmt)
+        return
+    shown = getattr(table, "table_columns", table.columns)
+    notices = []
+    if fmt == "table" and len(shown) < len(table.columns):
+        hidden = [c for c in table.columns if c not in shown]
+        notices.append(f"Also computed: {', '.join(hidden)} (use --format csv, tsv, json or ndjson).")
+    emit(list(table.rows()), table.columns, fmt, output, table_columns=shown, notices=notices)
+
+
+@metrics_app.command("compute")
+def compute_command(
+    file: FileArgument,
+    loc: LocOption,
+    prod: ProdOption,
+    val: ValOption,
+    time: TimeOption = None,
+    presence: PresenceOption = "rca",
+    pop: PopOption = None,
+    pop_val: PopValOption = "pop",
+    threshold: ThresholdOption = 1.0,
+    method: Annotated[
+        str, typer.Option("--method", help="ECI/PCI method: eigenvector or reflections.", metavar="METHOD")
+    ] = "eigenvector",
+    encoding: EncodingOption = "utf-8-sig",
+    fmt: FormatOption = "csv",
+    output: OutputOption = None,
+    bom: BomOption = False,
+) -> None:
+    """Every metric per (time, location, product): rca, mcp, density, eci, pci, coi, cog, diversity, ubiquity.
+
+    Columns match py-ecomplexity's ecomplexity() output (see docs/metrics.md). CSV, TSV and NDJSON
+    are streamed, so millions of rows are fine; table and json hold every row in memory.
+    """
+    from chainlink.metrics import MetricsTable, compute_long, compute_periods
+
+    fmt = check_format(fmt)
+    population = _population(pop, presence, loc, time, pop_val, encoding)
+    options = {"presence": presence, "threshold": threshold, "population": population, "method": method}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = _read(file, loc, prod, val, time, encoding)
+        if fmt in ("csv", "tsv", "ndjson"):
+            # One period at a time: compute, write, let go (memory stays at one period's worth).
+            with _binary_output(output, bom and fmt != "ndjson") as stream:
+                for i, period in enumerate(compute_periods(data, **options)):
+                    MetricsTable(data.names, [period], presence).write(stream, fmt, header=i == 0)
+        else:
+            table = compute_long(data, **options)
+    _show_warnings(caught)
+    if fmt not in ("csv", "tsv", "ndjson"):
+        _emit_table(table, fmt, output, bom)
+
+
+def _pairs_command(
+    file: Path,
+    loc: str,
+    prod: str,
+    val: str,
+    time: str | None,
+    method: str,
+    presence: str,
+    pop: Path | None,
+    pop_val: str,
+    threshold: float,
+    minimum: float | None,
+    encoding: str,
+    fmt: str,
+    output: Path | None,
+    bom: bool,
+) -> None:
+    from chainlink.metrics import relatedness_long
+
+    check_format(fmt)
+    population = _population(pop, presence, loc, time, pop_val, encoding)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = _read(file, loc, prod, val, time, encoding)
+        table = relatedness_long(
+            data,
+            method=method,
+            presence=presence,
+            threshold=threshold,
+            population=population,
+            minimum=minimum,
+        )
+    _show_warnings(caught)
+    _emit_table(table, fmt, output, bom)
+
+
+MinOption = Annotated[
+    float | None, typer.Option("--min", help="Only pairs whose value is at least this.", metavar="VALUE")
+]
+
+
+@metrics_app.command("proximity")
+def proximity_command(
+    file: FileArgument,
+    loc: LocOption,
+    prod: ProdOption,
+    val: ValOption,
+    time: TimeOption = None,
+    presence: PresenceOption = "rca",
+    pop: PopOption = None,
+    pop_val: PopValOption = "pop",
+    threshold: ThresholdOption = 1.0,
+    minimum: MinOption = None,
+    encoding: EncodingOption = "utf-8-sig",
+    fmt: FormatOption = "csv",
+    output: OutputOption = None,
+    bom: BomOption = False,
+) -> None:
+    """Hidalgo proximity φ = min(P(i|j), P(j|i)) for every product pair: PROD_1, PROD_2, proximity."""
+    _pairs_command(
+        file,
+        loc,
+        prod,
+        val,
+        time,
+        "proximity",
+        presence,
+        pop,
+        pop_val,
+        threshold,
+        minimum,
+        encoding,
+        fmt,
+        output,
+        bom,
+    )
+
+
+@metrics_app.command("relatedness")
+def relatedness_command(
+    file: FileArgument,
+    loc: LocOption,
+    prod: ProdOption,
+    val: ValOption,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="association, cosine, jaccard, probabilistic (van Eck & Waltman 2009; diagonal 0) or proximity.",
+            metavar="METHOD",
+        ),
+    ] = "association",
+    time: TimeOption = None,
+    presence: PresenceOption = "rca",
+    pop: PopOption = None,
+    pop_val: PopValOption = "pop",
+    threshold: ThresholdOption = 1.0,
+    minimum: MinOption = None,
+    encoding: EncodingOption = "utf-8-sig",
+    fmt: FormatOption = "csv",
+    output: OutputOption = None,
+    bom: BomOption = False,
+) -> None:
+    """Relatedness of every product pair from co-occurrence in locations: PROD_1, PROD_2, relatedness."""
+    _pairs_command(
+        file,
+        loc,
+        prod,
+        val,
+        time,
+        method,
+        presence,
+        pop,
+        pop_val,
+        threshold,
+        minimum,
+        encoding,
+        fmt,
+        output,
+        bom,
+    )
+
+
+from chainlink.cli import app  # noqa: E402
+
+app.add_typer(metrics_app, name="metrics")

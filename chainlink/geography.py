@@ -1,0 +1,202 @@
+"""Economic geography on the registry: the location × industry matrix, density, opportunities, gaps.
+
+Locations are the 26 counties and the partner districts/zones; products are the 153 sectors of the
+NBS 2020 input–output table, to which every GB/T code maps (docs/io.md). Presence is *given* (a
+source names the industry), not computed from values: the registry has no output figures by county.
+Relatedness φ is, by default, the input–output relatedness R (docs/io.md) — with only ~80 locations
+holding a handful of industries each, co-occurrence proximity is too sparse to trust; it stays
+available as ``relatedness="proximity"``. See docs/metrics.md, "On the registry".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chainlink.errors import DataError
+from chainlink.industries import split_codes
+
+RELATEDNESS = ("io", "proximity")
+
+
+@dataclass
+class GeoMatrix:
+    """Presence of IO sectors in locations, with the facts behind each cell."""
+
+    locations: list[str]
+    location_kind: list[str]
+    location_names: list[str]
+    products: list[str]
+    product_names: list[str]
+    presence: Any  # ndarray (locations × products), 0/1
+    facts: dict[tuple[str, str], list[str]]  # (location, sector) → fact ids
+
+
+def _facts(model: Any) -> list[tuple[str, str, str, list[str], str]]:
+    """(location id, kind, fact id, GB/T codes, confidence) for every presence fact in the registry."""
+    reg = model.registry
+    out = []
+    for f in reg.characteristic_industries:
+        if f["county_code"] in model.counties and f["gbt_codes"]:
+            out.append((f["county_code"], "county", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
+    for f in reg.partner_industries:
+        out.append((f["partner_id"], "partner", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
+    for e in reg.enterprises:
+        where = e.get("county_code") or e.get("partner_id")
+        if not where or (e["confidence"] == "sample" and not model.include_sample):
+            continue
+        kind = "county" if where in model.counties else "partner"
+        out.append((where, kind, e["id"], split_codes(e["gbt_codes"]), e["confidence"]))
+    return out
+
+
+def location_matrix(model: Any) -> GeoMatrix:
+    """The location × IO-sector presence matrix of ``model``'s registry (sample rows per ``include_sample``)."""
+    import numpy as np
+
+    facts = _facts(model)
+    conn = model.registry.conn
+    products = [r[0] for r in conn.execute("SELECT code FROM io_sectors WHERE year = 2020 ORDER BY code")]
+    product_names = [
+        r[0] for r in conn.execute("SELECT name_zh FROM io_sectors WHERE year = 2020 ORDER BY code")
+    ]
+    locations = sorted(model.counties) + sorted({loc for loc, kind, *_ in facts if kind == "partner"})
+    kinds = ["county" if loc in model.counties else "partner" for loc in locations]
+    names = [
+        model.counties[loc]["name_zh"] if loc in model.counties else model.partners[loc]["name_zh"]
+        for loc in locations
+    ]
+    row = {loc: i for i, loc in enumerate(locations)}
+    col = {p: j for j, p in enumerate(products)}
+    presence = np.zeros((len(locations), len(products)), dtype=np.int8)
+    cells: dict[tuple[str, str], list[str]] = {}
+    for loc, _kind, fact_id, codes, _conf in facts:
+        for sector in model.sectors_of(codes):
+            presence[row[loc], col[sector]] = 1
+            cells.setdefault((loc, sector), []).append(fact_id)
+    return GeoMatrix(locations, kinds, names, products, product_names, presence, cells)
+
+
+def io_phi(model: Any, products: list[str]) -> Any:
+    """The IO relatedness matrix R (products × products, R_ii = 1) from the registry."""
+    import numpy as np
+
+    index = {p: i for i, p in enumerate(products)}
+    phi = np.eye(len(products))
+    for (a, b), value in model._io[1].items():
+        phi[index[a], index[b]] = value
+    return phi
+
+
+def phi_for(model: Any, geo: GeoMatrix, relatedness: str = "io") -> Any:
+    """φ for density: ``io`` (default) or ``proximity`` (Hidalgo, from co-occurrence in ``geo``)."""
+    if relatedness not in RELATEDNESS:
+        raise DataError(f"unknown relatedness {relatedness!r}: use io or proximity")
+    if relatedness == "io":
+        return io_phi(model, geo.products)
+    from chainlink.metrics import proximity
+
+    return proximity(geo.presence)
+
+
+def density_of(
+    held: set[str], targets: list[str], related: dict[tuple[str, str], float], products: list[str]
+) -> float:
+    """Relatedness density ρ = Σ_j M_j φ_ij / Σ_j φ_ij of the best of ``targets`` for a location holding ``held``.
+
+    The same formula as :func:`chainlink.metrics.density` with φ = IO relatedness (φ_ii = 1), evaluated on
+    the sparse registry table so that scoring needs no NumPy; tests/test_geography.py checks the two agree.
+    """
+    best = 0.0
+    for i in targets:
+        total = 1.0 + sum(related.get((i, j), 0.0) for j in products if j != i)
+        have = sum(1.0 if j == i else related.get((i, j), 0.0) for j in held)
+        best = max(best, have / total)
+    return best
+
+
+@dataclass
+class Opportunity:
+    """One industry (IO sector) a county does not hold, ranked under a strategy."""
+
+    rank: int
+    sector: str
+    sector_zh: str
+    score: float
+    density: float
+    pci: float | None
+    cog: float | None
+    segments: list[str]
+
+
+def opportunities_for(
+    model: Any, county_code: str, *, strategy: str = "balanced", top: int = 10, relatedness: str = "io"
+) -> tuple[list[Opportunity], list[str]]:
+    """Ranked opportunities (sectors not held) of a county, and notes on what could not be computed.
+
+    Density always; PCI and COG from the eigenvector method on the location × sector matrix when it is
+    defined on the registry's (small) matrix — otherwise the ranking says so and uses density alone.
+    """
+    import warnings
+
+    import numpy as np
+
+    from chainlink.metrics import DroppedWarning, cog, complexity, density, drop_empty, opportunities
+
+    geo = location_matrix(model)
+    phi = phi_for(model, geo, relatedness)
+    rho = density(geo.presence, phi)
+    notes: list[str] = []
+    pci = np.zeros(len(geo.products))
+    gain = np.zeros_like(rho, dtype=float)
+    weights = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter(
+                "ignore", DroppedWarning
+            )  # sectors nobody holds: PCI undefined, filled below
+            sub, _rows, cols = drop_empty(geo.presence)
+        _eci, sub_pci = complexity(sub)
+        pci[:] = np.nan
+        pci[cols] = sub_pci
+        fill = np.nanmin(sub_pci) if len(sub_pci) else 0.0
+        pci = np.where(np.isnan(pci), fill, pci)
+        gain = cog(geo.presence, phi, pci)
+    except (DataError, ValueError, TypeError) as exc:
+        notes.append(f"complexity not defined on this registry ({exc}); ranked by density only")
+        weights = {"density": 1.0}
+    i = geo.locations.index(county_code)
+    result = opportunities(
+        geo.presence[i : i + 1],
+        rho[i : i + 1],
+        pci,
+        gain[i : i + 1],
+        strategy=strategy,
+        weights=weights,
+        top=top,
+    )
+    segments = _segments_by_sector(model)
+    out = []
+    for k in range(len(result.product)):
+        j = int(result.product[k])
+        out.append(
+            Opportunity(
+                rank=int(result.rank[k]),
+                sector=geo.products[j],
+                sector_zh=geo.product_names[j],
+                score=round(float(result.score[k]), 4),
+                density=round(float(result.density[k]), 4),
+                pci=None if weights else round(float(result.pci[k]), 4),
+                cog=None if weights else round(float(result.cog[k]), 4),
+                segments=segments.get(geo.products[j], []),
+            )
+        )
+    return out, notes
+
+
+def _segments_by_sector(model: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, node in model.graph.nodes(data=True):
+        for sector in model.sectors_of(node["codes"]):
+            out.setdefault(sector, []).append(key)
+    return {k: sorted(v) for k, v in out.items()}

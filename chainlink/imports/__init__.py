@@ -1,0 +1,77 @@
+"""Import enterprise and project lists (and county industries, pairings) into the registry's user tables.
+
+>>> report = import_file("enterprises", "list.xlsx", "registry.db")   # doctest: +SKIP
+>>> report.summary()                                                  # doctest: +SKIP
+'imported list.xlsx (enterprises, import #3): 120 row(s) read, 120 valid (118 new, 2 updated, 0 unchanged)'
+
+Columns, header aliases, encodings and every check are documented in docs/import.md.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from chainlink.errors import UsageError
+from chainlink.imports._read import FORMATS, open_table
+from chainlink.imports._run import ImportErrors, ImportReport, default_rejects_path, file_sha256, import_file
+from chainlink.imports._schema import KINDS, Column, Kind
+
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "Column",
+    "ImportErrors",
+    "ImportReport",
+    "Kind",
+    "LOG_COLUMNS",
+    "columns_of",
+    "default_rejects_path",
+    "file_sha256",
+    "import_file",
+    "open_table",
+    "user_rows",
+]
+
+LOG_COLUMNS = [
+    "id",
+    "kind",
+    "file",
+    "file_sha256",
+    "format",
+    "encoding",
+    "sheet",
+    "started_at",
+    "finished_at",
+    "rows_read",
+    "rows_valid",
+    "rows_rejected",
+    "rows_inserted",
+    "rows_updated",
+    "rows_unchanged",
+    "rejects_file",
+    "chainlink_version",
+]
+
+
+def columns_of(kind: str) -> list[str]:
+    """The columns ``chainlink imported KIND`` writes (the import's canonical columns; ``log`` too)."""
+    if kind == "log":
+        return list(LOG_COLUMNS)
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}: use one of {', '.join([*KINDS, 'log'])}")
+    return KINDS[kind].names
+
+
+def user_rows(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
+    """The imported rows of ``kind`` (or the import ``log``), ordered by id, as dicts of :func:`columns_of`.
+
+    These rows written as CSV, TSV, JSON, NDJSON or xlsx import back unchanged.
+    """
+    columns = columns_of(kind)
+    table = "user_import_log" if kind == "log" else KINDS[kind].table
+    exists = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    if not exists.fetchone()[0]:
+        return []
+    sql = f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}] ORDER BY id"
+    return [dict(zip(columns, row, strict=True)) for row in conn.execute(sql)]

@@ -1,0 +1,220 @@
+"""Results of the long-table front end, and their rows, columns and streamed text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from chainlink.metrics import _text
+
+
+@dataclass
+class YearMetrics:
+    """Every metric of one period, on that period's own locations and products (sorted)."""
+
+    time: str | None
+    locations: list[str]
+    products: list[str]
+    value: sp.csr_array
+    rca: sp.csr_array | None
+    rpop: sp.csr_array | None
+    mcp: sp.csr_array
+    density: np.ndarray
+    cog: np.ndarray
+    eci: np.ndarray
+    pci: np.ndarray
+    coi: np.ndarray
+    diversity: np.ndarray
+    ubiquity: np.ndarray
+    proximity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.locations) * len(self.products)
+
+
+@dataclass
+class MetricsTable:
+    """The result of :func:`compute_long`: one row per (time, location, product) of each period.
+
+    Iterate :meth:`rows` for dicts, call :meth:`to_columns` for NumPy columns (``pandas.DataFrame
+    (table.to_columns())``), or :meth:`write` for CSV/TSV/NDJSON text of any size.
+    """
+
+    names: dict[str, str]
+    years: list[YearMetrics]
+    presence: str
+
+    @property
+    def columns(self) -> list[str]:
+        keys = [self.names["time"]] if "time" in self.names else []
+        keys += [self.names["loc"], self.names["prod"], self.names["val"], "rca"]
+        if self.presence in ("rpop", "both"):
+            keys.append("rpop")
+        return keys + ["mcp", "density", "eci", "pci", "coi", "cog", "diversity", "ubiquity"]
+
+    @property
+    def table_columns(self) -> list[str]:
+        """The columns a terminal table has room for (80 characters)."""
+        keys = [self.names["time"]] if "time" in self.names else []
+        return keys + [self.names["loc"], self.names["prod"], "rca", "mcp", "density", "cog"]
+
+    def __len__(self) -> int:
+        return sum(len(year) for year in self.years)
+
+    def to_columns(self) -> dict[str, np.ndarray]:
+        """All rows as NumPy columns (codes as text; ``rca`` holds None when presence is given)."""
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in self.columns}
+        for year in self.years:
+            for name, (_, values) in self._year_columns(year).items():
+                parts[name].append(values(0, len(year)))
+        return {name: np.concatenate(chunks) if chunks else np.array([]) for name, chunks in parts.items()}
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Rows as dicts of plain Python values (str codes, float metrics, int counts)."""
+        for year in self.years:
+            columns = self._year_columns(year)
+            block = {name: values(0, len(year)).tolist() for name, (_, values) in columns.items()}
+            names = list(block)
+            for values in zip(*(block[n] for n in names), strict=True):
+                yield dict(zip(names, values, strict=True))
+
+    def write(self, stream: IO[bytes], fmt: str, *, header: bool = True) -> None:
+        """Write every row to the binary ``stream`` as ``csv``, ``tsv`` or ``ndjson`` (streamed)."""
+        for i, year in enumerate(self.years):
+            columns = []
+            for name, (kind, values) in self._year_columns(year).items():
+                if kind == "float":
+                    columns.append(_text.Column(name, "float", values=values))
+                else:
+                    labels, index = kind
+                    columns.append(
+                        _text.Column(
+                            name, "text" if name in self._code_names else "number", labels=labels, index=index
+                        )
+                    )
+            _text.write_table(stream, columns, len(year), fmt, header=header and i == 0)
+
+    @property
+    def _code_names(self) -> set[str]:
+        return {self.names[k] for k in ("time", "loc", "prod") if k in self.names}
+
+    def _year_columns(self, year: YearMetrics) -> dict[str, tuple[Any, Callable[[int, int], np.ndarray]]]:
+        """name → (kind, values(start, stop)); kind is "float" or (labels, index(start, stop))."""
+        n_prod = len(year.products)
+
+        def loc_of(start: int, stop: int) -> np.ndarray:
+            return np.arange(start, stop) // n_prod
+
+        def prod_of(start: int, stop: int) -> np.ndarray:
+            return np.arange(start, stop) % n_prod
+
+        def cells(matrix: Any) -> Callable[[int, int], np.ndarray]:
+            if isinstance(matrix, np.ndarray):
+                return lambda start, stop: matrix.ravel()[start:stop]
+
+            def pick(start: int, stop: int) -> np.ndarray:
+                first, last = start // n_prod, (stop - 1) // n_prod + 1
+                block = matrix[first:last].toarray().ravel()
+                return block[start - first * n_prod : stop - first * n_prod]
+
+            return pick
+
+        def lookup(
+            labels: list[str], index: Callable[[int, int], np.ndarray], values: Sequence[Any]
+        ) -> tuple[Any, Callable]:
+            values = list(values)
+            return (labels, index), lambda start, stop: np.asarray(values, dtype=object)[index(start, stop)]
+
+        def numbers(
+            vector: np.ndarray, index: Callable[[int, int], np.ndarray], is_float: bool
+        ) -> tuple[Any, Callable]:
+            if is_float:
+                texts = [bytes(row[row != 0]).decode() for row in _text.float_bytes(vector)]
+            else:
+                texts = [str(int(v)) for v in vector]
+            return (texts, index), lambda start, stop: vector[index(start, stop)]
+
+        out: dict[str, tuple[Any, Callable[[int, int], np.ndarray]]] = {}
+        if "time" in self.names:
+            const = lambda start, stop: np.zeros(stop - start, dtype=np.intp)  # noqa: E731
+            out[self.names["time"]] = lookup([str(year.time)], const, [str(year.time)])
+        out[self.names["loc"]] = lookup(year.locations, loc_of, year.locations)
+        out[self.names["prod"]] = lookup(year.products, prod_of, year.products)
+        out[self.names["val"]] = ("float", cells(year.value))
+        if year.rca is not None:
+            out["rca"] = ("float", cells(year.rca))
+        else:
+            out["rca"] = lookup([""], lambda s, e: np.zeros(e - s, dtype=np.intp), [None])
+        if self.presence in ("rpop", "both"):
+            out["rpop"] = ("float", cells(year.rpop))
+        mcp_cells = cells(year.mcp)
+        mcp_index = lambda start, stop: mcp_cells(start, stop).astype(np.intp)  # noqa: E731
+        out["mcp"] = (["0", "1"], mcp_index), mcp_index
+        out["density"] = ("float", cells(year.density))
+        out["eci"] = numbers(year.eci, loc_of, True)
+        out["pci"] = numbers(year.pci, prod_of, True)
+        out["coi"] = numbers(year.coi, loc_of, True)
+        out["cog"] = ("float", cells(year.cog))
+        out["diversity"] = numbers(year.diversity, loc_of, False)
+        out["ubiquity"] = numbers(year.ubiquity, prod_of, False)
+        return out
+
+
+@dataclass
+class PairTable:
+    """Product × product relatedness per period (the result of :func:`relatedness_long`)."""
+
+    names: dict[str, str]
+    value_name: str
+    periods: list[tuple[str | None, list[str], np.ndarray]]
+    minimum: float | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        keys = [self.names["time"]] if "time" in self.names else []
+        prod = self.names["prod"]
+        return keys + [f"{prod}_1", f"{prod}_2", self.value_name]
+
+    def _pairs(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.minimum is None:
+            flat = np.arange(matrix.size)
+        else:
+            flat = np.flatnonzero(matrix.ravel() >= self.minimum)
+        return np.divmod(flat, matrix.shape[1])
+
+    def __len__(self) -> int:
+        return sum(self._pairs(matrix)[0].size for _, _, matrix in self.periods)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Rows as dicts: [time], product 1, product 2, value."""
+        names = self.columns
+        for label, products, matrix in self.periods:
+            first, second = self._pairs(matrix)
+            values = matrix[first, second].tolist()
+            for i, j, v in zip(first.tolist(), second.tolist(), values, strict=True):
+                row = [products[i], products[j], v]
+                yield dict(zip(names, ([label] if "time" in self.names else []) + row, strict=True))
+
+    def write(self, stream: IO[bytes], fmt: str) -> None:
+        """Write every pair to the binary ``stream`` as ``csv``, ``tsv`` or ``ndjson`` (streamed)."""
+        names = self.columns
+        for k, (label, products, matrix) in enumerate(self.periods):
+            first, second = self._pairs(matrix)
+            values = matrix[first, second]
+            columns = []
+            if "time" in self.names:
+                columns.append(
+                    _text.Column(
+                        names[0], "text", labels=[str(label)], index=lambda s, e: np.zeros(e - s, np.intp)
+                    )
+                )
+            columns += [
+                _text.Column(names[-3], "text", labels=products, index=lambda s, e, f=first: f[s:e]),
+                _text.Column(names[-2], "text", labels=products, index=lambda s, e, g=second: g[s:e]),
+                _text.Column(names[-1], "float", values=lambda s, e, v=values: v[s:e]),
+            ]
+            _text.write_table(stream, columns, first.size, fmt, header=k == 0)

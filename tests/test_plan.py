@@ -1,0 +1,301 @@
+"""chainlink.plan: the registry and a scenario made into an allocation, checked against an independent reference.
+
+The reference recomputes everything the plan decides from public pieces: scores from ``rank_destinations``
+(what ``match --project`` shows), quotas from the scenario or the documented SAMPLE values, the default
+ecological restriction, the enclave discount, and then the optimum by enumerating every assignment.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from chainlink.errors import DataError
+from chainlink.plan import (
+    DEFAULT_MAX_POLLUTION,
+    ENCLAVE_DISCOUNT,
+    SAMPLE_ENERGY_TCE,
+    SAMPLE_LAND_MU,
+    build_plan,
+    diff_runs,
+    dump_run,
+    explain,
+    find_destinations,
+    find_project,
+    load_run,
+    read_projects,
+    run_plan,
+)
+from chainlink.registry import Registry
+from chainlink.scenario import read_scenario
+
+SCENARIOS = Path(__file__).resolve().parent / "data" / "scenarios"
+SMALL_PROJECTS = SCENARIOS / "small_projects.yaml"
+SMALL = SCENARIOS / "small.yaml"
+LIANDU, QINGTIAN, TIANTAI, SANMEN = "331102", "331121", "331023", "331022"
+BAY = "ningbo-hangzhou-bay@331102"
+ENCLAVES = ["keqiao-jiangshan-park@330881", BAY, "shaoxing-binhai@330824", "xiaolong-park@331181"]
+CLASS = {"low": 0, "medium": 1, "high": 2}
+
+
+@pytest.fixture(scope="module")
+def registry(real_db: Path) -> Registry:
+    return Registry.open(real_db)
+
+
+@pytest.fixture(scope="module")
+def small_run(registry: Registry):
+    plan = build_plan(registry, scenario=read_scenario(SMALL), projects_file=SMALL_PROJECTS)
+    record, result = run_plan(plan)
+    return plan, record, result
+
+
+def reference_scores(registry: Registry) -> dict[str, dict[str, float]]:
+    """project id → county → the `match --project` score, via rank_destinations (not the plan's code)."""
+    from chainlink.projects import rank_destinations
+    from chainlink.resolve import Resolver
+    from chainlink.score import Model
+
+    model, resolver = Model(registry), Resolver.from_registry(registry)
+    out = {}
+    for pr in read_projects(SMALL_PROJECTS):
+        answer = rank_destinations(model, pr.scoring_dict(), resolver, top=None)
+        out[pr.id] = {s.county_code: s.score for s in answer.suggestions}
+    return out
+
+
+def test_destinations_follow_the_documented_rules(registry: Registry) -> None:
+    from chainlink.score import Model
+
+    dests = find_destinations(Model(registry))
+    platforms = [d for d in dests if d.kind == "platform"]
+    assert [d.id for d in platforms] == sorted(c["code"] for c in registry.counties)
+    assert [d.id for d in dests if d.kind == "enclave"] == ENCLAVES
+    by_id = {d.id: d for d in dests}
+    # Rule 1: 萧龙科创园 serves 龙泉 (a sourced project landed there); the enclave pairing P044 with its host
+    # district 萧山区 (330109) is the same enclave and adds none; rule 2: 杭州湾新区 for 莲都 (pairing P023).
+    assert "330109@331181" not in by_id
+    assert "PRJ004" in by_id["xiaolong-park@331181"].basis and "P023" in by_id[BAY].basis
+    assert by_id["331122"].platforms == ["jinyun-edz", "sino-german-jinyun-park"]
+    for d in dests:
+        assert (d.land_cap, d.energy_cap) == (SAMPLE_LAND_MU[d.kind], SAMPLE_ENERGY_TCE[d.kind])
+        assert (d.land_source, d.energy_source, d.max_pollution) == (
+            "sample",
+            "sample",
+            DEFAULT_MAX_POLLUTION,
+        )
+
+
+def test_small_scenario_optimum_by_brute_force(registry: Registry, small_run) -> None:
+    plan, record, result = small_run
+    scores = reference_scores(registry)
+    caps = {
+        LIANDU: (100, 10000),
+        QINGTIAN: (60, 10000),
+        BAY: (45, 5000),
+        TIANTAI: (20, 20000),
+        SANMEN: (0, 20000),
+    }
+    limit = {LIANDU: "high"}
+    projects = read_projects(SMALL_PROJECTS)
+    dest_ids = [d.id for d in plan.destinations]
+    options = []
+    for pr in projects:
+        mine = [None]
+        for did in dest_ids:
+            county = did.split("@")[-1]
+            if county not in scores[pr.id]:
+                continue
+            if CLASS[pr.pollution] > CLASS[limit.get(did, "medium")] or (pr.id, did) == ("C", QINGTIAN):
+                continue
+            score = scores[pr.id][county] - (ENCLAVE_DISCOUNT if "@" in did else 0.0)
+            mine.append((did, score))
+        options.append(mine)
+    assert [len(o) for o in options] == [4, 4, 4, 5, 2]  # E (high pollution) only fits 莲都's relaxed limit
+    best, best_value = None, -1.0
+    for combo in itertools.product(*options):
+        land: dict[str, float] = {}
+        energy: dict[str, float] = {}
+        for pr, cell in zip(projects, combo, strict=True):
+            if cell:
+                land[cell[0]] = land.get(cell[0], 0) + pr.land_mu
+                energy[cell[0]] = energy.get(cell[0], 0) + pr.energy_tce
+        default = {d: (SAMPLE_LAND_MU["enclave" if "@" in d else "platform"], 0) for d in land}
+        if any(land[d] > caps.get(d, default[d])[0] + 1e-9 for d in land):
+            continue
+        if any(
+            energy[d] > caps.get(d, (0, SAMPLE_ENERGY_TCE["enclave" if "@" in d else "platform"]))[1]
+            for d in energy
+        ):
+            continue
+        value = sum(cell[1] for cell in combo if cell)
+        if value > best_value + 1e-12:
+            best, best_value = combo, value
+    expected = {pr.id: cell[0] for pr, cell in zip(projects, best, strict=True) if cell}
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(best_value, abs=1e-9)
+    assert result.assignment == expected
+    # By hand: 莲都 (100 mu) takes B 50 + E 45 (E may go nowhere else), A (60) fills 青田 (60), C (40) the
+    # enclave (45); D (30 mu) fits nowhere that is left: 天台 has 20 mu.
+    assert expected == {"A": QINGTIAN, "B": LIANDU, "C": BAY, "E": LIANDU}
+    assert [(u.project, u.reason) for u in result.unassigned] == [("D", "capacity")]
+    assert record["results"]["bound"] == pytest.approx(best_value, abs=1e-6)
+    assert record["results"]["gap"] == 0.0
+
+
+def test_run_record_reports_everything(small_run) -> None:
+    plan, record, _ = small_run
+    assert record["chainlink_run"] == 1 and record["capacities_confidence"] == "sample"
+    assert record["sample"] is False and record["inputs"]["projects_source"] == "file"
+    assert [p["id"] for p in record["inputs"]["projects"]] == ["A", "B", "C", "D", "E"]
+    assert all(len(p["hash"]) == 16 for p in record["inputs"]["projects"])
+    assert record["inputs"]["scenario"]["content"] == SMALL.read_text(encoding="utf-8")
+    assert set(record["registry"]) == {"app", "schema_version", "sources_hash"}
+    res = record["results"]
+    by_dest = {d["id"]: d for d in res["destinations"]}
+    assert (by_dest[LIANDU]["land_used"], by_dest[LIANDU]["land_cap"], by_dest[LIANDU]["binding"]) == (
+        95,
+        100,
+        "land",
+    )
+    assert by_dest[LIANDU]["land_source"] == "scenario" and by_dest["330127"]["land_source"] == "sample"
+    assert by_dest[QINGTIAN]["binding"] == "land"
+    a = next(x for x in res["assignments"] if x["project"] == "A")
+    assert (
+        a["meets_intensity"] is True
+    )  # 9000/60 = 150 ≥ 150 and 2000/60 ≥ 30 (青田 is in Lishui: 2026 target)
+    c = next(x for x in res["assignments"] if x["project"] == "C")
+    assert c["meets_intensity"] is False and c["score"] == pytest.approx(c["county_score"] - ENCLAVE_DISCOUNT)
+    assert sum(x["score"] for x in res["assignments"]) == pytest.approx(res["objective"])
+    d = res["unassigned"][0]
+    assert d["reason"] == "capacity" and set(d["destinations"]) == {TIANTAI, LIANDU, QINGTIAN, BAY}
+    counties = {c["county_code"]: c for c in res["counties"]}
+    assert counties[LIANDU]["projects"] == 3 and counties[LIANDU]["binding"] == "land"
+
+
+def test_run_round_trip_and_diff_of_one_capacity(tmp_path: Path, registry: Registry, small_run) -> None:
+    _, record, _ = small_run
+    first = tmp_path / "run1.json"
+    first.write_text(dump_run(record), encoding="utf-8")
+    assert load_run(first) == json.loads(dump_run(record))
+    more = tmp_path / "more.yaml"
+    more.write_text(
+        SMALL.read_text(encoding="utf-8").replace("青田县: {land_mu: 60,", "青田县: {land_mu: 90,")
+    )
+    second, _ = run_plan(build_plan(registry, scenario=read_scenario(more), projects_file=SMALL_PROJECTS))
+    rows = diff_runs(load_run(first), second)
+    by_change = {(r["change"], r["item"]): r for r in rows}
+    assert (
+        by_change["capacity", f"{QINGTIAN} land_cap"]["before"],
+        by_change["capacity", f"{QINGTIAN} land_cap"]["after"],
+    ) == (60, 90)
+    # With 30 more mu in 青田, D (30 mu) lands there beside A; nothing else moves.
+    assert by_change["new", "D"]["before"] == "capacity" and by_change["new", "D"]["after"] == QINGTIAN
+    assert {r["change"] for r in rows} == {"summary", "capacity", "new"}
+    assert diff_runs(record, record) == []
+
+
+def test_infeasible_forced_assignments_one_error(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "forced.yaml"
+    path.write_text(SMALL.read_text(encoding="utf-8") + "forced:\n  A: 青田\n  B: 青田\n", encoding="utf-8")
+    plan = build_plan(registry, scenario=read_scenario(path), projects_file=SMALL_PROJECTS)
+    with pytest.raises(DataError) as info:
+        run_plan(plan)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "forced assignments to 331121 青田县 (A, B) need 110 mu but its land cap is 60 mu" in message
+    assert f"forced at {path}:17" in message
+
+
+def test_forced_into_unpaired_county_is_contradictory(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "unpaired.yaml"
+    path.write_text("forced:\n  A: 青田\n", encoding="utf-8")
+    plan = build_plan(registry, scenario=read_scenario(path), projects_file=SMALL_PROJECTS)
+    with pytest.raises(DataError, match=r"forced assignment A → 331121 青田县 conflicts with not_paired"):
+        run_plan(plan)
+
+
+def test_fairness_floors_in_conflict_one_error(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "floors.yaml"
+    path.write_text(
+        "any_pair: true\ncapacities:\n  莲都: {land_mu: unlimited}\n  青田: {land_mu: unlimited}\n"
+        "fairness:\n  min_projects: {莲都: 3, 青田: 2}\n",
+        encoding="utf-8",
+    )
+    plan = build_plan(registry, scenario=read_scenario(path), projects_file=SMALL_PROJECTS)
+    with pytest.raises(DataError) as info:
+        run_plan(plan)
+    message = str(info.value)
+    # A–D may go to either county (E, high pollution, to neither): 3 + 2 floors need 5 of the 4.
+    assert message.startswith("allocation is infeasible; these constraints conflict:")
+    assert "fairness floor of county 331102 莲都区 (at least 3 projects)" in message
+    assert "fairness floor of county 331121 青田县 (at least 2 projects)" in message
+    assert f"fairness at {path}:5" in message
+
+
+def test_registry_sample_run_is_labelled_and_deterministic(registry: Registry) -> None:
+    plan = build_plan(registry)
+    assert len(plan.projects) == 300 and all(p.sample for p in plan.projects)
+    record, result = run_plan(plan)
+    again, _ = run_plan(build_plan(registry))
+    assert dump_run(record) == dump_run(again)
+    assert record["sample"] is True and record["capacities_confidence"] == "sample"
+    assert record["restrictions_confidence"] == "judgement"
+    assert result.status == "optimal" and record["results"]["gap"] == 0.0
+    reasons = {u["reason"] for u in record["results"]["unassigned"]}
+    assert reasons <= {"capacity", "environment", "no_eligible_destination", "excluded", "intensity"}
+    for u in record["results"]["unassigned"]:
+        if u["reason"] == "environment":
+            assert u["pollution"] == "high"
+    # every assignment is paired (default) and within the medium pollution limit
+    assert all(a["pairing_id"] and a["pollution"] != "high" for a in record["results"]["assignments"])
+    for d in record["results"]["destinations"]:
+        assert d["land_used"] <= d["land_cap"] + 1e-9 and d["energy_used"] <= d["energy_cap"] + 1e-9
+
+
+def test_no_sample_leaves_nothing_and_says_so(registry: Registry) -> None:
+    from chainlink.plan import Options
+
+    plan = build_plan(registry, Options(include_sample=False))
+    record, _ = run_plan(plan)
+    assert plan.projects == [] and record["results"]["assignments"] == []
+    assert record["notes"][0].startswith("nothing to allocate")
+
+
+def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
+    from chainlink.score import load_preset
+
+    _, record, _ = small_run
+    project = find_project(registry, "A", SMALL_PROJECTS)
+    data = explain(registry, project, LIANDU, run=json.loads(dump_run(record)))
+    weights = load_preset()["weights"]
+    assert [r["component"] for r in data["components"]] == list(weights)
+    assert all(r["weight"] == weights[r["component"]] for r in data["components"])
+    assert sum(r["contribution"] for r in data["components"]) == pytest.approx(data["score"], abs=1e-5)
+    assert data["score"] == pytest.approx(reference_scores(registry)["A"][LIANDU])
+    assert (
+        data["path_zh"] == " → ".join(e["from_zh"] for e in data["path"]) + f" → {data['path'][-1]['to_zh']}"
+    )
+    assert all(e["weight_source"] for e in data["path"])
+    link = next(r for r in data["components"] if r["component"] == "link")
+    assert link["value"] == pytest.approx(math.prod(e["weight"] for e in data["path"]), abs=1e-6)
+    assert (
+        data["pairings"] and data["pairings"][0]["id"] == "P024"
+    )  # the dual-chain pilot with 宁波石化经开区
+    run = data["run"]
+    assert run["assigned_to"] == QINGTIAN and run["hash_matches"]
+    higher = {h["destination"]: h["why"] for h in run["higher_scoring"]}
+    assert higher[LIANDU] == "capacity: land: 5 mu left of 100 (scenario), needs 60"
+    assert higher[BAY].startswith("capacity: land: 5 mu left of 45 (scenario)")
+
+
+def test_explain_without_score_and_unknown_project(registry: Registry) -> None:
+    project = find_project(registry, "E", SMALL_PROJECTS)
+    data = explain(registry, project, "330127")  # 淳安: nothing on the leather chain
+    assert data["score"] is None and data["components"] == [] and data["run"] is None
+    with pytest.raises(DataError, match="unknown project 'sample-P9999' in the registry; did you mean"):
+        find_project(registry, "sample-P9999")
