@@ -231,11 +231,10 @@ def score_destination(
     (project, county) score is computed, for ``match --project`` and ``allocate`` alike.
     """
     from chainlink.graph import path_confidence, path_weight
-    from chainlink.score import Suggestion, weakest
+    from chainlink.score import make_suggestion, weakest
 
     cache = cache or DestinationCache(model)
     graph = model.graph
-    county = model.counties[code]
     held = cache.holdings(code)
     best = None
     for seg in segs:
@@ -277,44 +276,23 @@ def score_destination(
         "policy": policy,
         "evidence": float(model.preset["confidence_value"][conf]),
     }
-    via = graph.nodes[holding.segment]
-    chain_row = model.chains[node["chain_id"]]
-    prow = model.partners.get(origin, {})
     notes = [] if pairing or not origin else ["not paired with the origin zone"]
-    return Suggestion(
-        county_code=code,
-        county_zh=county["name_zh"],
-        county_en=county["name_en"],
-        partner_id=origin,
-        partner_zh=prow.get("name_zh", ""),
-        partner_en=prow.get("name_en", ""),
-        partner_short_zh=prow.get("short_zh", ""),
-        partner_short_en=prow.get("short_en", ""),
-        pairing_id=pairing["id"] if pairing else "",
-        pairing_kind=pairing["kind"] if pairing else "",
-        chain_id=node["chain_id"],
-        chain_zh=chain_row["name_zh"],
-        chain_en=chain_row["name_en"],
-        segment_key=seg,
-        segment_zh=node["name_zh"],
-        segment_en=node["name_en"],
-        segment_gbt=node["gbt_codes"],
-        stage=node["stage"],
-        relation=relation,
-        via_segment=holding.segment,
-        via_segment_zh=via["name_zh"],
-        via_segment_en=via["name_en"],
-        via_industry_zh=holding.industry_zh,
-        via_industry_en=holding.industry_en,
-        via_code=holding.held_code,
-        path=path,
-        components=components,
-        score=model.total(components),
-        confidence=conf,
-        sources=[holding.source] + ([pairing["source"]] if pairing else []),
+    return make_suggestion(
+        model,
+        code,
+        origin,
+        pairing,
+        seg,
+        relation,
+        path,
+        holding,
+        components,
+        conf,
+        [holding.source] + ([pairing["source"]] if pairing else []),
         project_id=project.get("id", ""),
         project_name=project["name"],
         notes=notes,
+        mode="project",
     )
 
 

@@ -393,8 +393,6 @@ def suggest_for_county(
         node = graph.nodes[seg_key]
         if chain and node["chain_id"] != chain:
             continue
-        via = graph.nodes[holding.segment]
-        chain_row = model.chains[node["chain_id"]]
         decay = float(model.preset.get("decay", 0.5))
         chain_fit = holding.strength * decay ** max(0, len(path) - 2)
         link = path_weight(graph, path)
@@ -403,7 +401,6 @@ def suggest_for_county(
         density = model.density_value(node["codes"], county_code)
         for pairing in pairings or [None]:
             pid = pairing["partner_id"] if pairing else ""
-            prow = model.partners.get(pid, {})
             fit, partner_industry = model.partner_fit(pid, seg_key) if pid else (0.0, "")
             conf = weakest(base_conf, pairing["confidence"]) if pairing else base_conf
             components = {
@@ -430,37 +427,18 @@ def suggest_for_county(
                 components["partner_fit"] = float(model.preset["partner_fit_value"]["segment"])
                 sources.append(real[0]["source"])
             out.append(
-                Suggestion(
-                    county_code=county_code,
-                    county_zh=county["name_zh"],
-                    county_en=county["name_en"],
-                    partner_id=pid,
-                    partner_zh=prow.get("name_zh", ""),
-                    partner_en=prow.get("name_en", ""),
-                    partner_short_zh=prow.get("short_zh", ""),
-                    partner_short_en=prow.get("short_en", ""),
-                    pairing_id=pairing["id"] if pairing else "",
-                    pairing_kind=pairing["kind"] if pairing else "",
-                    chain_id=node["chain_id"],
-                    chain_zh=chain_row["name_zh"],
-                    chain_en=chain_row["name_en"],
-                    segment_key=seg_key,
-                    segment_zh=node["name_zh"],
-                    segment_en=node["name_en"],
-                    segment_gbt=node["gbt_codes"],
-                    stage=node["stage"],
-                    relation=relation,
-                    via_segment=holding.segment,
-                    via_segment_zh=via["name_zh"],
-                    via_segment_en=via["name_en"],
-                    via_industry_zh=holding.industry_zh,
-                    via_industry_en=holding.industry_en,
-                    via_code=holding.held_code,
-                    path=path,
-                    components=components,
-                    score=model.total(components),
-                    confidence=conf,
-                    sources=sources,
+                make_suggestion(
+                    model,
+                    county_code,
+                    pid,
+                    pairing,
+                    seg_key,
+                    relation,
+                    path,
+                    holding,
+                    components,
+                    conf,
+                    sources,
                     notes=notes,
                     project_id=projects[0]["id"] if projects else "",
                     project_name=projects[0]["name_zh"] if projects else "",
@@ -474,6 +452,62 @@ def suggest_for_county(
     for i, s in enumerate(out, 1):
         s.rank = i
     return CountyAnswer(county, out, missing)
+
+
+def make_suggestion(
+    model: Model,
+    county_code: str,
+    partner_id: str,
+    pairing: dict[str, Any] | None,
+    segment_key: str,
+    relation: str,
+    path: list[str],
+    holding: Any,
+    components: dict[str, float],
+    confidence: str,
+    sources: list[str],
+    **extra: Any,
+) -> Suggestion:
+    """A :class:`Suggestion` with every name filled in from the model and its score computed."""
+    graph = model.graph
+    node = graph.nodes[segment_key]
+    via = graph.nodes[holding.segment]
+    county = model.counties[county_code]
+    chain_row = model.chains[node["chain_id"]]
+    prow = model.partners.get(partner_id, {})
+    return Suggestion(
+        county_code=county_code,
+        county_zh=county["name_zh"],
+        county_en=county["name_en"],
+        partner_id=partner_id,
+        partner_zh=prow.get("name_zh", ""),
+        partner_en=prow.get("name_en", ""),
+        partner_short_zh=prow.get("short_zh", ""),
+        partner_short_en=prow.get("short_en", ""),
+        pairing_id=pairing["id"] if pairing else "",
+        pairing_kind=pairing["kind"] if pairing else "",
+        chain_id=node["chain_id"],
+        chain_zh=chain_row["name_zh"],
+        chain_en=chain_row["name_en"],
+        segment_key=segment_key,
+        segment_zh=node["name_zh"],
+        segment_en=node["name_en"],
+        segment_gbt=node["gbt_codes"],
+        stage=node["stage"],
+        relation=relation,
+        via_segment=holding.segment,
+        via_segment_zh=via["name_zh"],
+        via_segment_en=via["name_en"],
+        via_industry_zh=holding.industry_zh,
+        via_industry_en=holding.industry_en,
+        via_code=holding.held_code,
+        path=path,
+        components=components,
+        score=model.total(components),
+        confidence=confidence,
+        sources=sources,
+        **extra,
+    )
 
 
 def _best_partner_per_segment(suggestions: list[Suggestion]) -> list[Suggestion]:
