@@ -31,14 +31,14 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from chainlink.credit import check_digit, quick_valid
 from chainlink.industries import code_match, split_codes
 
 SAMPLE_SEED = 2026
 N_PROJECTS = 300
 N_ENTERPRISES = 200
 CREDIT_PREFIX = "00"
-CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
-CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]  # GB 11714 organisation code, inside the credit code
 HOLD_THRESHOLD = 0.6  # as the default scoring preset: a county holds a segment at this code match
 SIZES = (("large", 0.10), ("medium", 0.30), ("small", 0.45), ("micro", 0.15))
@@ -102,16 +102,6 @@ class _Draws:
         return median * math.exp(sigma * self.normal())
 
 
-def credit_check_char(first17: str) -> str:
-    """The 18th character of a unified social credit code (GB 32100-2015) for its first 17.
-
-    >>> credit_check_char("91350100M000100Y4")  # the standard's own example, 91350100M000100Y43
-    '3'
-    """
-    total = sum(CREDIT_CHARS.index(ch) * w for ch, w in zip(first17, CREDIT_WEIGHTS, strict=True))
-    return CREDIT_CHARS[(31 - total % 31) % 31]
-
-
 def org_check_char(body8: str) -> str:
     """The check character of a GB 11714 organisation code (positions 9–17 of a credit code)."""
     total = sum(int(ch, 36) * w for ch, w in zip(body8, ORG_WEIGHTS, strict=True))
@@ -120,12 +110,9 @@ def org_check_char(body8: str) -> str:
 
 
 def is_valid_credit_code(code: str) -> bool:
-    """True when ``code`` has 18 allowed characters and both check characters are right."""
-    if len(code) != 18 or any(ch not in CREDIT_CHARS for ch in code):
-        return False
-    if org_check_char(code[8:16]) != code[16]:
-        return False
-    return credit_check_char(code[:17]) == code[17]
+    """True when the GB 32100 check digit (:func:`chainlink.credit.quick_valid`) and the GB 11714
+    organisation-code check character are both right."""
+    return quick_valid(code) and org_check_char(code[8:16]) == code[16]
 
 
 def is_sample_credit_code(code: str) -> bool:
@@ -137,7 +124,7 @@ def sample_credit_code(region: str, serial: int, draws: _Draws) -> str:
     """A valid-looking credit code for sample enterprise ``serial`` registered in ``region`` (6 digits)."""
     body = f"{serial:04d}{int(draws.uniform() * 10000):04d}"
     first17 = CREDIT_PREFIX + region + body + org_check_char(body)
-    return first17 + credit_check_char(first17)
+    return first17 + check_digit(first17)
 
 
 def pollution_class(codes: Sequence[str]) -> str:
