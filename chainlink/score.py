@@ -185,10 +185,16 @@ class Model:
 
     def sectors_of(self, codes: list[str]) -> list[str]:
         """IO sectors (2020 scheme) holding any of the GB/T ``codes``."""
-        from chainlink.sectors import sector_of_gbt
+        return sorted({x for c in codes for x in self._sectors_of_code(c)})
 
-        mapping = self._io[0]
-        return sorted({x for c in codes for x in sector_of_gbt(c, mapping=mapping)})
+    def _sectors_of_code(self, code: str) -> list[str]:
+        # memoised per code: the same few hundred codes are looked up thousands of times
+        cache = self.__dict__.setdefault("_sector_cache", {})
+        if code not in cache:
+            from chainlink.sectors import sector_of_gbt
+
+            cache[code] = sector_of_gbt(code, mapping=self._io[0])
+        return cache[code]
 
     def io_value(self, segment_codes: list[str], county_code: str) -> float:
         """IO component: the largest input–output relatedness between the segment's sectors and
