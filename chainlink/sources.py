@@ -49,6 +49,12 @@ class _Collector:
     def add(self, path: Path | str, line: int | None, message: str) -> None:
         self.errors.append(SourceError(str(path), line, message))
 
+    def unique(self, path: str, line: int, seen: dict[str, int], key: str, what: str = "id") -> None:
+        """Record ``key`` as seen at ``line``; report it if an earlier line had it already."""
+        if key in seen:
+            self.add(path, line, f"duplicate {what} {key} (first at line {seen[key]})")
+        seen[key] = line
+
 
 def _rel(root: Path, path: Path) -> str:
     try:
@@ -266,9 +272,7 @@ def _load_counties(root: Path, col: _Collector) -> list[dict[str, Any]]:
     for line, row in read_csv_rows(path, req, name):
         if not ADMIN_CODE.match(row["code"]):
             col.add(name, line, f"code {row['code']!r} is not a six-digit GB/T 2260 code")
-        if row["code"] in seen:
-            col.add(name, line, f"duplicate code {row['code']} (first at line {seen[row['code']]})")
-        seen[row["code"]] = line
+        col.unique(name, line, seen, row["code"], "code")
         for key in ("name_zh", "pinyin", "name_en", "city"):
             if not row[key]:
                 col.add(name, line, f"missing {key}")
@@ -307,9 +311,7 @@ def _load_partners(root: Path, col: _Collector) -> list[dict[str, Any]]:
     out, seen = [], {}
     for line, row in rows:
         pid = row["id"]
-        if pid in seen:
-            col.add(name, line, f"duplicate id {pid} (first at line {seen[pid]})")
-        seen[pid] = line
+        col.unique(name, line, seen, pid)
         if row["kind"] not in PARTNER_KINDS:
             col.add(name, line, f"bad kind {row['kind']!r}; use one of {', '.join(PARTNER_KINDS)}")
         if row["kind"] == "district" and not ADMIN_CODE.match(row["admin_code"]):
@@ -350,9 +352,7 @@ def _load_pairings(
     platform_ids = {p["id"] for p in partners if p["kind"] in ("platform", "etdz")}
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
-        if row["id"] in seen:
-            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
-        seen[row["id"]] = line
+        col.unique(name, line, seen, row["id"])
         if row["county_code"] not in counties:
             col.add(
                 name,
@@ -401,9 +401,7 @@ def _load_characteristic(
     cities = {c[:4] + "00" for c in counties}
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
-        if row["id"] in seen:
-            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
-        seen[row["id"]] = line
+        col.unique(name, line, seen, row["id"])
         if row["county_code"] not in counties and row["county_code"] not in cities:
             col.add(
                 name,
@@ -440,9 +438,7 @@ def _load_partner_industries(
     ]
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
-        if row["id"] in seen:
-            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
-        seen[row["id"]] = line
+        col.unique(name, line, seen, row["id"])
         if row["partner_id"] not in partner_ids:
             col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv")
         for code in _split_codes(row["gbt_codes"]):
@@ -809,9 +805,7 @@ def _load_projects(
             col.add(name, line, f"id {pid!r} must be letters, digits, '-' or '_' (e.g. PRJ010)")
         elif pid.startswith("sample-"):
             col.add(name, line, f"id {pid!r}: ids starting with 'sample-' are reserved for generated samples")
-        if pid in seen:
-            col.add(name, line, f"duplicate id {pid} (first at line {seen[pid]})")
-        seen[pid] = line
+        col.unique(name, line, seen, pid)
         for key in ("name_zh", "name_en"):
             if not row[key]:
                 col.add(name, line, f"missing {key}")
@@ -904,9 +898,7 @@ def _load_gaps(root: Path, col: _Collector, counties: set[str]) -> list[dict[str
     cities = {c[:4] + "00" for c in counties}
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
-        if row["id"] in seen:
-            col.add(name, line, f"duplicate id {row['id']} (first at line {seen[row['id']]})")
-        seen[row["id"]] = line
+        col.unique(name, line, seen, row["id"])
         code = row["county_code"]
         if code and code not in counties and code not in cities:
             col.add(
@@ -940,9 +932,7 @@ def _load_source_list(
         sid = row["id"]
         if not SLUG.match(sid):
             col.add(name, line, f"id {sid!r} must be a lower-case slug like zj-commerce-2022")
-        if sid in seen:
-            col.add(name, line, f"duplicate id {sid} (first at line {seen[sid]})")
-        seen[sid] = line
+        col.unique(name, line, seen, sid)
         if row["kind"] not in SOURCE_KINDS:
             col.add(name, line, f"bad kind {row['kind']!r}; use one of {', '.join(SOURCE_KINDS)}")
         if not row["title"] and not row["url"]:
