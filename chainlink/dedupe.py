@@ -144,10 +144,9 @@ def enterprise_pairs(
     conn: sqlite3.Connection, *, threshold: float = 85.0, within_place: bool = False
 ) -> list[dict[str, Any]]:
     """:func:`candidate_pairs` over the registry's imported enterprises (``user_enterprises``)."""
-    present = conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'user_enterprises'"
-    ).fetchone()[0]
-    if not present:
+    from chainlink.registry import has_table
+
+    if not has_table(conn, "user_enterprises"):
         return []
     rows = [
         {"credit_code": c, "name_zh": n, "county_code": k, "partner_id": p}

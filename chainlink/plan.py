@@ -174,7 +174,9 @@ def registry_projects(
 ) -> list[PlanProject]:
     """Open projects of the registry (``county_code`` empty): table ``projects`` then imported
     ``user_projects``, each by id. ``include_sample=False`` leaves the sample projects out."""
-    tables = {r[0] for r in registry.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    from chainlink.registry import table_names
+
+    tables = table_names(registry.conn)
     out: list[PlanProject] = []
     seen: set[str] = set()
     for table, origin in (("projects", "registry"), ("user_projects", "user")):

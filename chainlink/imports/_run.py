@@ -130,7 +130,8 @@ def import_file(
     false, and :class:`chainlink.errors.SourceError` when the file itself cannot be read.
     """
     from chainlink.migrations import writing
-    from chainlink.registry import find_registry
+    from chainlink.output import check_output, is_stdout
+    from chainlink.registry import locate
 
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
@@ -138,15 +139,20 @@ def import_file(
     started = time.perf_counter()
     report = ImportReport(kind=kind, file=str(path), dry_run=dry_run)
     report.sha256 = file_sha256(path)
-    target = find_registry(db)
+    location = locate(db)
+    target = location.writable
     rejects_path = Path(rejects) if rejects else default_rejects_path(path)
-    if skip_invalid and not dry_run and not rejects_path.parent.is_dir():
-        raise DataError(f"{rejects_path}: folder {rejects_path.parent} does not exist; pass --rejects FILE")
+    if skip_invalid and not dry_run:
+        if is_stdout(rejects_path):
+            raise UsageError("--rejects -: the rejects file cannot go to stdout (the summary does); name a file")
+        check_output(rejects_path, "--rejects")
+        if not rejects_path.parent.is_dir():
+            raise DataError(f"{rejects_path}: folder {rejects_path.parent} does not exist; pass --rejects FILE")
     table = open_table(path, fmt, encoding, sheet)
     report.fmt, report.encoding, report.sheet = table.fmt, table.encoding, table.sheet
     try:
         if dry_run:
-            conn = _read_only(target)
+            conn = _read_only(location)
             try:
                 _run(
                     conn,
@@ -165,7 +171,7 @@ def import_file(
         else:
             out = _Rejects(rejects_path) if skip_invalid else None
             try:
-                with writing(target, wal=wal, migrated=report.migrated) as conn:
+                with writing(location, wal=wal, migrated=report.migrated) as conn:
                     _run(
                         conn,
                         target,
@@ -191,14 +197,11 @@ def import_file(
     return report
 
 
-def _read_only(target: Path) -> sqlite3.Connection:
-    if not target.exists():
-        raise DataError(f"{target}: registry not found; build one with `chainlink build` or pass --db PATH")
-    try:
-        conn = sqlite3.connect(f"file:{target.resolve()}?mode=ro", uri=True, timeout=30)
-        conn.execute("SELECT count(*) FROM meta").fetchone()
-    except sqlite3.DatabaseError:
-        raise DataError(f"{target}: not a chainlink registry; pass --db PATH") from None
+def _read_only(location: Any) -> sqlite3.Connection:
+    from chainlink.registry import connect_readonly
+
+    conn = connect_readonly(location)
+    conn.row_factory = None
     return conn
 
 
@@ -321,6 +324,9 @@ class _Rejects:
     """The rejects file: streamed to a temporary file next to it, renamed into place after the commit."""
 
     def __init__(self, path: Path) -> None:
+        from chainlink.output import check_output
+
+        check_output(path, "--rejects")
         self.path = path
         fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
@@ -336,9 +342,10 @@ class _Rejects:
         self.writer.writerow([number, reason, *cells])
 
     def commit(self) -> Path:
-        from chainlink.output import public_mode
+        from chainlink.output import check_output, public_mode
 
         self.fh.close()
+        check_output(self.path, "--rejects")
         public_mode(self.tmp)
         os.replace(self.tmp, self.path)
         return self.path

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chainlink.errors import DataError
+from chainlink.errors import DataError, UsageError
 from chainlink.imports._read import Formula
 
 CONFIDENCE = ("sourced", "unverified", "sample")
@@ -221,7 +221,9 @@ class Context:
             self.segments = {
                 r[0]: (r[1], r[2]) for r in conn.execute("SELECT key, name_zh, name_en FROM segments")
             }
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            from chainlink.registry import table_names
+
+            tables = table_names(conn)
             self.source_ids = {
                 name: {r[0] for r in conn.execute(f"SELECT id FROM [{name}]")}
                 for name in ("projects", "characteristic_industries", "pairings")
@@ -240,7 +242,7 @@ class Context:
                 self.segment_names.setdefault(name.strip().lower(), []).append(key)
         self.default_source = source or f"import of {Path(file_name).name}"
         if confidence is not None and confidence not in CONFIDENCE:
-            raise DataError(f"unknown --confidence {confidence!r}; use one of {', '.join(CONFIDENCE)}")
+            raise UsageError(f"unknown --confidence {confidence!r}; use one of {', '.join(CONFIDENCE)}")
         self.default_confidence = confidence or "unverified"
         self.file_name = Path(file_name).name
         self.warning: tuple[str, str] | None = None
