@@ -343,10 +343,7 @@ def writing(
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA cache_size = -262144")
         try:
-            if use_wal:
-                conn.execute("PRAGMA main.journal_mode = WAL")
-                conn.execute("PRAGMA main.synchronous = NORMAL")
-            _begin(conn, target)
+            _begin(conn, target, use_wal)
         except sqlite3.OperationalError as exc:
             raise _write_error(target, exc) from None
         try:
@@ -369,12 +366,17 @@ def writing(
                 _leave_wal(conn)
     except sqlite3.OperationalError as exc:
         raise _write_error(target, exc) from None
-    except sqlite3.DatabaseError as exc:
-        raise DataError(
-            f"{target}: the registry is damaged ({exc}); nothing was written; run `chainlink doctor`"
-        ) from None
+    except sqlite3.DatabaseError:
+        raise _damaged_write(target) from None
     finally:
         conn.close()
+
+
+def _damaged_write(target: Path) -> DataError:
+    return DataError(
+        f"{target}: the registry is damaged (SQLite cannot read every page); nothing was written; "
+        "run `chainlink doctor`, then rebuild it or restore a copy"
+    )
 
 
 def _check_registry_ro(conn: sqlite3.Connection, reference: Path) -> None:
@@ -395,18 +397,15 @@ def _intact(conn: sqlite3.Connection, target: Path) -> None:
     except sqlite3.DatabaseError as exc:
         rows = [str(exc)]
     if rows != ["ok"]:
-        raise DataError(
-            f"{target}: the registry is damaged ({rows[0]}); nothing was written; "
-            "run `chainlink doctor`, then rebuild it or restore a copy"
-        )
+        raise _damaged_write(target)
 
 
 LOCK_NOTICE_AFTER = 1.0  # seconds before a waiting writer says that it waits
 
 
-def _begin(conn: sqlite3.Connection, target: Path) -> None:
-    """``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_TIMEOUT_MS` for another writer, with one notice
-    on stderr while it waits."""
+def _begin(conn: sqlite3.Connection, target: Path, wal: bool = False) -> None:
+    """(WAL mode, then) ``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_TIMEOUT_MS` for another writer, with
+    one notice on stderr while it waits (SQLite's busy handler does not wait for a journal-mode change)."""
     import sys
     import time
 
@@ -418,6 +417,9 @@ def _begin(conn: sqlite3.Connection, target: Path) -> None:
     try:
         while True:
             try:
+                if wal:
+                    conn.execute("PRAGMA main.journal_mode = WAL")
+                    conn.execute("PRAGMA main.synchronous = NORMAL")
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
@@ -455,7 +457,8 @@ def _write_error(path: Path, exc: sqlite3.OperationalError) -> DataError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return DataError(
-            f"{path}: registry is busy (another import or migration is writing it); try again when it finishes"
+            f"{path}: registry is busy (another import, migration or build kept it locked for "
+            f"{BUSY_TIMEOUT_MS // 1000} s); try again when it finishes"
         )
     if "readonly" in text or "read-only" in text:
         return DataError(

@@ -406,7 +406,7 @@ def test_library_errors(db: Path, tmp_path: Path) -> None:
         import_file("enterprises", shutil.copyfile(path, tmp_path / "e.dat"), db)
     with pytest.raises(DataError, match="registry not found"):
         import_file("enterprises", path, tmp_path / "none.db")
-    with pytest.raises(DataError, match=r"unknown --confidence 'high'"):
+    with pytest.raises(UsageError, match=r"unknown --confidence 'high'"):
         import_file("enterprises", path, db, confidence="high")
 
 

@@ -76,13 +76,16 @@ def _interrupt(signum: int, frame: object) -> None:
     raise Interrupted()
 
 
-def _install_signals() -> None:
+def _install_signals() -> dict[int, object]:
+    """Route SIGINT and SIGTERM to :class:`Interrupted`; return the handlers they replace."""
     import signal
     import threading
 
+    old: dict[int, object] = {}
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, _interrupt)
-        signal.signal(signal.SIGTERM, _interrupt)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            old[sig] = signal.signal(sig, _interrupt)
+    return old
 
 
 def _fail(message: str, code: int) -> None:
@@ -120,10 +123,11 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C prints ``chainlink: interrupted`` and exits 130. Values echoed in messages are cut to 80
     characters, and control and bidirectional characters are escaped.
     """
+    import signal
     import sqlite3
 
     click = _click_exceptions()
-    _install_signals()
+    old = _install_signals()
     try:
         command = typer.main.get_command(app)
         code = command.main(args=argv, prog_name="chainlink", standalone_mode=False)
@@ -154,4 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         if exc.errno == errno.EISDIR:
             _fail(f"{name}: is a folder; give a file", 1)
         _fail(f"{name}: {exc.strerror or exc}; check the path, its permissions and the free space", 1)
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
     sys.exit(code if isinstance(code, int) else 0)

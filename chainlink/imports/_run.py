@@ -123,6 +123,7 @@ def import_file(
     source: str | None = None,
     confidence: str | None = None,
     wal: bool | None = None,
+    max_xlsx_mb: int | None = None,
 ) -> ImportReport:
     """Import the rows of ``path`` into the user table of ``kind`` in the registry ``db``.
 
@@ -130,16 +131,21 @@ def import_file(
     false, and :class:`chainlink.errors.SourceError` when the file itself cannot be read.
     """
     from chainlink.migrations import writing
-    from chainlink.output import check_output, is_stdout
+    from chainlink.output import check_output, is_stdout, protect
     from chainlink.registry import locate
 
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec = KINDS[kind]
+    from chainlink.imports._validate import CONFIDENCE
+
+    if confidence is not None and confidence not in CONFIDENCE:
+        raise UsageError(f"unknown --confidence {confidence!r}; use one of {', '.join(CONFIDENCE)}")
     started = time.perf_counter()
     report = ImportReport(kind=kind, file=str(path), dry_run=dry_run)
     report.sha256 = file_sha256(path)
     location = locate(db)
+    protect(location.reference, location.user)
     target = location.writable
     rejects_path = Path(rejects) if rejects else default_rejects_path(path)
     if skip_invalid and not dry_run:
@@ -148,7 +154,9 @@ def import_file(
         check_output(rejects_path, "--rejects")
         if not rejects_path.parent.is_dir():
             raise DataError(f"{rejects_path}: folder {rejects_path.parent} does not exist; pass --rejects FILE")
-    table = open_table(path, fmt, encoding, sheet)
+    from chainlink.imports._read import XLSX_MAX_MB
+
+    table = open_table(path, fmt, encoding, sheet, max_xlsx_mb=max_xlsx_mb or XLSX_MAX_MB)
     report.fmt, report.encoding, report.sheet = table.fmt, table.encoding, table.sheet
     try:
         if dry_run:
@@ -228,6 +236,7 @@ def _run(
     locate_header(spec, table)
     checker = RowChecker(spec, table, ctx)
     report.notes.extend(table.notes)
+    noted = len(table.notes)
     if rejects is not None:
         rejects.start(checker.header)
     name = table.name
@@ -256,6 +265,7 @@ def _run(
     if not write:
         for _ in rows():
             pass
+        report.notes.extend(table.notes[noted:])
         if report.rows_read == 0:
             raise SourceError(name, None, "no data rows below the header; nothing to import")
         if report.rows_rejected and not skip_invalid:
@@ -279,6 +289,7 @@ def _run(
     before = conn.execute(f"SELECT count(*) FROM [{spec.table}]").fetchone()[0]
     changes = conn.total_changes
     conn.executemany(_upsert_sql(spec), rows())
+    report.notes.extend(table.notes[noted:])
     changed = conn.total_changes - changes
     if report.rows_rejected and not skip_invalid:
         raise ImportErrors(report)
