@@ -153,7 +153,10 @@ def test_coverage_characteristic_industries_all_on_chains(reg: Registry) -> None
     report = coverage_report(reg)
     assert report.industries_off_chain == []
     assert report.codes_off_chain == []
-    assert report.projects_off_chain == []
+    # real cases off every chain: enclave buildings for rent (7040, never a chain), and robots / moulds
+    # (3492, 3525) until a chain holds them
+    off = {p["id"] for p in report.projects_off_chain}
+    assert {"PRJ012", "PRJ018", "PRJ025"} <= off <= {"PRJ012", "PRJ018", "PRJ021", "PRJ023", "PRJ025"}
     unheld = {r["id"] for r in report.segments_unheld}
     assert "pumps-valves/valves" not in unheld  # 永嘉, 莲都, 青田 hold it
     assert "biomedicine/glass-tubing" in unheld  # only the SCHOTT project, no county fact
