@@ -196,3 +196,54 @@ def test_landing_errors_name_file_and_line(
     line = _set_field(mini_root / "data" / "projects.csv", row_id, field, value)
     errors = _errors(mini_root)
     assert any(e.startswith(f"data/projects.csv:{line}: {message}") for e in errors), errors
+
+
+# -- named enterprises (data/named_enterprises.csv; loaded into the enterprises table by another module) ----
+
+NE_COLUMNS = [
+    "id",
+    "name_zh",
+    "credit_code",
+    "place_code",
+    "county_code",
+    "partner_id",
+    "gbt_codes",
+    "chain_id",
+    "segment_key",
+    "role",
+    "quote",
+    "source",
+    "confidence",
+]
+
+
+def test_named_enterprises_file_is_consistent() -> None:
+    """Codes exist, places are known, every URL is listed, quotes are short (a check, not a loader)."""
+    with open(ROOT / "data" / "named_enterprises.csv", encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == NE_COLUMNS
+        rows = list(reader)
+    codes = {r["code"] for r in _csv("gbt4754_2017.csv") if r["level"] != "1"}
+    counties = {r["code"] for r in _csv("counties.csv")}
+    partners = {r["id"] for r in _csv("partners.csv")}
+    urls = {r["url"] for r in _csv("sources.csv") if r["url"]}
+    chains = {p.stem for p in (ROOT / "chains").glob("*.yaml")}
+    assert len(rows) >= 15
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        where = r["id"]
+        assert re.fullmatch(r"NE\d{3}", r["id"]), where
+        assert r["role"] in ("链主", "龙头", "骨干", "其他"), where
+        assert re.fullmatch(r"\d{6}", r["place_code"]), where
+        assert not r["county_code"] or (r["county_code"] in counties and r["county_code"] == r["place_code"]), where
+        assert not r["partner_id"] or r["partner_id"] in partners, where
+        assert r["county_code"] or r["partner_id"], where
+        for code in filter(None, r["gbt_codes"].split(";")):
+            assert code in codes, (where, code)
+        assert not r["chain_id"] or r["chain_id"] in chains, where
+        assert not r["segment_key"] or r["segment_key"].split("/")[0] == r["chain_id"], where
+        assert not r["credit_code"], where  # no page stated one
+        assert 0 < len(r["quote"]) <= 40, where
+        found = URL.findall(r["source"])
+        assert found and all(u in urls for u in found), where
+        assert r["confidence"] in ("sourced", "unverified"), where
