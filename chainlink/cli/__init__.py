@@ -55,6 +55,7 @@ def _register() -> None:
         county,
         doctor,
         enterprises,
+        evaluate,
         geography,
         importer,
         industries,
