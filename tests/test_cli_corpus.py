@@ -162,6 +162,19 @@ CASES = [
          "chainlink: error: {bad}/deep_project.json: JSON nested too deeply to read"),
     Case("7-deep-yaml", ["match", "--db", "t.db", "--project", "{bad}/deep.yaml"], 1,
          "chainlink: error: {bad}/deep.yaml:1: YAML nested more than 100 levels deep; chainlink's files need a few"),
+    Case("7-scenario-aliases", ["allocate", "--db", "t.db", "--scenario", "{bad}/billion_laughs.yaml"], 1,
+         "chainlink: error: {bad}/billion_laughs.yaml:4: YAML alias *a is not allowed (aliases can expand a small "
+         "file without bound); write the value out in full"),
+    Case("7-preset-aliases", ["match", "qingtian", "--db", "t.db", "--preset", "{bad}/billion_laughs.yaml"], 1,
+         "chainlink: error: {bad}/billion_laughs.yaml:4: YAML alias *a is not allowed (aliases can expand a small "
+         "file without bound); write the value out in full"),
+    Case("7-deep-json-projects", ["allocate", "--db", "t.db", "--projects", "{bad}/deep.json"], 1,
+         "chainlink: error: {bad}/deep.json: JSON nested too deeply to read"),
+    Case("7-deep-json-run", ["diff", "{bad}/deep.json", "{bad}/deep.json"], 1,
+         "chainlink: error: {bad}/deep.json: JSON nested too deeply to read; expected a run file from "
+         "`chainlink allocate`"),
+    Case("11-run-folder", ["diff", "sub", "sub"], 1, "chainlink: error: sub: is a folder, not a run file",
+         _files(sub__x="")),
     # -- item 9: project files get the import limits ----------------------------------------------------
     Case("9-infinity", ["match", "--db", "t.db", "--project", "{bad}/project_infinity.json"], 1,
          "chainlink: error: {bad}/project_infinity.json: investment: 'inf' is not a finite number"),
