@@ -161,6 +161,14 @@ def _attach_user(conn: sqlite3.Connection, location: Any, quick: bool) -> Check 
     from chainlink.registry import USER_SCHEMA, sqlite_uri
 
     if location.user is None:
+        has_user = conn.execute(
+            "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name LIKE 'user\\_%' ESCAPE '\\'"
+        ).fetchone()[0]
+        if not has_user:  # a fresh self-contained registry: its first import creates them
+            from chainlink.migrations import create_missing
+
+            conn.execute(f"ATTACH ':memory:' AS {USER_SCHEMA}")
+            create_missing(conn, USER_SCHEMA)
         return None
     user = location.user
     legacy = conn.execute(
