@@ -228,6 +228,20 @@ def load_sources(root: str | Path) -> SourceSet:
         )
         gaps = _load_gaps(root, col, county_codes)
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
+        from chainlink.listed import real_enterprise_tables
+
+        real = real_enterprise_tables(
+            root,
+            col,
+            {
+                "counties": counties,
+                "partners": partners,
+                "chains": chains,
+                "segments": segments,
+                "industries": industries,
+                "sources": source_list,
+            },
+        )
     except SourceError as exc:
         col.errors.append(exc)
     if col.errors:
@@ -248,6 +262,7 @@ def load_sources(root: str | Path) -> SourceSet:
             "projects": projects,
             "gaps": gaps,
             "sources": source_list,
+            **real,  # enterprises (listed, named), enterprise_segments, enterprise_products, place_names
         }
     )
 
