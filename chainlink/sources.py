@@ -227,6 +227,12 @@ def load_sources(root: str | Path) -> SourceSet:
             root, col, codes, county_codes, {p["id"] for p in partners}, {s["key"] for s in segments}
         )
         gaps = _load_gaps(root, col, county_codes)
+        from chainlink.evidence_sources import load_county_ecology, load_pollution_industries
+
+        evidence = {
+            "pollution_industries": load_pollution_industries(root, col, codes),
+            "county_ecology": load_county_ecology(root, col, county_codes),
+        }
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
         from chainlink.listed import real_enterprise_tables
 
@@ -261,6 +267,7 @@ def load_sources(root: str | Path) -> SourceSet:
             "edges": edges,
             "projects": projects,
             "gaps": gaps,
+            **evidence,
             "sources": source_list,
             **real,  # enterprises (listed, named), enterprise_segments, enterprise_products, place_names
         }
@@ -799,6 +806,8 @@ CITING_FILES = (
     "partner_industries",
     "projects",
     "gaps",
+    "pollution_industries",
+    "county_ecology",
 )
 
 
