@@ -341,9 +341,29 @@ def load_named(
     return out
 
 
+LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团")
+
+
 def name_key(name: str) -> str:
-    """A firm's name for joining named and listed rows: no spaces, brackets unified (（）→ ())."""
-    return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
+    """A firm's name for joining named and listed rows: no spaces, brackets unified (（）→ ()), legal
+    form dropped (浙江三维橡胶制品有限公司 and …股份有限公司 are one firm)."""
+    key = re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
+    for form in LEGAL_FORMS:
+        if key.endswith(form) and len(key) > len(form) + 1:
+            key = key[: -len(form)]
+    return key
+
+
+def join_named(named: list[dict[str, str]], listed: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Named rows per listed stock code, for rows that are the same firm: same full name (legal form
+    aside) or the listed short name (佩蒂股份). A name matching several listed firms joins none."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for n in named:
+        key = name_key(n["name_zh"])
+        hits = [f for f in listed if name_key(f["name_zh"]) == key or f["short_zh"] == n["name_zh"].strip()]
+        if len(hits) == 1:
+            out.setdefault(hits[0]["stock_code"] + hits[0]["exchange"], []).append(n)
+    return out
 
 
 def _segment_links(
@@ -430,9 +450,7 @@ def real_enterprise_tables(
     by_stock: dict[str, list[dict[str, Any]]] = {}
     for p in products:
         by_stock.setdefault(p["stock_code"], []).append(p)
-    named_by_name: dict[str, list[dict[str, str]]] = {}
-    for n in named:
-        named_by_name.setdefault(name_key(n["name_zh"]), []).append(n)
+    named_by_firm = join_named(named, listed)
 
     enterprises: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
@@ -445,7 +463,7 @@ def real_enterprise_tables(
             placed = place_address(firm["address"], names, city_code)
         else:
             placed = place_by_name(firm["name_zh"], names)
-        same = named_by_name.get(name_key(firm["name_zh"]), [])
+        same = named_by_firm.get(firm["stock_code"] + firm["exchange"], [])
         for n in same:
             joined.add(n["id"])
         if not placed.placed:
