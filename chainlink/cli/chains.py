@@ -55,7 +55,9 @@ def chains_show(
         "name_en",
         "stage",
         "gbt_codes",
+        "products",
         "upstream",
+        "upstream_evidence",
         "downstream",
         "held_by",
     ]
