@@ -314,3 +314,12 @@ def test_chains_show_golden(real_db: Path) -> None:
     assert out.stdout == path.read_text(encoding="utf-8")
     assert "stainless-steel/special-steel → 阀门  [io+ckg]" in out.stdout
     assert "电动机 → 泵  [io+ckg]" in out.stdout
+
+
+def test_products_doctests() -> None:
+    import doctest
+
+    import chainlink.products
+
+    result = doctest.testmod(chainlink.products)
+    assert result.attempted > 0 and result.failed == 0
