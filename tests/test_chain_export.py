@@ -72,7 +72,7 @@ def _parse_dot(text: str) -> nx.DiGraph:
     graph = nx.DiGraph()
     assert text.startswith("digraph ") and text.rstrip().endswith("}")
     for line in text.splitlines()[1:-1]:
-        m = re.match(rf'^  ("(?:[^"\\]|\\.)*")(?: -> ("(?:[^"\\]|\\.)*"))? \[(.*)\];$', line)
+        m = re.match(r'^  ("(?:[^"\\]|\\.)*")(?: -> ("(?:[^"\\]|\\.)*"))? \[(.*)\];$', line)
         if not m:
             continue
         attrs = {k: val(v) for k, v in attr.findall(m.group(3))}
