@@ -342,13 +342,15 @@ def writing(
             _check_registry_ro(conn, reference)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA cache_size = -262144")
+        # integrity first, before the journal mode or anything else in the file changes
+        if not fresh:
+            _intact(conn, target)
+        check_tables(conn, reference, "ref" if split else "main")
         try:
             _begin(conn, target, use_wal)
         except sqlite3.OperationalError as exc:
             raise _write_error(target, exc) from None
         try:
-            _intact(conn, target)
-            check_tables(conn, reference, "ref" if split else "main")
             if fresh:
                 _init_user(conn)
             steps = migrate(conn, target)

@@ -234,7 +234,10 @@ def test_every_owasp_prefix_is_escaped(prefix: str) -> None:
         assert unescape_formula(cell) == value
     book = load_workbook(io.BytesIO(workbook_bytes([Sheet("s", ["a"], [{"a": value}])])))
     cell = book.active["A2"]
-    assert (cell.value, cell.data_type, cell.quotePrefix) == (value, "s", True)
+    # (XML reading turns a carriage return into a line feed; what matters is the text cell and the prefix)
+    assert (cell.value.replace("\n", "\r"), cell.data_type, cell.quotePrefix) == (
+        value.replace("\n", "\r"), "s", True
+    )
 
 
 def test_doctor_finds_reference_tables_changed(shared_mini_db: Path, tmp_path: Path) -> None:

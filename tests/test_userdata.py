@@ -87,7 +87,9 @@ def test_import_into_the_shipped_registry_is_refused(shipped: Path, tmp_path: Pa
     assert file_hash(shipped) == before
 
 
-def test_legacy_user_rows_move_to_the_user_registry_on_build(shipped: Path, tmp_path: Path) -> None:
+def test_legacy_user_rows_move_to_the_user_registry_on_build(
+    shipped: Path, tmp_path: Path, mini_root: Path
+) -> None:
     from chainlink.build import compile_registry
     from chainlink.imports import import_file
     from chainlink.registry import Registry
@@ -98,22 +100,12 @@ def test_legacy_user_rows_move_to_the_user_registry_on_build(shipped: Path, tmp_
     shutil.copyfile(legacy, shipped)
     with pytest.raises(DataError, match="holds user tables .* run `chainlink build`"):
         Registry.open()
-    compile_registry(_sources(shipped), shipped)
+    compile_registry(mini_root, shipped)
     reg = Registry.open()
     assert sorted(r[0] for r in reg.conn.execute("SELECT credit_code FROM user_enterprises")) == [A, B]
     assert not sqlite3.connect(shipped).execute(
         "SELECT count(*) FROM sqlite_master WHERE name LIKE 'user%'"
     ).fetchone()[0]
-
-
-def _sources(shipped: Path) -> Path:
-    from tests.conftest import MINI_CHAINS, ROOT
-
-    root = shipped.parent.parent / "src"
-    if not root.exists():
-        shutil.copytree(ROOT / "data", root / "data")
-        shutil.copytree(MINI_CHAINS, root / "chains")
-    return root
 
 
 def test_self_contained_registry_keeps_user_tables_across_builds(mini_root: Path, tmp_path: Path) -> None:
