@@ -43,6 +43,7 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "enterprises": "id",
     "gaps": "id",
     "sources": "id",
+    "names": "ordinal",
 }
 SAME_SECTOR_WEIGHT = 0.5  # both segments in one IO sector: the table cannot tell; a neutral middle
 MIN_IO_WEIGHT = 0.05  # an IO coefficient of ~0 still leaves the editors' link some weight
@@ -59,9 +60,12 @@ def default_sources_root() -> Path:
 
 def compile_tables(root: str | Path) -> dict[str, list[dict[str, Any]]]:
     """Validate the sources under ``root`` and return every registry table's rows."""
+    from chainlink.resolve import name_rows
+
     tables = load_sources(root).tables
     derive_io(tables)
     derive_samples(tables)
+    tables["names"] = name_rows(tables["counties"], tables["partners"], tables["chains"])
     return tables
 
 
