@@ -27,7 +27,7 @@ from chainlink.metrics._presence import (
     rpop,
     ubiquity,
 )
-from chainlink.metrics._read import LongInput, long_input, read_long_csv
+from chainlink.metrics._read import LongInput, long_input, read_long_csv, read_long_file, read_long_parquet
 from chainlink.metrics._relatedness import (
     RELATEDNESS_METHODS,
     check_connected,
@@ -83,6 +83,8 @@ __all__ = [
     "quadrants",
     "rca",
     "read_long_csv",
+    "read_long_file",
+    "read_long_parquet",
     "relatedness",
     "relatedness_long",
     "rpop",
