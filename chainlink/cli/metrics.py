@@ -322,6 +322,69 @@ def _pairs_command(
     _emit_table(table, fmt, output, bom)
 
 
+@metrics_app.command("aggregate")
+def aggregate_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Firm-level long table, CSV (UTF-8) or Parquet: one row per firm (and period).",
+            metavar="FILE",
+        ),
+    ],
+    loc: LocOption,
+    prod: ProdOption,
+    val: ValOption,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Write the summed table to FILE (atomically).", metavar="FILE"),
+    ],
+    time: TimeOption = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="parquet or csv (default: csv if FILE ends in .csv, else parquet).",
+            metavar="FORMAT",
+        ),
+    ] = None,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit", help="Most memory to use; past it the work spills to disk.", metavar="SIZE"
+        ),
+    ] = "3GB",
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="Threads to use (default: every CPU).", min=1)
+    ] = None,
+    encoding: EncodingOption = "utf-8-sig",
+) -> None:
+    """Sum VAL per (time,) location and product of a firm-level table of any size, out of core (DuckDB).
+
+    Writes [time], loc, prod, val (the sum) and rows (input rows in the cell), ready for `metrics
+    compute`. Memory stays under --memory-limit however long the input is (see docs/scale.md).
+    """
+    from chainlink.metrics import aggregate_long
+
+    report = aggregate_long(
+        file,
+        output,
+        loc=loc,
+        prod=prod,
+        val=val,
+        time=time,
+        fmt=fmt,
+        memory_limit=memory_limit,
+        threads=threads,
+        encoding=encoding,
+    )
+    typer.echo(
+        f"wrote {report.path} ({report.output_rows:,} cells: {report.locations:,} locations × "
+        f"{report.products:,} products, {report.periods:,} period(s); from {report.input_rows:,} rows)",
+        err=True,
+    )
+
+
 MinOption = Annotated[
     float | None, typer.Option("--min", help="Only pairs whose value is at least this.", metavar="VALUE")
 ]
