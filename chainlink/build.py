@@ -42,6 +42,8 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "projects": "id",
     "enterprises": "id",
     "gaps": "id",
+    "pollution_industries": "id",
+    "county_ecology": "id",
     "sources": "id",
     "names": "ordinal",
 }

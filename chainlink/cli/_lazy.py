@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "doctor",
         "Migrate the registry to this chainlink's schema version, in one transaction (keeps imported data).",
     ),
+    "evaluate": (
+        "evaluate",
+        "Leave-one-out backtest: replay every sourced real project or transfer in the registry.",
+    ),
     "match": (
         "match",
         "Ranked suggestions of what a county's paired partners can transfer or co-introduce.",
