@@ -314,3 +314,18 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
     conn.close()
     compile_registry(mini_root, mini_db)  # another pypinyin made it: all computed again
     assert calls == [len({r["name_zh"] for r in fresh})]
+
+
+def test_mini_db_fixture_is_what_a_compile_of_mini_root_gives(mini_root: Path, mini_db: Path) -> None:
+    # conftest's mini_db copies one registry compiled per session; it must equal a fresh compile.
+    fresh = mini_root / "fresh.db"
+    compile_registry(mini_root, fresh)
+    assert check_registry(mini_root, mini_db, full=True) == []
+    import sqlite3
+
+    def content(path: Path) -> dict[str, str]:
+        return dict(
+            sqlite3.connect(path).execute("SELECT key, value FROM meta WHERE key LIKE 'hash:%'").fetchall()
+        )
+
+    assert content(fresh) == content(mini_db)

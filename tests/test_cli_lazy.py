@@ -93,3 +93,30 @@ def test_unknown_command_suggests_a_name_from_the_table():
     result = CliRunner().invoke(app, ["chians"], prog_name="chainlink")
     assert result.exit_code == 2
     assert "Did you mean 'chains'?" in result.output
+
+
+def test_fast_help_is_what_click_prints_at_every_width():
+    from chainlink._commands import root_help
+
+    for width in (50, 57, 64, 71, 78, 100):
+        result = CliRunner().invoke(app, ["--help"], prog_name="chainlink", terminal_width=width)
+        assert result.exit_code == 0
+        assert root_help(width) == result.output, width
+
+
+def test_help_as_a_process_imports_no_typer():
+    code = (
+        "import sys\n"
+        "sys.argv = ['chainlink', '--help']\n"
+        "from chainlink.__main__ import run\n"
+        "run()\n"
+        "sys.stderr.write(' '.join(sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("Usage: chainlink [OPTIONS] COMMAND [ARGS]...")
+    loaded = set(done.stderr.split())
+    assert "chainlink._commands" in loaded
+    assert not {"typer", "click", "chainlink.cli"} & loaded
+    # anything else goes to the CLI
+    done = subprocess.run([sys.executable, "-m", "chainlink", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("chainlink ")

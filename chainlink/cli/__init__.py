@@ -13,14 +13,14 @@ import sys
 import typer
 
 from chainlink import __version__
+from chainlink._commands import ROOT_HELP
 from chainlink.cli._lazy import LazyGroup
 from chainlink.errors import ChainlinkError
 
 app = typer.Typer(
     name="chainlink",
     cls=LazyGroup,
-    help="Industrial-chain matching for Zhejiang's 26 mountain counties and their paired zones "
-    "(山海协作 · 产业链“双链长制”).",
+    help=ROOT_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
