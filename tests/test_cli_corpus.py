@@ -126,10 +126,10 @@ CASES = [
     Case("11-dev-full", ["chains", "list", "--db", "t.db", "-f", "csv", "-o", "/dev/full"], 1,
          "chainlink: error: /dev/full: cannot write (No space left on device); free some space or write elsewhere"),
     Case("11-top-abc", ["match", "qingtian", "--db", "t.db", "--top", "abc"], 2,
-         "chainlink: error: invalid value for '--top' / '-n': Input should be a valid integer, unable to parse "
-         "string as an integer; see `chainlink match --help`"),
+         "chainlink: error: invalid value for '--top' / '-n': 'abc' is not a valid int range; "
+         "see `chainlink match --help`"),
     Case("11-threshold-500", ["enterprises", "dedupe", "--db", "t.db", "--threshold", "500"], 2,
-         "chainlink: error: invalid value for '--threshold': Input should be less than or equal to 100; "
+         "chainlink: error: invalid value for '--threshold': 500.0 is not in the range 0<=x<=100; "
          "see `chainlink enterprises dedupe --help`"),
     Case("11-confidence-bogus", ["import", "enterprises", "ok.csv", "--db", "t.db", "--confidence", "bogus"], 2,
          "chainlink: error: unknown --confidence 'bogus'; use one of sourced, unverified, sample",
