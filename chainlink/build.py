@@ -294,8 +294,9 @@ def _remove_temp(tmp: str) -> None:
 
 
 def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
-    """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``hash:<table>``
-    (:func:`chainlink.registry.table_hash`)
+    """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``dbhash:<table>``
+    (:func:`chainlink.registry.table_hash` of the stored rows; ``hash:<table>`` is :func:`table_hash` of
+    the compiled rows, for ``build --check``)
     for each reference table, so that ``doctor`` can tell a table changed or damaged since the build."""
     from chainlink.registry import table_hash
 
@@ -308,7 +309,7 @@ def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
             continue
         count, digest = table_hash(conn, name)
         columns = ",".join(r[1] for r in conn.execute(f"PRAGMA table_info([{name}])"))
-        rows += [(f"rows:{name}", str(count)), (f"hash:{name}", digest), (f"columns:{name}", columns)]
+        rows += [(f"rows:{name}", str(count)), (f"dbhash:{name}", digest), (f"columns:{name}", columns)]
     conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
 
