@@ -165,7 +165,9 @@ def _firm_section(registry: Any, places: set[str], partner_id: str | None = None
     rows = [r for r in rows if r["kind"] != "sample"]
     if not rows:
         return section
-    section.facts.append(Fact("部分数据 / partial data", PARTIAL_ZH, PARTIAL_EN, "—", "docs/enterprises.md"))
+    section.facts.append(
+        Fact("部分数据 / partial data", PARTIAL_ZH, PARTIAL_EN, "sourced", "docs/enterprises.md (chainlink)")
+    )
     for r in rows:
         kind_zh = {"listed": "上市公司", "named": "公开资料点名", "user": "用户导入"}.get(
             r["kind"], r["kind"]
