@@ -57,6 +57,7 @@ def _register() -> None:
         io,
         match,
         metrics,
+        report,
         sources,
     )
 
