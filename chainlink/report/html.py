@@ -116,6 +116,11 @@ def _table(headers: list[str], rows: list[list[str]], num: tuple[int, ...] = (),
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _short(p: dict[str, Any], lang: str) -> str:
+    """A partner's short name (宁波经开区) when it has one."""
+    return p.get("short_zh" if lang == "zh" else "short_en") or _name(p, lang)
+
+
 def _name(obj: dict[str, Any] | Place, lang: str) -> str:
     if isinstance(obj, Place):
         return obj.name_zh if lang == "zh" else obj.name_en
@@ -342,7 +347,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
     c = data.county
     county_name = _name(c, lang)
     if data.partner:
-        title = t["title_pair"].format(name=county_name, partner=_name(data.partner, lang))
+        title = t["title_pair"].format(name=county_name, partner=_short(data.partner, lang))
     else:
         title = t["title_county"].format(name=county_name)
     charts: dict[str, Any] = {}

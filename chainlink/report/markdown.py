@@ -50,6 +50,11 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _short(p: dict[str, Any], lang: str) -> str:
+    """A partner's short name (宁波经开区) when it has one."""
+    return p.get("short_zh" if lang == "zh" else "short_en") or _name(p, lang)
+
+
 def _name(obj: Any, lang: str) -> str:
     if hasattr(obj, "name_zh"):
         return obj.name_zh if lang == "zh" else obj.name_en
@@ -63,7 +68,7 @@ def render_report_md(data: ReportData, lang: str = "zh", *, index_href: str | No
     cites = _Cites()
     c = data.county
     name = _name(c, lang)
-    title = (t["title_pair"].format(name=name, partner=_name(data.partner, lang)) if data.partner
+    title = (t["title_pair"].format(name=name, partner=_short(data.partner, lang)) if data.partner
              else t["title_county"].format(name=name))
     out = [f"# {title}\n", f"{c['name_zh']} · {c['name_en']} · {c['city']} · {t['code']} `{c['code']}` · "
            f"{conf.get(c['confidence'], c['confidence'])} {cites.ref(c['source'])}\n"]
