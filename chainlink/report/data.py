@@ -222,9 +222,8 @@ def _evaluation(model: Any, county_code: str, cache: dict[str, Any]) -> dict[str
     ev = cache["evaluation"]
     if ev is None:
         return None
-    from dataclasses import asdict
-
-    mine = [asdict(r) for r in ev["results"] if getattr(r, "county_code", None) == county_code]
+    keep = ("case_id", "name_zh", "origin_id", "county_rank", "project_rank", "project_top_zh", "notes")
+    mine = [{k: r.row()[k] for k in keep} for r in ev["results"] if r.county_code == county_code]
     return {"summary": ev["summary"], "cases": mine}
 
 

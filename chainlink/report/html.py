@@ -47,7 +47,7 @@ code{font-size:12px;word-break:normal;overflow-wrap:anywhere}
 .chart{width:%(w)dpx;margin:4px 0 8px}
 .badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11.5px;color:#fff;white-space:nowrap}
 .c-sourced{background:#2e7d32}.c-unverified{background:#ef6c00}.c-sample{background:#757575}
-td.lic{font-size:11px;color:#616161}.params td:first-child{width:30%%;color:#616161}
+.lic{font-size:11px;color:#616161;display:inline-block;max-width:150px}.params td:first-child{width:30%%;color:#616161}
 a.ref{color:#1565c0;text-decoration:none;font-size:11px;vertical-align:super}
 footer{margin-top:28px;color:#757575;font-size:12px}
 @page{size:A4 portrait;margin:12mm}
@@ -289,7 +289,8 @@ def evaluation_option(summary: list[dict[str, Any]], lang: str) -> tuple[dict[st
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": metrics},
         "yAxis": {"type": "value", "min": 0, "max": 1},
-        "series": [{"name": f"{r['direction']} (n={r['cases']})", "type": "bar",
+        "series": [{"name": f"{LABELS[lang].get('dir_' + r['direction'], r['direction'])} (n={r['cases']})",
+                    "type": "bar",
                     "label": {"show": True, "position": "top", "fontSize": 10},
                     "data": [r[m] for m in metrics]} for r in summary],
     }
@@ -307,7 +308,7 @@ def _chart(charts: dict[str, Any], cid: str, option: dict[str, Any], height: int
 def _sources_html(cites: Citations, lang: str) -> str:
     t = LABELS[lang]
     rows = [
-        [f'<span id="src-{i}">[{i}]</span>', _e(text), _e(cites.licence(text))]
+        [f'<span id="src-{i}">[{i}]</span>', _e(text), f'<span class="lic">{_e(cites.licence(text))}</span>']
         for i, text in enumerate(cites.texts, 1)
     ]
     return _table(["#", t["source"], t["licence"]], rows, nowrap=(0,))
@@ -455,6 +456,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
         parts.append(f"<p>{_e(t['evaluation_na'])}</p>")
     else:
         summary = data.evaluation["summary"]
+        parts.append(f'<p class="note">{_e(t["evaluation_note"])}</p>')
         if summary:
             option, height = evaluation_option(summary, lang)
             parts.append(_chart(charts, "chart-evaluation", option, height))
@@ -463,9 +465,11 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
                                 [[_e(r[k]) for k in keys] for r in summary], num=tuple(range(1, len(keys)))))
         cases = data.evaluation["cases"]
         if cases:
-            keys = [k for k in cases[0] if not isinstance(cases[0][k], (list, dict))]
+            keys = list(cases[0])
             parts.append(f"<h3>{_e(t['evaluation_cases'])}</h3>")
-            parts.append(_table([_e(k) for k in keys], [[_e(r[k]) for k in keys] for r in cases]))
+            parts.append(_table([_e(t.get("ev_" + k, k)) for k in keys],
+                                [[_e(r[k] if r[k] != "" or not k.endswith("_rank") else t["not_found"]) for k in keys]
+                                 for r in cases]))
     # gaps
     if data.gaps:
         parts.append(f"<h2>{_e(t['gaps'])}</h2>")

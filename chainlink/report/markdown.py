@@ -146,6 +146,7 @@ def render_report_md(data: ReportData, lang: str = "zh", *, index_href: str | No
         out.append(t["evaluation_na"] + "\n")
     else:
         summary = data.evaluation["summary"]
+        out.append(t["evaluation_note"] + "\n")
         if summary:
             keys = list(summary[0])
             out.append(_table(keys, [[_cell(r[k]) for k in keys] for r in summary]))
