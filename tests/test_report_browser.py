@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from chromium import find_chromium, render
 
 CHROMIUM = find_chromium()
