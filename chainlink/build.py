@@ -35,6 +35,7 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "chains": "id",
     "segments": "key",
     "edges": ("from_key", "to_key"),
+    "edge_evidence_ckg": ("from_key", "to_key", "relation", "upstream_product", "downstream_product"),
     "io_sectors": ("year", "code"),
     "io_flows": ("year", "row_code", "col_code"),
     "io_sector_gbt": ("scheme", "io_code"),
@@ -99,6 +100,7 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
     """
     import sqlite3
 
+    from chainlink.evidence import derive_edge_evidence
     from chainlink.industries import split_codes
     from chainlink.inputoutput import io_edge_weight, iotable_from_db, relatedness_matrix, sector_of_gbt
 
@@ -130,6 +132,7 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
         else:
             edge["weight"] = round(max(weight, MIN_IO_WEIGHT), 6)
             edge["weight_source"] = f"io{IO_WEIGHT_YEAR}: {','.join(src)} → {','.join(dst)}"
+    derive_edge_evidence(tables, table, sectors, IO_WEIGHT_YEAR)
     matrix = relatedness_matrix(table)
     tables["io_relatedness"] = [
         {"year": IO_WEIGHT_YEAR, "sector_1": a, "sector_2": b, "value": round(float(matrix[i, j]), 6)}
