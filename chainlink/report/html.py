@@ -112,7 +112,7 @@ def _table(headers: list[str], rows: list[list[str]], num: tuple[int, ...] = (),
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{cls(i)}>{h}</th>" for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows)
+    body = "".join("\n<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
