@@ -42,6 +42,7 @@ def report(
     no_sample: Annotated[
         bool, typer.Option("--no-sample", help="Leave out sample (synthetic) projects and enterprises.")
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
     db: DbOption = None,
 ) -> None:
     """A report to hand on: map, chains, ranked suggestions, evaluation, sources — one HTML file each.
@@ -89,15 +90,27 @@ def report(
         target = output or Path(page_name(codes[0], partner_id, fmt))
         if target.is_dir():
             target = target / page_name(codes[0], partner_id, fmt)
-    progress = None
-    if all_ and sys.stderr.isatty():
+    import contextlib
+    import os
+
+    bar = None
+    # a progress bar on a terminal only: silent in pipes, in CI and with --quiet
+    if all_ and not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=Console(stderr=True), transient=True)
+    with bar if bar is not None else contextlib.nullcontext():
+        task = bar.add_task("report", total=len(codes)) if bar is not None else None
+
         def progress(code: str) -> None:
-            sys.stderr.write(f"\r{code} ")
-            sys.stderr.flush()
-    written = write_reports(model, target, counties=codes, partner=partner_id, index=all_, fmt=fmt, lang=lang,
-                            top=top, date=run_date(), progress=progress)
-    if progress:
-        sys.stderr.write("\r")
-    total = sum(w.size for w in written)
-    where = target if all_ else written[0].path
-    typer.echo(f"wrote {len(written)} file(s), {total / 1e6:.1f} MB: {where}", err=True)
+            if bar is not None:
+                bar.update(task, advance=1, description=code)
+
+        written = write_reports(model, target, counties=codes, partner=partner_id, index=all_, fmt=fmt,
+                                lang=lang, top=top, date=run_date(), progress=progress)
+    if not quiet:
+        total = sum(w.size for w in written)
+        where = target if all_ else written[0].path
+        typer.echo(f"wrote {len(written)} file(s), {total / 1e6:.1f} MB: {where}", err=True)
