@@ -42,6 +42,9 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "io_relatedness": ("year", "sector_1", "sector_2"),
     "projects": "id",
     "enterprises": "id",
+    "enterprise_segments": ("enterprise_id", "segment_key"),
+    "enterprise_products": ("enterprise_id", "rank"),
+    "place_names": "token",
     "gaps": "id",
     "pollution_industries": "id",
     "county_ecology": "id",
@@ -74,11 +77,17 @@ def derive_samples(tables: dict[str, list[dict[str, Any]]]) -> None:
     Sample projects join the real ones in ``projects`` (confidence ``sample``); the source entry of
     the generator counts them in its ``cited_by``.
     """
+    from chainlink.listed import extend_sample_rows, sample_links
     from chainlink.sample import sample_tables
 
     generated = sample_tables(tables)
     tables["projects"] = sorted(tables["projects"] + generated["projects"], key=lambda r: r["id"])
-    tables["enterprises"] = generated["enterprises"]
+    samples = extend_sample_rows(generated["enterprises"], tables["partners"])
+    tables["enterprises"] = sorted(tables.get("enterprises", []) + samples, key=lambda r: r["id"])
+    tables["enterprise_segments"] = sorted(
+        tables.get("enterprise_segments", []) + sample_links(samples),
+        key=lambda r: (r["enterprise_id"], r["segment_key"]),
+    )
     for row in tables["sources"]:
         if row["id"] == "chainlink-sample":
             counts = {"enterprises": len(generated["enterprises"]), "projects": len(generated["projects"])}
@@ -263,6 +272,8 @@ def _indexes(db: Any) -> None:
     db["industries"].create_index(["parent"])
     db["projects"].create_index(["origin_id"])
     db["projects"].create_index(["county_code"])
+    db["enterprises"].create_index(["place_code"])
+    db["enterprise_segments"].create_index(["segment_key"])
 
 
 def check_registry(root: str | Path, db_path: str | Path) -> list[str]:

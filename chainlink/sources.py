@@ -235,6 +235,20 @@ def load_sources(root: str | Path) -> SourceSet:
             "county_ecology": load_county_ecology(root, col, county_codes),
         }
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
+        from chainlink.listed import real_enterprise_tables
+
+        real = real_enterprise_tables(
+            root,
+            col,
+            {
+                "counties": counties,
+                "partners": partners,
+                "chains": chains,
+                "segments": segments,
+                "industries": industries,
+                "sources": source_list,
+            },
+        )
     except SourceError as exc:
         col.errors.append(exc)
     if col.errors:
@@ -257,6 +271,7 @@ def load_sources(root: str | Path) -> SourceSet:
             "gaps": gaps,
             **evidence,
             "sources": source_list,
+            **real,  # enterprises (listed, named), enterprise_segments, enterprise_products, place_names
         }
     )
 
