@@ -51,11 +51,10 @@ USER_MATCH = 0.9  # a user's GB/T code puts the firm on a segment at this code m
 
 
 def _has_table(registry: Any, name: str) -> bool:
-    return bool(
-        registry.conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", (name,)
-        ).fetchone()[0]
-    )
+    # user_* tables live in the attached user registry: sqlite_master of the main file does not list them
+    from chainlink.registry import has_table
+
+    return has_table(registry.conn, name)
 
 
 def _segments(registry: Any) -> dict[str, dict[str, Any]]:

@@ -34,6 +34,9 @@ def dedupe(
     within_place: Annotated[
         bool, typer.Option("--within-place", help="Compare only enterprises of the same county or zone.")
     ] = False,
+    max_pairs: Annotated[
+        int, typer.Option("--max-pairs", help="Refuse to list more than N pairs.", metavar="N", min=1)
+    ] = 200_000,
     fmt: XlsxFormatOption = "table",
     output: OutputOption = None,
     escape_formulas: EscapeOption = True,
@@ -48,7 +51,9 @@ def dedupe(
     from chainlink.registry import Registry
 
     fmt = check_format(fmt, XLSX_FORMATS)
-    rows = enterprise_pairs(Registry.open(db).conn, threshold=threshold, within_place=within_place)
+    rows = enterprise_pairs(
+        Registry.open(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs
+    )
     emit(
         rows,
         COLUMNS,
