@@ -63,7 +63,7 @@ def reference_scores(registry: Registry) -> dict[str, dict[str, float]]:
     model, resolver = Model(registry), Resolver.from_registry(registry)
     out = {}
     for pr in read_projects(SMALL_PROJECTS):
-        answer = rank_destinations(model, pr.scoring_dict(), resolver, top=None)
+        answer = rank_destinations(model, pr.scoring_dict(), resolver, top=None, any_pair=True)
         out[pr.id] = {s.county_code: s.score for s in answer.suggestions}
     return out
 
