@@ -228,6 +228,12 @@ def load_sources(root: str | Path) -> SourceSet:
             root, col, codes, county_codes, {p["id"] for p in partners}, {s["key"] for s in segments}
         )
         gaps = _load_gaps(root, col, county_codes)
+        from chainlink.evidence_sources import load_county_ecology, load_pollution_industries
+
+        evidence = {
+            "pollution_industries": load_pollution_industries(root, col, codes),
+            "county_ecology": load_county_ecology(root, col, county_codes),
+        }
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
     except SourceError as exc:
         col.errors.append(exc)
@@ -249,6 +255,7 @@ def load_sources(root: str | Path) -> SourceSet:
             "edges": edges,
             "projects": projects,
             "gaps": gaps,
+            **evidence,
             "sources": source_list,
         }
     )
@@ -827,6 +834,8 @@ CITING_FILES = (
     "partner_industries",
     "projects",
     "gaps",
+    "pollution_industries",
+    "county_ecology",
 )
 
 
