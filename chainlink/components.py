@@ -65,7 +65,8 @@ def pairing(kind: str | None, on_chain: bool, values: Mapping[str, float]) -> fl
 
 def code_closeness(partner_code: str, segment_code: str, values: Mapping[str, float]) -> tuple[float, str]:
     """How close a partner's industry code is to a segment's code, and the level:
-    ``class`` (:func:`chainlink.industries.code_match` ≥ 0.8: the same class, or one level apart),
+    ``class`` (:func:`chainlink.industries.code_match` of the partner's code on the segment's ≥ 0.8: the
+    same code, a narrower one, or one level broader),
     ``group`` (same 3-digit 中类), ``division`` (same 2-digit 大类), else ``none``.
 
     >>> v = {"class": 1.0, "group": 0.75, "division": 0.5, "none": 0.0}
@@ -74,7 +75,7 @@ def code_closeness(partner_code: str, segment_code: str, values: Mapping[str, fl
     >>> code_closeness("2652", "2651", v), code_closeness("26", "2651", v), code_closeness("2614", "2921", v)
     ((0.75, 'group'), (0.5, 'division'), (0.0, 'none'))
     """
-    if code_match(partner_code, segment_code) >= 0.8 or code_match(segment_code, partner_code) >= 0.8:
+    if code_match(partner_code, segment_code) >= 0.8:
         return float(values["class"]), "class"
     if len(partner_code) >= 3 and len(segment_code) >= 3 and partner_code[:3] == segment_code[:3]:
         return float(values["group"]), "group"

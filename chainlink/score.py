@@ -538,18 +538,27 @@ class Model:
 
     # -- ecology and policy -------------------------------------------------------------------------
     @cached_property
+    def pollution_rows(self) -> list[dict[str, Any]]:
+        """Rows of the sourced heavy-pollution lists the preset uses (``pollution_lists``; all when unset)."""
+        lists = self.value("pollution_lists", None)
+        return [
+            r
+            for r in self._table("pollution_industries", "id")
+            if r.get("confidence") != "sample" and (lists is None or r.get("list_id") in lists)
+        ]
+
+    @cached_property
     def pollution_codes(self) -> list[str]:
-        """GB/T codes of the sourced heavy-pollution list (table ``pollution_industries``), else the
-        preset's ``policy.sensitive.codes``."""
-        rows = self._table("pollution_industries", "id")
-        codes = sorted({c for r in rows if r.get("confidence") != "sample" for c in split_codes(r["gbt_codes"])})
+        """GB/T codes of the heavy-pollution lists (:attr:`pollution_rows`), else the preset's
+        ``policy.sensitive.codes`` (a registry without the table)."""
+        codes = sorted({c for r in self.pollution_rows for c in split_codes(r["gbt_codes"])})
         return codes or list(self.preset["policy"]["sensitive"]["codes"])
 
     @cached_property
     def pollution_source(self) -> str:
         """Where the pollution list comes from (for explanations)."""
-        rows = self._table("pollution_industries", "id")
-        return rows[0]["list_name"] if rows and rows[0].get("list_name") else "chainlink preset policy.sensitive"
+        names = list(dict.fromkeys(r["list_name"] for r in self.pollution_rows if r.get("list_name")))
+        return "; ".join(names) or "chainlink preset policy.sensitive"
 
     def is_polluting(self, codes: list[str]) -> bool:
         """Is an industry with ``codes`` on the heavy-pollution list (:func:`chainlink.components.polluting`)?"""
@@ -557,16 +566,17 @@ class Model:
 
     def pollution_entry(self, codes: list[str]) -> str:
         """The pollution-list entry an industry falls in ('' when none)."""
-        for r in self._table("pollution_industries", "id"):
+        for r in self.pollution_rows:
             if C.polluting(codes, split_codes(r["gbt_codes"])):
                 return r["industry_zh"]
         return ""
 
     def ecology(self, code: str) -> dict[str, Any] | None:
-        """The county's restricting ecological status row (status in
-        :data:`chainlink.vocabulary.RESTRICTING_STATUSES`, not sample), or None."""
+        """The county's restricting ecological status row — status in
+        :data:`chainlink.vocabulary.RESTRICTING_STATUSES` and ``sourced`` (an unverified status does not
+        exclude anything) — or None."""
         for r in self._table("county_ecology", "id"):
-            if r["county_code"] == code and r["status"] in RESTRICTING_STATUSES and r["confidence"] != "sample":
+            if r["county_code"] == code and r["status"] in RESTRICTING_STATUSES and r["confidence"] == "sourced":
                 return r
         return None
 
