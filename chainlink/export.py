@@ -46,7 +46,7 @@ COLUMNS = (
     "explanation_en",
     "sources",
     # since 0.1.0 (issues 11, 12): evidence, landing, partner fit and the firms behind the row
-    "evidence",
+    "evidence_fact",
     "evidence_basis",
     "landing",
     "landing_zh",
@@ -100,7 +100,7 @@ def suggestion_row(s: Suggestion) -> dict[str, Any]:
     for key in COMPONENTS:
         row[key] = round(s.components.get(key, 0.0), 4)
     h = s.holding
-    row["evidence"] = (
+    row["evidence_fact"] = (
         f"{h.fact_id}: {h.cite_en()}" + (f"; mapping: {h.derivation}" if h.derivation else "")
         if h is not None
         else ""

@@ -362,7 +362,7 @@ def destinations_for(
                 project_id=project.id, project_name=project.name, notes=notes, notes_zh=notes_zh, mode="project",
                 landing=landing,
                 enclave_name=pairing.enclave_name if (pairing and landing == "enclave") else "",
-                enclave_host=pairing.enclave_host if (pairing and landing == "enclave") else "",
+                enclave_host=model.enclave_host(pairing) if (pairing and landing == "enclave") else "",
                 partner_fit_reason_zh=pfit.reason_zh, partner_fit_reason_en=pfit.reason_en,
                 partner_evidence=pfit.n_evidence, partner_firms=pfit.firms, polluting=dirty,
                 ecology_rule_zh=rule_zh, ecology_rule_en=rule_en, fact_confidence=fact_conf,

@@ -602,6 +602,13 @@ class Model:
         """Weighted mean of the components under the preset's weights."""
         return C.total(components, self.preset["weights"])
 
+    def enclave_host(self, pairing: Pairing) -> str:
+        """Where the pairing's enclave is: its recorded host, else the partner (飞地 in the partner's territory)."""
+        if pairing.enclave_host:
+            host = self.partners.get(pairing.enclave_host) or self.counties.get(pairing.enclave_host)
+            return (host or {}).get("name_zh", pairing.enclave_host)
+        return self.partners.get(pairing.partner_id, {}).get("name_zh", pairing.partner_id)
+
     def distance(self, county_code: str, partner_id: str) -> float:
         """km between a county and a partner (inf when either has no coordinates)."""
         c, p = self.counties.get(county_code, {}), self.partners.get(partner_id, {})
@@ -839,7 +846,7 @@ def suggest_for_county(
                     more_projects=max(0, len(projects) - 1),
                     landing=landing,
                     enclave_name=pairing.enclave_name if (pairing and landing == "enclave") else "",
-                    enclave_host=pairing.enclave_host if (pairing and landing == "enclave") else "",
+                    enclave_host=model.enclave_host(pairing) if (pairing and landing == "enclave") else "",
                     partner_fit_reason_zh=pfit.reason_zh, partner_fit_reason_en=pfit.reason_en,
                     partner_evidence=pfit.n_evidence, partner_firms=pfit.firms,
                     polluting=dirty, ecology_rule_zh=rule_zh, ecology_rule_en=rule_en,

@@ -84,12 +84,14 @@ def landing_label(landing: str, enclave: str = "", host: str = "", lang: str = "
     'enclave 萧龙科创园 in 萧山经开区'
     >>> landing_label("enclave", "萧龙科创园", "萧山经开区", lang="zh")
     '飞地：萧龙科创园（位于萧山经开区）'
+    >>> landing_label("enclave", "", "萧山区")
+    'enclave in 萧山区'
     """
     if landing != "enclave":
         return LANDING_ZH["county"] if lang == "zh" else LANDING_EN["county"]
     if lang == "zh":
-        return f"飞地：{enclave or '（未命名）'}" + (f"（位于{host}）" if host else "")
-    return f"enclave {enclave or '(unnamed)'}" + (f" in {host}" if host else "")
+        return "飞地" + (f"：{enclave}" if enclave else "") + (f"（位于{host}）" if host else "")
+    return "enclave" + (f" {enclave}" if enclave else "") + (f" in {host}" if host else "")
 
 
 # -- pollution and ecology ----------------------------------------------------------------------

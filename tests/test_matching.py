@@ -176,6 +176,6 @@ def test_cli_by_partner_and_bad_confidence(real_db: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert len({r["partner_id"] for r in rows}) == 3 and all(r["rank"] == 1 for r in rows)
-    assert {"landing", "county_firms", "partner_firms", "evidence", "partner_fit_reason"} <= set(rows[0])
+    assert {"landing", "county_firms", "partner_firms", "evidence_fact", "partner_fit_reason"} <= set(rows[0])
     bad = run("match", "青田", "--min-confidence", "maybe")
     assert bad.returncode == 2 and bad.stderr.startswith("chainlink: error: unknown --min-confidence")
