@@ -82,8 +82,8 @@ class HeldOut:
     """A read-only view of a registry without one case and the facts derived only from it.
 
     Removed: the case's ``projects`` row; every ``partner_industries`` row (and, where those tables
-    carry ``derived_from``, every enterprise and holding row) whose ``derived_from`` names only this
-    case. Rows whose ``derived_from`` also names another case stay: another case supports them.
+    carry ``derived_from``, every pairing, enterprise and characteristic-industry row) whose
+    ``derived_from`` names only this case; holdings and firm links of removed facts go with them. Rows whose ``derived_from`` also names another case stay: another case supports them.
 
     Until a table records ``derived_from`` (a registry built before the column existed), a
     ``partner_industries`` row is treated as derived from the case when it belongs to the case's
@@ -134,6 +134,11 @@ class HeldOut:
             else:
                 keep.append(row)
         return keep
+
+    @cached_property
+    def pairings(self) -> list[dict[str, Any]]:
+        """Pairings without those derived only from the case (where ``pairings`` records ``derived_from``)."""
+        return self._filter(self._base.pairings, "pairings")
 
     @cached_property
     def enterprises(self) -> list[dict[str, Any]]:
