@@ -804,6 +804,8 @@ PROJECT_COLUMNS = [
     "origin_id",
     "county_code",
     "platform",
+    "landing",
+    "enclave_host",
     "gbt_codes",
     "segment_key",
     "investment_wan",
@@ -819,6 +821,9 @@ PROJECT_COLUMNS = [
     "confidence",
     "note",
 ]
+# where a project physically lands: in the county itself, or in an enclave (飞地) in the partner's territory;
+# empty when the source does not say
+PROJECT_LANDINGS = ("county", "enclave")
 PROJECT_NUMBERS = ("investment_wan", "land_mu", "energy_tce", "added_value_wan", "tax_wan")
 GAP_TOPICS = ("pairing", "characteristic_industry", "quota", "zone", "project", "other")
 SOURCE_KINDS = ("article", "dataset", "package", "judgement")
@@ -877,6 +882,25 @@ def _load_projects(
                 line,
                 f"county_code {row['county_code']!r} is not one of the 26 counties in data/counties.csv",
             )
+        landing, host = row["landing"], row["enclave_host"]
+        if landing and landing not in PROJECT_LANDINGS:
+            col.add(
+                name,
+                line,
+                f"bad landing {landing!r}; use county or enclave (or leave it empty when the source does not say)",
+            )
+        if landing == "enclave" and not host:
+            col.add(name, line, "landing is enclave but enclave_host is empty; give the partner id or admin code")
+        if host and landing != "enclave":
+            col.add(name, line, f"enclave_host {host!r} given but landing is {landing or 'empty'}; set landing to enclave")
+        if host and host not in partner_ids and not ADMIN_CODE.match(host):
+            col.add(
+                name,
+                line,
+                f"enclave_host {host!r} is neither a partner id in data/partners.csv nor a six-digit admin code",
+            )
+        if host and host in counties:
+            col.add(name, line, f"enclave_host {host!r} is one of the 26 counties; an enclave lies in the partner's territory")
         if not row["origin_id"] and not row["county_code"]:
             col.add(
                 name, line, "give origin_id (where it comes from) or county_code (where it lands), or both"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,104 @@ def test_ecology_county_without_row(mini_root: Path) -> None:
     assert any(
         e.startswith("data/county_ecology.csv: no row for county 330324") for e in _errors(mini_root)
     ), _errors(mini_root)
+
+
+# -- real cases (data/projects.csv) ----------------------------------------------------------------
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff“”—、()（）]{6,}")
+
+
+def test_real_cases_cover_twenty_sourced_rows_over_twelve_counties() -> None:
+    rows = [r for r in _csv("projects.csv") if r["confidence"] == "sourced"]
+    assert len(rows) >= 20
+    assert len({r["county_code"] for r in rows if r["county_code"]}) >= 12
+    for r in rows:
+        assert URL.search(r["source"]), f"{r['id']}: source has no URL"
+        # the note holds the short exact quote from the page (a run of Chinese text)
+        assert CJK_RUN.search(r["note"]), f"{r['id']}: note holds no quote"
+        assert "hand-assigned" in r["note"], f"{r['id']}: note must say the GB/T codes are hand-assigned"
+
+
+def test_real_cases_landing(reg: Registry) -> None:
+    real = {p["id"]: p for p in reg.projects if p["confidence"] == "sourced"}
+    partners = {p["id"] for p in reg.partners}
+    counties = {c["code"] for c in reg.counties}
+    for p in real.values():
+        assert p["landing"] in ("", "county", "enclave")
+        if p["landing"] == "enclave":
+            assert p["enclave_host"] in partners and p["enclave_host"] not in counties
+        else:
+            assert p["enclave_host"] == ""
+    assert (real["PRJ001"]["landing"], real["PRJ001"]["enclave_host"]) == ("enclave", "330603")
+    assert real["PRJ007"]["gbt_codes"] == "3251;3985"  # precision copper wire, semiconductor materials
+    enclaves = [p for p in real.values() if p["landing"] == "enclave"]
+    assert len(enclaves) >= 8
+
+
+@pytest.mark.parametrize(
+    ("row_id", "field", "value", "message"),
+    [
+        ("PRJ002", "landing", "abroad", "bad landing 'abroad'; use county or enclave"),
+        ("PRJ010", "enclave_host", "", "landing is enclave but enclave_host is empty"),
+        ("PRJ002", "enclave_host", "330603", "enclave_host '330603' given but landing is county"),
+        ("PRJ010", "enclave_host", "nowhere-zone", "enclave_host 'nowhere-zone' is neither a partner id"),
+        ("PRJ010", "enclave_host", "330803", "enclave_host '330803' is one of the 26 counties"),
+    ],
+)
+def test_landing_errors_name_file_and_line(
+    mini_root: Path, row_id: str, field: str, value: str, message: str
+) -> None:
+    line = _set_field(mini_root / "data" / "projects.csv", row_id, field, value)
+    errors = _errors(mini_root)
+    assert any(e.startswith(f"data/projects.csv:{line}: {message}") for e in errors), errors
+
+
+# -- named enterprises (data/named_enterprises.csv; loaded into the enterprises table by another module) ----
+
+NE_COLUMNS = [
+    "id",
+    "name_zh",
+    "credit_code",
+    "place_code",
+    "county_code",
+    "partner_id",
+    "gbt_codes",
+    "chain_id",
+    "segment_key",
+    "role",
+    "quote",
+    "source",
+    "confidence",
+]
+
+
+def test_named_enterprises_file_is_consistent() -> None:
+    """Codes exist, places are known, every URL is listed, quotes are short (a check, not a loader)."""
+    with open(ROOT / "data" / "named_enterprises.csv", encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == NE_COLUMNS
+        rows = list(reader)
+    codes = {r["code"] for r in _csv("gbt4754_2017.csv") if r["level"] != "1"}
+    counties = {r["code"] for r in _csv("counties.csv")}
+    partners = {r["id"] for r in _csv("partners.csv")}
+    urls = {r["url"] for r in _csv("sources.csv") if r["url"]}
+    chains = {p.stem for p in (ROOT / "chains").glob("*.yaml")}
+    assert len(rows) >= 15
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        where = r["id"]
+        assert re.fullmatch(r"NE\d{3}", r["id"]), where
+        assert r["role"] in ("链主", "龙头", "骨干", "其他"), where
+        assert re.fullmatch(r"\d{6}", r["place_code"]), where
+        assert not r["county_code"] or (r["county_code"] in counties and r["county_code"] == r["place_code"]), where
+        assert not r["partner_id"] or r["partner_id"] in partners, where
+        assert r["county_code"] or r["partner_id"], where
+        for code in filter(None, r["gbt_codes"].split(";")):
+            assert code in codes, (where, code)
+        assert not r["chain_id"] or r["chain_id"] in chains, where
+        assert not r["segment_key"] or r["segment_key"].split("/")[0] == r["chain_id"], where
+        assert not r["credit_code"], where  # no page stated one
+        assert 0 < len(r["quote"]) <= 40, where
+        found = URL.findall(r["source"])
+        assert found and all(u in urls for u in found), where
+        assert r["confidence"] in ("sourced", "unverified"), where
