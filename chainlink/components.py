@@ -27,6 +27,17 @@ def chain_fit(strength: float, hops: int, decay: float, *, basis: str = "industr
     return round(value, 6)
 
 
+def landing_fit(county_fit: float, host_fit: float, landing: str) -> float:
+    """Chain fit at the landing place: on the county platform the county's own chain fit; in an enclave
+    in the partner's territory the better of that and the partner's fit (the enclave sits among the
+    partner's industry, which is why projects land there).
+
+    >>> landing_fit(0.0, 1.0, "county"), landing_fit(0.0, 1.0, "enclave"), landing_fit(0.5, 0.25, "enclave")
+    (0.0, 1.0, 0.5)
+    """
+    return county_fit if landing != "enclave" else max(county_fit, host_fit)
+
+
 def link(weights: Iterable[float]) -> float:
     """Product of the edge weights along the path (1 for a path without edges).
 

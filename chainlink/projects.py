@@ -342,7 +342,7 @@ def destinations_for(
         fact_conf = weakest(*base, *([pairing.confidence] if pairing else []))
         for landing, landing_value, rule_zh, rule_en, dirty in landings:
             components = {
-                "chain_fit": fit,
+                "chain_fit": C.landing_fit(fit, pfit.value, landing),
                 "link": round(path_weight(graph, path), 6) if path and holding is not None else 0.0,
                 "gap": C.gap(relation, {"related": 0.3} | dict(model.preset["relation_value"])),
                 "pairing": model.pairing_value(pairing, chain_id),

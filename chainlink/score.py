@@ -820,7 +820,7 @@ def suggest_for_county(
                 continue
             for landing, landing_value, rule_zh, rule_en, dirty in landings:
                 components = {
-                    "chain_fit": fit,
+                    "chain_fit": C.landing_fit(fit, pfit.value, landing),
                     "link": round(link_value, 6),
                     "gap": C.gap(relation, {"related": 0.3} | dict(model.preset["relation_value"])),
                     "pairing": model.pairing_value(pairing, node["chain_id"]),
