@@ -482,8 +482,9 @@ def _load_holdings(
 ) -> list[dict[str, Any]]:
     """Reviewed holdings (``data/holdings.csv``): which chain segments a characteristic industry names.
 
-    An empty ``segment_key`` records that the industry was reviewed and names no segment. A row for an
-    industry id not in the characteristic industries is skipped (mapped ahead of the data). A row whose
+    An empty ``segment_key`` records that the industry was reviewed and names no segment. Each row names
+    the ``industry_zh`` it was reviewed against: a row whose industry is not in the characteristic
+    industries, or is now worded differently, is skipped (a mapping holds only for the text it read). A row whose
     segment is not in ``chains/`` is skipped (a reduced source tree such as the tests' mini chains);
     tests/test_holdings.py checks that every row names a segment of the shipped chains. The file is
     optional (older source trees).
@@ -492,22 +493,22 @@ def _load_holdings(
     if not path.exists():
         return []
     name = _rel(root, path)
-    req = ["id", "county_code", "industry_id", "segment_key", "strength", "derivation", "confidence"]
+    req = ["id", "county_code", "industry_id", "industry_zh", "segment_key", "strength", "derivation", "confidence"]
     facts = {f["id"]: f for f in characteristic}
     keys = {s["key"] for s in segments}
     out, seen, pairs = [], {}, {}
     for line, row in read_csv_rows(path, req, name):
         col.unique(name, line, seen, row["id"])
         fact = facts.get(row["industry_id"])
-        if fact is None:
-            continue  # not (yet) in characteristic_industries.csv: tests/test_matching.py checks the coverage
+        if fact is None or fact["industry_zh"] != row["industry_zh"]:
+            continue  # reviewed against another (older or newer) wording: tests/test_matching.py checks coverage
         if fact["county_code"] != row["county_code"]:
             col.add(name, line, f"industry {row['industry_id']} is in {fact['county_code']}, not {row['county_code']}")
         key = row["segment_key"]
         if key and key not in keys:
             continue
         if key:
-            col.unique(name, line, pairs, f"{row['industry_id']} → {key}", "holding")
+            col.unique(name, line, pairs, f"{row['industry_id']} ({row['industry_zh']}) → {key}", "holding")
         strength = _float_or_none(col, name, line, row, "strength")
         if key and (strength is None or not 0 < strength <= 1):
             col.add(name, line, f"strength {row['strength']!r} must be a number in (0, 1]")
