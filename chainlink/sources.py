@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,10 @@ def _split_codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(";") if c.strip()]
 
 
-def load_industries(root: Path, col: _Collector) -> list[dict[str, Any]]:
-    """GB/T 4754-2017 classes from ``data/gbt4754_2017.csv``."""
+def load_industries(
+    root: Path, col: _Collector, pinyin: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """GB/T 4754-2017 classes from ``data/gbt4754_2017.csv`` (``pinyin``: names already converted)."""
     path = root / "data" / "gbt4754_2017.csv"
     name = _rel(root, path)
     out = []
@@ -149,8 +152,11 @@ def load_industries(root: Path, col: _Collector) -> list[dict[str, Any]]:
                 "derived": row.get("derived", ""),
             }
         )
-    for rec, pinyin in zip(out, industry_pinyin([r["name_zh"] for r in out]), strict=True):
-        rec["pinyin"] = pinyin
+    known = pinyin or {}
+    missing = list(dict.fromkeys(r["name_zh"] for r in out if r["name_zh"] not in known))
+    computed = dict(zip(missing, industry_pinyin(missing), strict=True)) if missing else {}
+    for rec in out:
+        rec["pinyin"] = known.get(rec["name_zh"], computed.get(rec["name_zh"]))
     return out
 
 
@@ -200,8 +206,11 @@ def load_crosswalk(root: Path, col: _Collector, codes: set[str]) -> list[dict[st
     return out
 
 
-def load_sources(root: str | Path) -> SourceSet:
-    """Read, validate and normalise every source under ``root``; raise :class:`SourceErrors`."""
+def load_sources(root: str | Path, *, pinyin: Mapping[str, str] | None = None) -> SourceSet:
+    """Read, validate and normalise every source under ``root``; raise :class:`SourceErrors`.
+
+    ``pinyin`` (industry name → pinyin, e.g. from the previous registry) saves computing known names.
+    """
     root = Path(root)
     if not (root / "data").is_dir() or not (root / "chains").is_dir():
         raise DataError(
@@ -209,7 +218,7 @@ def load_sources(root: str | Path) -> SourceSet:
         )
     col = _Collector()
     try:
-        industries = load_industries(root, col)
+        industries = load_industries(root, col, pinyin)
         codes = {r["code"] for r in industries if r["level"] > 1}
         crosswalk = load_crosswalk(root, col, codes)
         counties = _load_counties(root, col)

@@ -24,11 +24,10 @@ def mini_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def mini_db(mini_root: Path) -> Path:
-    """The mini source tree compiled into a registry."""
-    from chainlink.build import compile_registry
-
-    compile_registry(mini_root, mini_root / "registry.db")
+def mini_db(mini_root: Path, shared_mini_db: Path) -> Path:
+    """The mini source tree compiled into a registry: a copy of ``shared_mini_db``, compiled once per
+    session from the same tree (tests/test_build.py checks that a fresh compile gives the same)."""
+    shutil.copyfile(shared_mini_db, mini_root / "registry.db")
     return mini_root / "registry.db"
 
 

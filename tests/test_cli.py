@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,10 @@ UPDATE = os.environ.get("CHAINLINK_UPDATE_GOLDEN") == "1"
 def run(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI as a user would (a fresh process)."""
-    full_env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "chainlink", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        cwd=cwd,
-        timeout=120,
-    )
+    """Run the CLI as a user would (in this process, as a fresh one would: tests/_cli.py)."""
+    from tests._cli import run_cli
+
+    return run_cli(*args, env=env, cwd=cwd)
 
 
 def golden(name: str, text: str) -> None:

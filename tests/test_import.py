@@ -414,16 +414,9 @@ def test_library_errors(db: Path, tmp_path: Path) -> None:
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "chainlink", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    from tests._cli import run_cli  # in this process, as a fresh one would run it
+
+    return run_cli(*args, cwd=cwd)
 
 
 def test_cli_import_and_imported(db: Path, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The ``chainlink`` command line: parse options, call the library, render the result.
 
-Each command group lives in its own module and registers itself on :data:`app`. Library errors
+Each command group lives in its own module and registers itself on :data:`app`; only the module of
+the command being run is imported (:mod:`chainlink.cli._lazy` lists the commands for ``--help``). Library errors
 (:class:`chainlink.errors.ChainlinkError`) become one line on stderr and exit 1 (data) or 2
 (usage); nothing here computes anything.
 """
@@ -12,12 +13,14 @@ import sys
 import typer
 
 from chainlink import __version__
+from chainlink._commands import ROOT_HELP
+from chainlink.cli._lazy import LazyGroup
 from chainlink.errors import ChainlinkError
 
 app = typer.Typer(
     name="chainlink",
-    help="Industrial-chain matching for Zhejiang's 26 mountain counties and their paired zones "
-    "(山海协作 · 产业链“双链长制”).",
+    cls=LazyGroup,
+    help=ROOT_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -39,30 +42,6 @@ def _root(
     ),
 ) -> None:
     """Industrial-chain matching for Zhejiang's 26 mountain counties and their paired zones."""
-
-
-def _register() -> None:
-    # Imported here, not at the top, so that each module can import `app` from this one.
-    from chainlink.cli import (  # noqa: F401
-        allocate,
-        browse,
-        build,
-        chains,
-        county,
-        doctor,
-        enterprises,
-        evaluate,
-        geography,
-        importer,
-        industries,
-        io,
-        match,
-        metrics,
-        sources,
-    )
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:
