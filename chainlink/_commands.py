@@ -87,7 +87,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chains": ("chains", "Industrial chains: list them, show one as a tree."),
     "county": ("county", "One mountain county: every fact with its source and confidence."),
     "zone": ("county", "One partner district, development zone or platform: every fact with its source."),
-    "enterprises": ("enterprises", "Imported enterprises (see `chainlink import enterprises`)."),
+    "enterprises": (
+        "enterprises",
+        "Real firms on the chains (listed companies, firms pages name), sample firms, imported firms.",
+    ),
     "import": (
         "importer",
         "Import enterprise or project lists, county industries or pairings (CSV, TSV, xlsx, JSON, NDJSON) "

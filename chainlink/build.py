@@ -234,8 +234,93 @@ class BuildReport:
     sources_hash: str
 
 
+TEMP_MARK = ".build-"  # temporary build files: .NAME.build-PID-XXXX.tmp (PID: the building process)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def stale_temp_files(target: str | Path) -> list[Path]:
+    """Temporary files a build of ``target`` left behind when its process died (killed, power cut):
+    ``.NAME.build-PID-….tmp`` and their ``-journal``/``-wal``/``-shm`` whose PID is not running."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f".{target.name}{TEMP_MARK}"
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix):
+            continue
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if not pid_text.isdigit() or ".tmp" not in name:
+            continue
+        if int(pid_text) != os.getpid() and not _alive(int(pid_text)):
+            found.append(entry)
+    return sorted(found)
+
+
+def remove_stale_temp_files(target: str | Path) -> list[Path]:
+    """Delete :func:`stale_temp_files` of ``target``; return what was removed."""
+    removed = []
+    for path in stale_temp_files(target):
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _remove_temp(tmp: str) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(tmp + suffix)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+
+
+def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
+    """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``hash:<table>``
+    (:func:`chainlink.registry.table_hash`)
+    for each reference table, so that ``doctor`` can tell a table changed or damaged since the build."""
+    from chainlink.registry import table_hash
+
+    rows = []
+    for name in names:
+        present = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()[0]
+        if not present:
+            continue
+        count, digest = table_hash(conn, name)
+        columns = ",".join(r[1] for r in conn.execute(f"PRAGMA table_info([{name}])"))
+        rows += [(f"rows:{name}", str(count)), (f"hash:{name}", digest), (f"columns:{name}", columns)]
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
+
+
 def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
-    """Build ``db_path`` from the sources under ``root`` atomically and return a report."""
+    """Build ``db_path`` from the sources under ``root`` atomically and return a report.
+
+    The temporary file is removed on any failure (and its journal); temporary files of earlier builds
+    whose process died are removed first. Imported user tables of the old file are carried over when
+    it is a self-contained registry; when it is the shipped reference registry (which holds no user
+    data any more) they are moved to the user registry.
+    """
     import sqlite_utils
 
     target = Path(db_path)
@@ -244,12 +329,20 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
     hashes = table_hashes(tables)
     digest = content_hash(tables)
     folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise DataError(f"{target}: is a folder; pass --db FILE (the registry file to write)")
     if not folder.is_dir():
         raise DataError(f"{target}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    lock = _lock_old_registry(target)
+    remove_stale_temp_files(target)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise DataError(f"{target}: cannot write a temporary file in {folder} ({exc.strerror})") from None
+    os.close(fd)
+    lock = None
+    try:
+        lock = _lock_old_registry(target)
+        moved = _move_user_rows(target)
         conn = sqlite3.connect(tmp)
         db = sqlite_utils.Database(conn)
         with conn:
@@ -267,22 +360,41 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
                 pk="key",
             )
             _indexes(db)
-            carried = carry_over(target, conn)
-            migrate_carried(conn, target)
+            record_hashes(conn, list(TABLES))
+            carried = {} if moved is not None else carry_over(target, conn)
+            if carried:
+                migrate_carried(conn, target)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("VACUUM")
         conn.close()
         public_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _remove_temp(tmp)
         raise
     finally:
         if lock is not None:
             lock.rollback()
             lock.close()
-    return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried, digest)
+    return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried | (moved or {}), digest)
+
+
+def _move_user_rows(target: Path) -> dict[str, int] | None:
+    """When ``target`` is the shipped reference registry: move user rows it still holds (from an older
+    chainlink) into the user registry, and return the counts (None when ``target`` is another file)."""
+    from chainlink.registry import default_registry_path, user_registry_path
+
+    try:
+        shipped = os.path.realpath(target) == os.path.realpath(default_registry_path())
+    except OSError:
+        shipped = False
+    if not shipped:
+        return None
+    if not target.exists():
+        return {}
+    from chainlink.userdata import move_user_rows
+
+    return move_user_rows(target, user_registry_path())
 
 
 def _pypinyin_version() -> str:

@@ -1038,9 +1038,15 @@ def _load_projects(
                 f"bad landing {landing!r}; use county or enclave (or leave it empty when the source does not say)",
             )
         if landing == "enclave" and not host:
-            col.add(name, line, "landing is enclave but enclave_host is empty; give the partner id or admin code")
+            col.add(
+                name, line, "landing is enclave but enclave_host is empty; give the partner id or admin code"
+            )
         if host and landing != "enclave":
-            col.add(name, line, f"enclave_host {host!r} given but landing is {landing or 'empty'}; set landing to enclave")
+            col.add(
+                name,
+                line,
+                f"enclave_host {host!r} given but landing is {landing or 'empty'}; set landing to enclave",
+            )
         if host and host not in partner_ids and not ADMIN_CODE.match(host):
             col.add(
                 name,
@@ -1048,7 +1054,11 @@ def _load_projects(
                 f"enclave_host {host!r} is neither a partner id in data/partners.csv nor a six-digit admin code",
             )
         if host and host in counties:
-            col.add(name, line, f"enclave_host {host!r} is one of the 26 counties; an enclave lies in the partner's territory")
+            col.add(
+                name,
+                line,
+                f"enclave_host {host!r} is one of the 26 counties; an enclave lies in the partner's territory",
+            )
         if not row["origin_id"] and not row["county_code"]:
             col.add(
                 name, line, "give origin_id (where it comes from) or county_code (where it lands), or both"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never read or write the real user registry (~/.local/share/chainlink/user.db): every test
+# session gets its own, which subprocesses inherit.
+os.environ["CHAINLINK_USER_DB"] = str(Path(tempfile.mkdtemp(prefix="chainlink-test-user-")) / "user.db")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_CHAINS = Path(__file__).resolve().parent / "data" / "mini_chains"

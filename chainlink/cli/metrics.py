@@ -165,6 +165,12 @@ def _population(
 @contextlib.contextmanager
 def _binary_output(output: Path | None, bom: bool) -> Iterator[IO[bytes]]:
     """Stdout, or a temporary file beside ``output`` renamed into place when all went well."""
+    from chainlink.output import check_output, is_stdout
+
+    if is_stdout(output):
+        output = None
+    if output is not None:
+        check_output(output)
     if output is None:
         stream = sys.stdout.buffer
         if bom:
