@@ -360,6 +360,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
                 pk="key",
             )
             _indexes(db)
+            _datasette(db)
             record_hashes(conn, list(TABLES))
             carried = {} if moved is not None else carry_over(target, conn)
             if carried:
@@ -487,6 +488,13 @@ def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: lis
         f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
     )
     db.conn.executemany(sql, [tuple(r[c] for c in names) for r in rows])
+
+
+def _datasette(db: Any) -> None:
+    """Foreign keys, full-text search and Datasette metadata (chainlink/datasette.py; `chainlink browse`)."""
+    from chainlink.datasette import prepare_registry
+
+    prepare_registry(db)
 
 
 def _indexes(db: Any) -> None:

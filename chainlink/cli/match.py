@@ -39,6 +39,7 @@ TABLE_HEADERS = {
         "relation": "type",
         "segment_en": "segment",
         "chain_id": "chain",
+        "chain_en": "chain",
         "partner_short_en": "partner",
         "confidence": "confidence",
         "county_en": "county",
@@ -52,7 +53,7 @@ PROJECT_TABLE_COLUMNS = {
 }
 TABLE_COLUMNS = {
     "zh": ["rank", "score", "relation_zh", "segment_zh", "chain_zh", "partner_short_zh", "confidence"],
-    "en": ["rank", "score", "relation", "segment_en", "chain_id", "partner_short_en", "confidence"],
+    "en": ["rank", "score", "relation", "segment_en", "chain_en", "partner_short_en", "confidence"],
 }
 
 
@@ -193,6 +194,8 @@ def match(
         title_en = f"{entity.name_en} ({entity.id}): what its paired partners can transfer or co-introduce"
         suggestions, missing = answer.suggestions, answer.missing
     rows = [suggestion_row(s) for s in suggestions]
+    for row, s in zip(rows, suggestions, strict=True):
+        row.setdefault("chain_en", s.chain_en)  # the table shows names (ids such as a-b-c are never split)
     notices = []
     if fmt == "table":
         current = None
