@@ -32,6 +32,7 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "pairings": "id",
     "characteristic_industries": "id",
     "partner_industries": "id",
+    "holdings": "id",
     "chains": "id",
     "segments": "key",
     "edges": ("from_key", "to_key"),
