@@ -9,7 +9,7 @@ so that code written against the old row dicts keeps reading them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from chainlink.industries import split_codes
@@ -27,6 +27,10 @@ class _Readable:
     def get(self, key: str, default: Any = None) -> Any:
         """The field ``key``, or ``default``."""
         return getattr(self, key, default)
+
+    def keys(self) -> list[str]:
+        """The field names, so that ``dict(record)`` gives the old row dict."""
+        return [f.name for f in fields(self)]  # type: ignore[arg-type]
 
 
 def _num(value: Any) -> float | None:

@@ -92,7 +92,7 @@ def test_map_draws_each_pairing(model) -> None:
     option = _option(_page(model), "chart-map")
     lines = [d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]
     pairings = [p for p in model.registry.pairings if p["county_code"] == "331121"]
-    assert len(lines) == len(pairings) == 3
+    assert len(lines) == len(pairings) >= 3  # one line per pairing in the registry
     county = model.counties["331121"]
     assert all(line[0]["coord"] == [county["lon"], county["lat"]] for line in lines)
 

@@ -36,8 +36,13 @@ COMPONENT_EN = {
     "policy": "policy",
     "evidence": "evidence",
 }
-RELATION_ZH = {"fill": "补链", "extend": "延链", "strengthen": "强链"}
-RELATION_EN = {"fill": "fill (补链)", "extend": "extend (延链)", "strengthen": "strengthen (强链)"}
+RELATION_ZH = {"fill": "补链", "extend": "延链", "strengthen": "强链", "related": "相关"}
+RELATION_EN = {
+    "fill": "fill (补链)",
+    "extend": "extend (延链)",
+    "strengthen": "strengthen (强链)",
+    "related": "related (相关)",
+}
 MAX_FIRMS_PER_SEGMENT = 5
 
 

@@ -25,6 +25,7 @@ ROLE_COLOURS = {
     "fill": "#e65100",
     "extend": "#1565c0",
     "strengthen": "#6a1b9a",
+    "related": "#757575",
     "other": "#9e9e9e",
 }
 COMPONENT_COLOURS = ["#1b5e20", "#4caf50", "#ff9800", "#1976d2", "#64b5f6", "#8e24aa", "#ce93d8", "#00897b",

@@ -13,8 +13,12 @@ from chainlink.report.labels import CONFIDENCE, LABELS, PAIRING_KIND, STAGE
 
 
 def _cell(value: Any) -> str:
+    import re
+
     text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    # explanations quote their sources: URLs as code, never links
+    return re.sub(r"(https?://[^\s`]+)", r"`\1`", text)
 
 
 def _plain(text: str) -> str:
