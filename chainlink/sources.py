@@ -358,12 +358,12 @@ def _load_pairings(
         "kind",
         "chains",
         "round",
-        "source",
-        "confidence",
         "quote",
         "enclave_name",
         "enclave_host",
         "enclave_kind",
+        "source",
+        "confidence",
     ]
     partner_ids = {p["id"] for p in partners}
     # an enclave lies in a partner zone (its id) or in a county-level territory (its six-digit code)
@@ -433,9 +433,9 @@ def _load_characteristic(
         "gbt_codes",
         "gbt_derivation",
         "note",
+        "quote",
         "source",
         "confidence",
-        "quote",
     ]
     cities = {c[:4] + "00" for c in counties}
     out, seen = [], {}
@@ -473,10 +473,10 @@ def _load_partner_industries(
         "gbt_codes",
         "gbt_derivation",
         "note",
-        "source",
-        "confidence",
         "quote",
         "derived_from",
+        "source",
+        "confidence",
     ]
     try:  # derived_from names projects; a broken projects.csv is reported by its own loader
         project_ids = {r["id"] for _, r in read_csv_rows(root / "data" / "projects.csv", ["id"])}

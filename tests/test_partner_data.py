@@ -108,7 +108,11 @@ def test_enclave_rows_have_a_kind_and_a_valid_host() -> None:
 
 def test_longquan_innovation_enclave_is_in_xiaoshan() -> None:
     row = next(r for r in _rows("pairings.csv") if r["id"] == "P044")
-    assert (row["enclave_kind"], row["enclave_host"], row["enclave_name"]) == ("innovation", "330109", "萧龙科创园")
+    assert (row["enclave_kind"], row["enclave_host"], row["enclave_name"]) == (
+        "innovation",
+        "330109",
+        "萧龙科创园",
+    )
 
 
 # -- the loader names file and line --------------------------------------------------------------
@@ -136,10 +140,28 @@ def _errors(root: Path) -> list[str]:
     [
         ("pairings.csv", "P044", "enclave_kind", "tourism", "enclave_kind 'tourism': use one of industry"),
         ("pairings.csv", "P044", "enclave_host", "999999", "enclave_host '999999' is neither a partner id"),
-        ("pairings.csv", "P001", "enclave_kind", "industry", "enclave_name/enclave_host/enclave_kind are only for"),
-        ("partner_industries.csv", "Z01", "derived_from", "PRJ999", "derived_from 'PRJ999' is not a project id"),
+        (
+            "pairings.csv",
+            "P001",
+            "enclave_kind",
+            "industry",
+            "enclave_name/enclave_host/enclave_kind are only for",
+        ),
+        (
+            "partner_industries.csv",
+            "Z01",
+            "derived_from",
+            "PRJ999",
+            "derived_from 'PRJ999' is not a project id",
+        ),
         ("partner_industries.csv", "Z07", "quote", "", "a sourced row needs a quote"),
-        ("characteristic_industries.csv", "330127-1", "quote", "长" * 41, "quote is 41 characters; keep it to 40"),
+        (
+            "characteristic_industries.csv",
+            "330127-1",
+            "quote",
+            "长" * 41,
+            "quote is 41 characters; keep it to 40",
+        ),
     ],
 )
 def test_loader_errors_name_file_and_line(
@@ -148,3 +170,88 @@ def test_loader_errors_name_file_and_line(
     line = _set(mini_root / "data" / name, row_id, field, value)
     errors = _errors(mini_root)
     assert any(e.startswith(f"data/{name}:{line}: {message}") for e in errors), errors
+
+
+# -- the user tables gained the same columns (schema version 3) -----------------------------------
+
+
+def test_v2_user_rows_survive_the_v3_migration(shared_mini_db: Path, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    from chainlink.migrations import STEPS, migrate
+
+    db = tmp_path / "registry.db"
+    shutil.copyfile(shared_mini_db, db)
+    conn = sqlite3.connect(db)
+    for table in ("user_pairings", "user_characteristic_industries"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for to, _, step in STEPS:
+        if to == 2:
+            step(conn)
+    conn.execute(
+        "INSERT INTO user_import_log (id, kind, file, file_sha256, format, started_at) "
+        "VALUES (1, 'pairings', 'p.csv', 'x', 'csv', 'now')"
+    )
+    conn.execute(
+        "INSERT INTO user_pairings (id, county_code, partner_id, kind, source, confidence, import_id) "
+        "VALUES ('U-PA-1', '331121', '330106', 'shanhai', 'a list', 'sourced', 1)"
+    )
+    conn.execute("PRAGMA user_version = 2")
+    assert migrate(conn, db) == [
+        "2 → 3: add quote and enclave columns to the user characteristic and pairing tables"
+    ]
+    conn.commit()
+    conn.row_factory = sqlite3.Row
+    (row,) = conn.execute("SELECT * FROM user_pairings").fetchall()
+    assert list(row.keys())[-6:] == [
+        "enclave_name",
+        "enclave_host",
+        "enclave_kind",
+        "source",
+        "confidence",
+        "import_id",
+    ]
+    assert (row["id"], row["partner_id"], row["quote"], row["enclave_kind"], row["source"]) == (
+        "U-PA-1",
+        "330106",
+        "",
+        "",
+        "a list",
+    )
+    assert [r[1] for r in conn.execute("PRAGMA index_list(user_pairings)")] == [
+        "user_pairings_county",
+        "sqlite_autoindex_user_pairings_1",
+    ]
+    conn.close()
+
+
+def test_import_reads_the_enclave_columns(shared_mini_db: Path, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    from chainlink.imports import ImportErrors, import_file, user_rows
+
+    db = tmp_path / "registry.db"
+    shutil.copyfile(shared_mini_db, db)
+    good = tmp_path / "p.csv"
+    good.write_text(
+        "山区县,结对方,结对类型,飞地名称,飞地所在地,飞地类型,引文,来源\n"
+        "青田,西湖区,飞地,某科创飞地,西湖区,科创飞地,某某飞地开园,某报 2024\n",
+        encoding="utf-8",
+    )
+    import_file("pairings", good, db)
+    conn = sqlite3.connect(db)
+    (row,) = user_rows(conn, "pairings")
+    conn.close()
+    assert (row["kind"], row["enclave_name"], row["enclave_host"], row["enclave_kind"], row["quote"]) == (
+        "enclave",
+        "某科创飞地",
+        "330106",
+        "innovation",
+        "某某飞地开园",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("山区县,结对方,结对类型,飞地类型,来源\n青田,西湖区,飞地,旅游飞地,某报\n", encoding="utf-8")
+    with pytest.raises(ImportErrors):
+        import_file("pairings", bad, db)
