@@ -42,6 +42,8 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "projects": "id",
     "enterprises": "id",
     "gaps": "id",
+    "pollution_industries": "id",
+    "county_ecology": "id",
     "sources": "id",
 }
 SAME_SECTOR_WEIGHT = 0.5  # both segments in one IO sector: the table cannot tell; a neutral middle

@@ -273,6 +273,8 @@ def sample_tables(
                 "origin_id": origin["id"],
                 "county_code": "",
                 "platform": "",
+                "landing": "",
+                "enclave_host": "",
                 "gbt_codes": seg["gbt_codes"],
                 "segment_key": seg["key"],
                 "investment_wan": investment,

@@ -240,6 +240,12 @@ def load_sources(root: str | Path) -> SourceSet:
             root, col, codes, county_codes, {p["id"] for p in partners}, {s["key"] for s in segments}
         )
         gaps = _load_gaps(root, col, county_codes)
+        from chainlink.evidence_sources import load_county_ecology, load_pollution_industries
+
+        evidence = {
+            "pollution_industries": load_pollution_industries(root, col, codes),
+            "county_ecology": load_county_ecology(root, col, county_codes),
+        }
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
     except SourceError as exc:
         col.errors.append(exc)
@@ -260,6 +266,7 @@ def load_sources(root: str | Path) -> SourceSet:
             "edges": edges,
             "projects": projects,
             "gaps": gaps,
+            **evidence,
             "sources": source_list,
         }
     )
@@ -804,6 +811,8 @@ PROJECT_COLUMNS = [
     "origin_id",
     "county_code",
     "platform",
+    "landing",
+    "enclave_host",
     "gbt_codes",
     "segment_key",
     "investment_wan",
@@ -819,6 +828,9 @@ PROJECT_COLUMNS = [
     "confidence",
     "note",
 ]
+# where a project physically lands: in the county itself, or in an enclave (飞地) in the partner's territory;
+# empty when the source does not say
+PROJECT_LANDINGS = ("county", "enclave")
 PROJECT_NUMBERS = ("investment_wan", "land_mu", "energy_tce", "added_value_wan", "tax_wan")
 GAP_TOPICS = ("pairing", "characteristic_industry", "quota", "zone", "project", "other")
 SOURCE_KINDS = ("article", "dataset", "package", "judgement")
@@ -834,6 +846,8 @@ CITING_FILES = (
     "partner_industries",
     "projects",
     "gaps",
+    "pollution_industries",
+    "county_ecology",
 )
 
 
@@ -875,6 +889,25 @@ def _load_projects(
                 line,
                 f"county_code {row['county_code']!r} is not one of the 26 counties in data/counties.csv",
             )
+        landing, host = row["landing"], row["enclave_host"]
+        if landing and landing not in PROJECT_LANDINGS:
+            col.add(
+                name,
+                line,
+                f"bad landing {landing!r}; use county or enclave (or leave it empty when the source does not say)",
+            )
+        if landing == "enclave" and not host:
+            col.add(name, line, "landing is enclave but enclave_host is empty; give the partner id or admin code")
+        if host and landing != "enclave":
+            col.add(name, line, f"enclave_host {host!r} given but landing is {landing or 'empty'}; set landing to enclave")
+        if host and host not in partner_ids and not ADMIN_CODE.match(host):
+            col.add(
+                name,
+                line,
+                f"enclave_host {host!r} is neither a partner id in data/partners.csv nor a six-digit admin code",
+            )
+        if host and host in counties:
+            col.add(name, line, f"enclave_host {host!r} is one of the 26 counties; an enclave lies in the partner's territory")
         if not row["origin_id"] and not row["county_code"]:
             col.add(
                 name, line, "give origin_id (where it comes from) or county_code (where it lands), or both"

@@ -51,6 +51,7 @@ def _register() -> None:
         county,
         doctor,
         enterprises,
+        evaluate,
         geography,
         importer,
         industries,
