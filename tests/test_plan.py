@@ -38,7 +38,25 @@ SMALL_PROJECTS = SCENARIOS / "small_projects.yaml"
 SMALL = SCENARIOS / "small.yaml"
 LIANDU, QINGTIAN, TIANTAI, SANMEN = "331102", "331121", "331023", "331022"
 BAY = "ningbo-hangzhou-bay@331102"
-ENCLAVES = ["keqiao-jiangshan-park@330881", BAY, "shaoxing-binhai@330824", "xiaolong-park@331181"]
+# one per (enclave, county): partner enclaves (rule 1) and the enclave pairings of data/pairings.csv (rule 2)
+ENCLAVES = [
+    "330104@330881",
+    "330106@330127",
+    "330111@331122",
+    "330212@330803",
+    "330282@330822",
+    "330381@330328",
+    "330382@330326",
+    "330421@331126",
+    "330482@331121",
+    "330782@331102",
+    "hangzhou-etdz@330825",
+    "huzhou-nantaihu@331126",
+    "keqiao-jiangshan-park@330881",
+    BAY,
+    "shaoxing-binhai@330824",
+    "xiaolong-park@331181",
+]
 CLASS = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -97,6 +115,8 @@ def test_small_scenario_optimum_by_brute_force(registry: Registry, small_run) ->
         LIANDU: (100, 10000),
         QINGTIAN: (60, 10000),
         BAY: (45, 5000),
+        "330782@331102": (0, SAMPLE_ENERGY_TCE["enclave"]),
+        "330482@331121": (0, SAMPLE_ENERGY_TCE["enclave"]),
         TIANTAI: (20, 20000),
         SANMEN: (0, 20000),
     }
@@ -115,7 +135,9 @@ def test_small_scenario_optimum_by_brute_force(registry: Registry, small_run) ->
             score = scores[pr.id][county] - (ENCLAVE_DISCOUNT if "@" in did else 0.0)
             mine.append((did, score))
         options.append(mine)
-    assert [len(o) for o in options] == [4, 4, 4, 5, 2]  # E (high pollution) only fits 莲都's relaxed limit
+    # A, B, D: 莲都, its two enclaves, 青田 and its enclave (D also 天台); C: 苍南, 三门, 青田's enclave (青田
+    # itself excluded); E (high pollution) only fits 莲都's relaxed limit
+    assert [len(o) for o in options] == [6, 6, 4, 7, 2]
     best, best_value = None, -1.0
     for combo in itertools.product(*options):
         land: dict[str, float] = {}
@@ -139,10 +161,11 @@ def test_small_scenario_optimum_by_brute_force(registry: Registry, small_run) ->
     assert result.status == "optimal"
     assert result.objective == pytest.approx(best_value, abs=1e-9)
     assert result.assignment == expected
-    # By hand: 莲都 (100 mu) takes B 50 + E 45 (E may go nowhere else), A (60) fills 青田 (60), C (40) the
-    # enclave (45); D (30 mu) fits nowhere that is left: 天台 has 20 mu.
-    assert expected == {"A": QINGTIAN, "B": LIANDU, "C": BAY, "E": LIANDU}
-    assert [(u.project, u.reason) for u in result.unassigned] == [("D", "capacity")]
+    # By hand: 莲都 (100 mu) takes B 50 + E 45 (E may go nowhere else), A (60) fills 青田 (60); the scenario
+    # closes 莲都's 义乌 enclave and 青田's 平湖 enclave (0 mu), so D (30) takes 莲都's 杭州湾 enclave (45)
+    # and C (40), which no 莲都 segment reaches, its best open county 苍南.
+    assert expected == {"A": QINGTIAN, "B": LIANDU, "C": "330327", "D": BAY, "E": LIANDU}
+    assert not result.unassigned
     assert record["results"]["bound"] == pytest.approx(best_value, abs=1e-6)
     assert record["results"]["gap"] == 0.0
 
@@ -160,7 +183,7 @@ def test_run_record_reports_everything(small_run) -> None:
     assert (by_dest[LIANDU]["land_used"], by_dest[LIANDU]["land_cap"], by_dest[LIANDU]["binding"]) == (
         95,
         100,
-        "land",
+        "none",
     )
     assert by_dest[LIANDU]["land_source"] == "scenario" and by_dest["330127"]["land_source"] == "sample"
     assert by_dest[QINGTIAN]["binding"] == "land"
@@ -169,10 +192,11 @@ def test_run_record_reports_everything(small_run) -> None:
         a["meets_intensity"] is True
     )  # 9000/60 = 150 ≥ 150 and 2000/60 ≥ 30 (青田 is in Lishui: 2026 target)
     c = next(x for x in res["assignments"] if x["project"] == "C")
-    assert c["meets_intensity"] is False and c["score"] == pytest.approx(c["county_score"] - ENCLAVE_DISCOUNT)
+    assert c["meets_intensity"] is False and c["score"] == c["county_score"]  # 4000/40 = 100 < 150
+    d = next(x for x in res["assignments"] if x["project"] == "D")
+    assert d["destination"] == BAY and d["score"] == pytest.approx(d["county_score"] - ENCLAVE_DISCOUNT)
     assert sum(x["score"] for x in res["assignments"]) == pytest.approx(res["objective"])
-    d = res["unassigned"][0]
-    assert d["reason"] == "capacity" and set(d["destinations"]) == {TIANTAI, LIANDU, QINGTIAN, BAY}
+    assert res["unassigned"] == []
     counties = {c["county_code"]: c for c in res["counties"]}
     assert counties[LIANDU]["projects"] == 3 and counties[LIANDU]["binding"] == "land"
 
@@ -184,18 +208,18 @@ def test_run_round_trip_and_diff_of_one_capacity(tmp_path: Path, registry: Regis
     assert load_run(first) == json.loads(dump_run(record))
     more = tmp_path / "more.yaml"
     more.write_text(
-        SMALL.read_text(encoding="utf-8").replace("青田县: {land_mu: 60,", "青田县: {land_mu: 90,")
+        SMALL.read_text(encoding="utf-8").replace("莲都: {land_mu: 100,", "莲都: {land_mu: 160,")
     )
     second, _ = run_plan(build_plan(registry, scenario=read_scenario(more), projects_file=SMALL_PROJECTS))
     rows = diff_runs(load_run(first), second)
     by_change = {(r["change"], r["item"]): r for r in rows}
     assert (
-        by_change["capacity", f"{QINGTIAN} land_cap"]["before"],
-        by_change["capacity", f"{QINGTIAN} land_cap"]["after"],
-    ) == (60, 90)
-    # With 30 more mu in 青田, D (30 mu) lands there beside A; nothing else moves.
-    assert by_change["new", "D"]["before"] == "capacity" and by_change["new", "D"]["after"] == QINGTIAN
-    assert {r["change"] for r in rows} == {"summary", "capacity", "new"}
+        by_change["capacity", f"{LIANDU} land_cap"]["before"],
+        by_change["capacity", f"{LIANDU} land_cap"]["after"],
+    ) == (100, 160)
+    # With 60 more mu in 莲都, A (60 mu) moves from 青田 to 莲都, where it scores higher; nothing else moves.
+    assert (by_change["moved", "A"]["before"], by_change["moved", "A"]["after"]) == (QINGTIAN, LIANDU)
+    assert {r["change"] for r in rows} == {"summary", "capacity", "moved"}
     assert diff_runs(record, record) == []
 
 
@@ -208,7 +232,7 @@ def test_infeasible_forced_assignments_one_error(tmp_path: Path, registry: Regis
     message = str(info.value)
     assert "\n" not in message
     assert "forced assignments to 331121 青田县 (A, B) need 110 mu but its land cap is 60 mu" in message
-    assert f"forced at {path}:17" in message
+    assert f"forced at {path}:19" in message
 
 
 def test_forced_into_unpaired_county_is_contradictory(tmp_path: Path, registry: Registry) -> None:
@@ -230,7 +254,8 @@ def test_fairness_floors_in_conflict_one_error(tmp_path: Path, registry: Registr
     with pytest.raises(DataError) as info:
         run_plan(plan)
     message = str(info.value)
-    # A–D may go to either county (E, high pollution, to neither): 3 + 2 floors need 5 of the 4.
+    # A, B, D may go to either county, C only to 青田 (E, high pollution, to neither): 3 + 2 floors need 5 of
+    # the 4.
     assert message.startswith("allocation is infeasible; these constraints conflict:")
     assert "fairness floor of county 331102 莲都区 (at least 3 projects)" in message
     assert "fairness floor of county 331121 青田县 (at least 2 projects)" in message
@@ -290,7 +315,7 @@ def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
     assert run["assigned_to"] == QINGTIAN and run["hash_matches"]
     higher = {h["destination"]: h["why"] for h in run["higher_scoring"]}
     assert higher[LIANDU] == "capacity: land: 5 mu left of 100 (scenario), needs 60"
-    assert higher[BAY].startswith("capacity: land: 5 mu left of 45 (scenario)")
+    assert higher[BAY].startswith("capacity: land: 15 mu left of 45 (scenario)")  # D took 30
 
 
 def test_explain_without_score_and_unknown_project(registry: Registry) -> None:

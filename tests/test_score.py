@@ -41,17 +41,19 @@ def test_code_match_table(held: str, segment: str, expected: float) -> None:
 
 
 def test_worked_example_qingtian(real_db: Path) -> None:
-    """docs/scoring.md: 皮革鞣制 for 青田 through 宁波经开区 scores 0.7819."""
+    """docs/scoring.md: 皮革鞣制 for 青田 through the 平湖 enclave pairing scores 0.8397."""
     model = Model(Registry.open(real_db))
     top = suggest_for_county(model, "331121", top=1).suggestions[0]
     assert top.segment_key == "synthetic-leather-footwear/natural-leather"
-    assert top.relation == "fill" and top.partner_id == "ningbo-etdz"
+    # 平湖市: the 平湖—青田 enclave (P049, pairing value 0.85) beats the 宁波经开区 zone pair (0.8), and its
+    # 服装箱包 (1922 leather goods) is a segment of the same chain (partner_fit 0.5)
+    assert top.relation == "fill" and (top.partner_id, top.pairing_id) == ("330482", "P049")
     expected = {
         "chain_fit": 1.0,
         "link": round(io_weight_by_hand("033", "034"), 6),
         "gap": 1.0,
-        "pairing": 0.8,
-        "partner_fit": 0.0,
+        "pairing": 0.85,
+        "partner_fit": 0.5,
         "io": 1.0,
         "density": top.components[
             "density"
@@ -63,7 +65,8 @@ def test_worked_example_qingtian(real_db: Path) -> None:
     weights = load_preset()["weights"]
     by_hand = sum(weights[k] * v for k, v in expected.items()) / sum(weights.values())
     assert top.score == pytest.approx(by_hand, abs=1e-6)  # scores are rounded to 6 places
-    assert top.score == pytest.approx(0.775 + 0.05 * top.components["density"], abs=1e-6)
+    # 0.25 + 0.10 + 0.15 + 0.15·0.85 + 0.10·0.5 + 0.10 + 0.05·0.6 + 0.05·0.5 = 0.8325
+    assert top.score == pytest.approx(0.8325 + 0.05 * top.components["density"], abs=1e-6)
 
 
 def test_two_hop_fill_in_mini_registry(shared_mini_db: Path) -> None:
@@ -77,7 +80,7 @@ def test_two_hop_fill_in_mini_registry(shared_mini_db: Path) -> None:
     link = io_weight_by_hand("047", "053") * io_weight_by_hand("053", "034")
     assert resin.components["link"] == pytest.approx(link, abs=1e-6)
     assert resin.components["pairing"] == 0.8  # 宁波经开区 zone pair beats the two 0.6 county pairs
-    assert sorted(resin.other_partners) == ["330482", "330683"]
+    assert sorted(resin.other_partners) == ["330482", "330482", "330683"]  # 平湖: county pair and enclave
     # the weakest confidence: the mini chain edges are unverified except resin → leather (sourced)
     assert resin.confidence == "unverified"
 
@@ -96,9 +99,10 @@ def test_dual_chain_pilot_pairing_value(real_db: Path) -> None:
 
 def test_partner_fit_from_partner_industries(real_db: Path) -> None:
     model = Model(Registry.open(real_db))
-    # 宁波石化经开区's sourced industry is chemicals (25; 26): a petrochemical segment is on it.
+    # 宁波石化经开区's sourced industries are chemicals (25; 26) and 炼油、乙烯、合成材料、精细化工 (2511;
+    # 2614; 2651; 266): a petrochemical segment is on them; the later row (Z95) names the segment's industry.
     fit, industry = model.partner_fit("ningbo-petrochem-etdz", "petrochemical/polyurethane")
-    assert (fit, industry) == (1.0, "化工产业")
+    assert (fit, industry) == (1.0, "炼油、乙烯、合成材料、精细化工")
     # 梅山 is part of 宁波经开区: the family shares named industries.
     assert model.partner_family("meishan-bonded") == {"meishan-bonded", "ningbo-etdz"}
 
