@@ -104,7 +104,12 @@ def chain_segment_rows(reg: Any, chain_id: str) -> list[dict[str, Any]]:
                 "name_en": d["name_en"],
                 "stage": d["stage"],
                 "gbt_codes": d["gbt_codes"],
+                "products": d.get("products") or "",
                 "upstream": ";".join(sorted(graph.predecessors(node))),
+                "upstream_evidence": ";".join(
+                    f"{p}:{graph.edges[p, node].get('evidence') or 'judgement'}"
+                    for p in sorted(graph.predecessors(node))
+                ),
                 "downstream": ";".join(sorted(graph.successors(node))),
                 "held_by": "、".join(holders.get(node, [])),
             }
@@ -123,7 +128,8 @@ def chain_tree(reg: Any, chain_id: str) -> str:
         "product": "产品",
         "service": "服务",
     }
-    for row in chain_segment_rows(reg, chain_id):
+    rows = chain_segment_rows(reg, chain_id)
+    for row in rows:
         indent = "  " * row["depth"]
         arrow = "└─ " if row["depth"] else "● "
         codes = ",".join(split_codes(row["gbt_codes"]))
@@ -137,4 +143,7 @@ def chain_tree(reg: Any, chain_id: str) -> str:
         for down in split_codes(row["downstream"]):
             if not down.startswith(chain_id + "/"):
                 lines.append(f"{indent}   ↘ to {down}")
+    from chainlink.evidence import chain_evidence_lines
+
+    lines += chain_evidence_lines(reg, chain_id, [r["segment_key"] for r in rows])
     return "\n".join(lines) + "\n"

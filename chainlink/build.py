@@ -35,12 +35,16 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "chains": "id",
     "segments": "key",
     "edges": ("from_key", "to_key"),
+    "edge_evidence_ckg": ("from_key", "to_key", "relation", "upstream_product", "downstream_product"),
     "io_sectors": ("year", "code"),
     "io_flows": ("year", "row_code", "col_code"),
     "io_sector_gbt": ("scheme", "io_code"),
     "io_relatedness": ("year", "sector_1", "sector_2"),
     "projects": "id",
     "enterprises": "id",
+    "enterprise_segments": ("enterprise_id", "segment_key"),
+    "enterprise_products": ("enterprise_id", "rank"),
+    "place_names": "token",
     "gaps": "id",
     "pollution_industries": "id",
     "county_ecology": "id",
@@ -73,11 +77,17 @@ def derive_samples(tables: dict[str, list[dict[str, Any]]]) -> None:
     Sample projects join the real ones in ``projects`` (confidence ``sample``); the source entry of
     the generator counts them in its ``cited_by``.
     """
+    from chainlink.listed import extend_sample_rows, sample_links
     from chainlink.sample import sample_tables
 
     generated = sample_tables(tables)
     tables["projects"] = sorted(tables["projects"] + generated["projects"], key=lambda r: r["id"])
-    tables["enterprises"] = generated["enterprises"]
+    samples = extend_sample_rows(generated["enterprises"], tables["partners"])
+    tables["enterprises"] = sorted(tables.get("enterprises", []) + samples, key=lambda r: r["id"])
+    tables["enterprise_segments"] = sorted(
+        tables.get("enterprise_segments", []) + sample_links(samples),
+        key=lambda r: (r["enterprise_id"], r["segment_key"]),
+    )
     for row in tables["sources"]:
         if row["id"] == "chainlink-sample":
             counts = {"enterprises": len(generated["enterprises"]), "projects": len(generated["projects"])}
@@ -99,6 +109,7 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
     """
     import sqlite3
 
+    from chainlink.evidence import derive_edge_evidence
     from chainlink.industries import split_codes
     from chainlink.inputoutput import io_edge_weight, iotable_from_db, relatedness_matrix, sector_of_gbt
 
@@ -130,6 +141,7 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
         else:
             edge["weight"] = round(max(weight, MIN_IO_WEIGHT), 6)
             edge["weight_source"] = f"io{IO_WEIGHT_YEAR}: {','.join(src)} → {','.join(dst)}"
+    derive_edge_evidence(tables, table, sectors, IO_WEIGHT_YEAR)
     matrix = relatedness_matrix(table)
     tables["io_relatedness"] = [
         {"year": IO_WEIGHT_YEAR, "sector_1": a, "sector_2": b, "value": round(float(matrix[i, j]), 6)}
@@ -252,6 +264,8 @@ def _indexes(db: Any) -> None:
     db["industries"].create_index(["parent"])
     db["projects"].create_index(["origin_id"])
     db["projects"].create_index(["county_code"])
+    db["enterprises"].create_index(["place_code"])
+    db["enterprise_segments"].create_index(["segment_key"])
 
 
 def check_registry(root: str | Path, db_path: str | Path) -> list[str]:

@@ -42,6 +42,8 @@ def _facts(model: Any) -> list[tuple[str, str, str, list[str], str]]:
     for f in reg.partner_industries:
         out.append((f["partner_id"], "partner", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
     for e in reg.enterprises:
+        if e.get("kind") in ("listed", "named"):
+            continue  # real firms reach scoring through chainlink.firms, not as presence facts
         where = e.get("county_code") or e.get("partner_id")
         if not where or (e["confidence"] == "sample" and not model.include_sample):
             continue

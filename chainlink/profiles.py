@@ -276,7 +276,9 @@ def county_profile(registry: Any, code: str) -> Profile:
             projects.facts.append(_project_fact(registry, p, side="county"))
     paired = {p["partner_id"] for p in registry.pairings if p["county_code"] == code}
     n_projects = sum(1 for p in registry.projects if p["confidence"] == "sample" and p["origin_id"] in paired)
-    n_enterprises = sum(1 for e in registry.enterprises if e["partner_id"] in paired)
+    n_enterprises = sum(
+        1 for e in registry.enterprises if e["confidence"] == "sample" and e["partner_id"] in paired
+    )
     if n_projects or n_enterprises:
         projects.facts.append(
             _sample_fact(
@@ -402,7 +404,9 @@ def zone_profile(registry: Any, pid: str) -> Profile:
                 _project_fact(registry, p, side="origin" if p["origin_id"] == pid else "platform")
             )
     n_projects = sum(1 for p in registry.projects if p["confidence"] == "sample" and p["origin_id"] == pid)
-    n_enterprises = sum(1 for e in registry.enterprises if e["partner_id"] == pid)
+    n_enterprises = sum(
+        1 for e in registry.enterprises if e["confidence"] == "sample" and e["partner_id"] == pid
+    )
     if n_projects or n_enterprises:
         projects.facts.append(_sample_fact(n_projects, n_enterprises, "本区", "located here"))
     return Profile(

@@ -229,6 +229,7 @@ def load_sources(root: str | Path) -> SourceSet:
         partners = _load_partners(root, col)
         chains, segments, edges = _load_chains(root, col, codes)
         chain_ids = {c["id"] for c in chains}
+        edge_evidence_ckg = _load_edge_evidence_ckg(root, col, segments, edges)
         characteristic = _load_characteristic(
             root, col, codes, {c["code"] for c in counties}, {p["id"] for p in partners}
         )
@@ -247,6 +248,20 @@ def load_sources(root: str | Path) -> SourceSet:
             "county_ecology": load_county_ecology(root, col, county_codes),
         }
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
+        from chainlink.listed import real_enterprise_tables
+
+        real = real_enterprise_tables(
+            root,
+            col,
+            {
+                "counties": counties,
+                "partners": partners,
+                "chains": chains,
+                "segments": segments,
+                "industries": industries,
+                "sources": source_list,
+            },
+        )
     except SourceError as exc:
         col.errors.append(exc)
     if col.errors:
@@ -264,10 +279,12 @@ def load_sources(root: str | Path) -> SourceSet:
             "chains": chains,
             "segments": segments,
             "edges": edges,
+            "edge_evidence_ckg": edge_evidence_ckg,
             "projects": projects,
             "gaps": gaps,
             **evidence,
             "sources": source_list,
+            **real,  # enterprises (listed, named), enterprise_segments, enterprise_products, place_names
         }
     )
 
@@ -604,7 +621,7 @@ CHAIN_KEYS = {
     "segments",
     "edges",
 }
-SEGMENT_KEYS = {"id", "name_zh", "name_en", "stage", "gbt", "note"}
+SEGMENT_KEYS = {"id", "name_zh", "name_en", "stage", "gbt", "products", "note"}
 EDGE_KEYS = {"from", "to", "weight", "source", "confidence"}
 
 
@@ -622,6 +639,7 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
     files = sorted((root / "chains").glob("*.yaml"))
     chains, segments, raw_edges = [], [], []
     chain_files: dict[str, str] = {}
+    product_lines: dict[str, tuple[str, int]] = {}  # segment key → where its products are
     for path in files:
         name = _rel(root, path)
         try:
@@ -702,6 +720,8 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
                         seg.key_lines.get("gbt", seg.line),
                         f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv",
                     )
+            products = _products(col, name, seg)
+            product_lines[f"{cid}/{sid}"] = (name, seg.key_lines.get("products", seg.line))
             segments.append(
                 {
                     "key": f"{cid}/{sid}",
@@ -712,6 +732,7 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
                     "name_en": _text(col, name, seg, "name_en"),
                     "stage": stage,
                     "gbt_codes": ";".join(gbt),
+                    "products": ";".join(products),
                     "note": _text(col, name, seg, "note", required=False),
                 }
             )
@@ -730,7 +751,68 @@ def _load_chains(root: Path, col: _Collector, codes: set[str]):
                 continue
             _unknown_keys(col, name, edge, EDGE_KEYS)
             raw_edges.append((name, edge, cid))
+    _check_shared_products(col, segments, product_lines)
     return chains, segments, _resolve_edges(col, raw_edges, segments)
+
+
+def load_chains(root: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Only ``chains/*.yaml`` under ``root``, validated against the GB/T codes: chains, segments, edges.
+
+    For tools that need the chain structure without the rest of the sources (the one-off derivation
+    data/derive/edge_evidence.py). Raises :class:`SourceErrors`.
+    """
+    root = Path(root)
+    col = _Collector()
+    industries = load_industries(root, col)
+    chains, segments, edges = _load_chains(root, col, {r["code"] for r in industries if r["level"] > 1})
+    if col.errors:
+        raise SourceErrors(col.errors)
+    return chains, segments, edges
+
+
+def _products(col: _Collector, name: str, seg: LineDict) -> list[str]:
+    """A segment's ``products`` keywords: optional; text, non-empty, no ';', each once."""
+    products = _text_list(col, name, seg, "products")
+    line = seg.key_lines.get("products", seg.line)
+    seen: set[str] = set()
+    for kw in products:
+        if not kw or ";" in kw:
+            col.add(name, line, f"products: keyword {kw!r} must be non-empty text without ';'")
+        elif kw in seen:
+            col.add(name, line, f"products: keyword {kw!r} listed twice")
+        seen.add(kw)
+    return products
+
+
+def _check_shared_products(
+    col: _Collector, segments: list[dict[str, Any]], where: dict[str, tuple[str, int]]
+) -> None:
+    """Segments sharing a GB/T code must be told apart by their products (docs/chains.md)."""
+    from chainlink.products import shared_code_groups
+
+    products = {s["key"]: _split_codes(s["products"]) for s in segments}
+    reported: set[tuple[str, str]] = set()
+    for code, keys in shared_code_groups(segments).items():
+        for key in keys:
+            others = [k for k in keys if k != key]
+            if not products[key]:
+                if (key, "none") not in reported:
+                    reported.add((key, "none"))
+                    col.add(
+                        *where[key],
+                        f"segment {key} shares GB/T {code} with {', '.join(others)}; "
+                        "add products: keywords to tell them apart",
+                    )
+                continue
+            for other in others:
+                for kw in sorted(set(products[key]) & set(products[other])):
+                    if key < other and (kw, f"{key} {other}") not in reported:
+                        reported.add((kw, f"{key} {other}"))
+                        col.add(
+                            *where[other],
+                            f"products: keyword {kw!r} is on both {key} and {other}, which share GB/T "
+                            f"{code}; a firm naming {kw} could not be placed; keep it on one",
+                        )
 
 
 def _resolve_edges(col: _Collector, raw_edges, segments) -> list[dict[str, Any]]:
@@ -798,6 +880,60 @@ def _resolve_edges(col: _Collector, raw_edges, segments) -> list[dict[str, Any]]
     return out
 
 
+CKG_RELATIONS = ("上游材料", "下游产品")
+CKG_COLUMNS = [
+    "from_key",
+    "to_key",
+    "relation",
+    "upstream_product",
+    "downstream_product",
+    "upstream_keyword",
+    "downstream_keyword",
+    "source",
+    "confidence",
+]
+
+
+def _load_edge_evidence_ckg(
+    root: Path, col: _Collector, segments: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """ChainKnowledgeGraph product relations behind chain edges (``data/edge_evidence_ckg.csv``).
+
+    Derived once by data/derive/edge_evidence.py; every row must still fit: its edge exists and each
+    product is one of its segment's ``products`` keywords (equal or ending with it).
+    """
+    from chainlink.products import product_matches
+
+    path = root / "data" / "edge_evidence_ckg.csv"
+    name = _rel(root, path)
+    products = {s["key"]: _split_codes(s.get("products", "")) for s in segments}
+    edge_keys = {(e["from_key"], e["to_key"]) for e in edges}
+    rerun = "re-run data/derive/edge_evidence.py (docs/chains.md)"
+    out, seen = [], {}
+    for line, row in read_csv_rows(path, CKG_COLUMNS, name):
+        u, v = row["from_key"], row["to_key"]
+        bad_end = [k for k in (u, v) if k not in products]
+        if bad_end:
+            col.add(name, line, f"{bad_end[0]!r} is not a segment of chains/*.yaml; {rerun}")
+            continue
+        if (u, v) not in edge_keys:
+            col.add(name, line, f"no chain edge {u} → {v}; {rerun}")
+            continue
+        if row["relation"] not in CKG_RELATIONS:
+            col.add(name, line, f"bad relation {row['relation']!r}; use one of {', '.join(CKG_RELATIONS)}")
+        for end, key in (("upstream", u), ("downstream", v)):
+            kw, product = row[f"{end}_keyword"], row[f"{end}_product"]
+            if kw not in products[key]:
+                col.add(name, line, f"{end}_keyword {kw!r} is not in the products of {key}; {rerun}")
+            elif not product_matches(product, kw):
+                col.add(name, line, f"{end}_product {product!r} does not end with its keyword {kw!r}")
+        ident = "|".join(row[c] for c in CKG_COLUMNS[:5])
+        col.unique(name, line, seen, ident, "row")
+        _check_common(col, name, line, row)
+        out.append({c: row[c] for c in CKG_COLUMNS})
+    return sorted(out, key=lambda r: tuple(r[c] for c in CKG_COLUMNS[:5]))
+
+
 # -- projects, gaps, the list of sources -------------------------------------------------------
 
 PROJECT_KINDS = ("transfer", "co_construction", "enclave_park", "pilot", "investment")
@@ -846,6 +982,7 @@ CITING_FILES = (
     "partner_industries",
     "projects",
     "gaps",
+    "edge_evidence_ckg",
     "pollution_industries",
     "county_ecology",
 )

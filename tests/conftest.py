@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_CHAINS = Path(__file__).resolve().parent / "data" / "mini_chains"
+# The real data/edge_evidence_ckg.csv names segments of chains/; the mini tree gets its own.
+MINI_CKG = Path(__file__).resolve().parent / "data" / "mini_edge_evidence_ckg.csv"
 
 
 @pytest.fixture
@@ -17,6 +19,7 @@ def mini_root(tmp_path: Path) -> Path:
     root = tmp_path / "src"
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(MINI_CHAINS, root / "chains")
+    shutil.copy(MINI_CKG, root / "data" / "edge_evidence_ckg.csv")
     return root
 
 
@@ -43,5 +46,6 @@ def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("shared") / "src"
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(MINI_CHAINS, root / "chains")
+    shutil.copy(MINI_CKG, root / "data" / "edge_evidence_ckg.csv")
     compile_registry(root, root / "registry.db")
     return root / "registry.db"

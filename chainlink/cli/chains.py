@@ -55,7 +55,9 @@ def chains_show(
         "name_en",
         "stage",
         "gbt_codes",
+        "products",
         "upstream",
+        "upstream_evidence",
         "downstream",
         "held_by",
     ]
@@ -87,3 +89,40 @@ def chains_coverage(fmt: FormatOption = "table", output: OutputOption = None, db
         table_columns=["kind", "id", "name_zh", "detail"],
         notices=notices,
     )
+
+
+@chains_app.command("export")
+def chains_export(
+    name: Annotated[
+        str | None, typer.Argument(help="Chain id, Chinese or English name, or alias (or use --all).")
+    ] = None,
+    all_chains: Annotated[bool, typer.Option("--all", help="Export every chain.")] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="Graph format: graphml, gexf, dot, mermaid or json.", metavar="FORMAT"
+        ),
+    ] = "graphml",
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to FILE (atomically); - or absent: stdout.", metavar="FILE"),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """A chain graph (or all) for Gephi, yEd, Graphviz or Mermaid: segments with stage, GB/T codes, IO
+    sectors, products, counties and firms; edges with weight and evidence (io, ckg, io+ckg, judgement)."""
+    from chainlink.chainexport import GRAPH_FORMATS, export_graph, render
+    from chainlink.errors import UsageError
+    from chainlink.output import write_atomic
+    from chainlink.resolve import Resolver
+
+    fmt = check_format(fmt, GRAPH_FORMATS)
+    if (name is None) == (not all_chains):
+        raise UsageError("give one chain NAME or --all (not both)")
+    reg = registry(db)
+    ids = None if all_chains else [Resolver.from_registry(reg).resolve(name, ("chain",)).id]
+    text = render(export_graph(reg, ids), fmt)
+    if output is None or output == "-":
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
