@@ -36,7 +36,7 @@ def by_name(checks: list) -> dict:
 def test_healthy_registry(db: Path, mini_root: Path) -> None:
     checks = by_name(diagnose(db, sources=mini_root))
     assert [c.status for c in checks.values()] == ["ok"] * 7, [c.line() for c in checks.values()]
-    assert checks["schema"].detail == "version 2"
+    assert checks["schema"].detail == "version 3"
     assert checks["sources"].detail == f"up to date with {mini_root}"
     assert checks["user tables"].detail.startswith("0 user_characteristic_industries, 0 user_enterprises")
     assert not failed(list(checks.values()))
@@ -71,7 +71,7 @@ def test_old_schema(db: Path) -> None:
     checks = by_name(diagnose(db, check_sources=False))
     assert (
         checks["schema"].line()
-        == f"FAIL  schema: version 1, this chainlink uses 2; run `chainlink migrate --db {db}`"
+        == f"FAIL  schema: version 1, this chainlink uses 3; run `chainlink migrate --db {db}`"
     )
     assert checks["user tables"].status == "fail" and "user_projects missing" in checks["user tables"].detail
 

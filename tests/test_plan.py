@@ -40,7 +40,7 @@ LIANDU, QINGTIAN, TIANTAI, SANMEN = "331102", "331121", "331023", "331022"
 BAY = "ningbo-hangzhou-bay@331102"
 # one per (enclave, county): partner enclaves (rule 1) and the enclave pairings of data/pairings.csv (rule 2)
 ENCLAVES = [
-    "330104@330881",
+    "330102@330881",
     "330106@330127",
     "330111@331122",
     "330212@330803",
