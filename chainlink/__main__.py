@@ -1,5 +1,22 @@
-"""``python -m chainlink`` runs the command-line interface."""
+"""``python -m chainlink`` (and the ``chainlink`` command) runs the command-line interface.
 
-from chainlink.cli import main
+``chainlink --help`` is answered from :mod:`chainlink._commands` without importing typer; everything
+else goes to :func:`chainlink.cli.main`.
+"""
 
-main()
+import sys
+
+
+def run() -> None:
+    """The ``chainlink`` command."""
+    from chainlink._commands import fast_help
+
+    if fast_help(sys.argv[1:]):
+        return
+    from chainlink.cli import main
+
+    main()
+
+
+if __name__ == "__main__":
+    run()

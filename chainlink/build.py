@@ -49,6 +49,7 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "pollution_industries": "id",
     "county_ecology": "id",
     "sources": "id",
+    "names": "ordinal",
 }
 SAME_SECTOR_WEIGHT = 0.5  # both segments in one IO sector: the table cannot tell; a neutral middle
 MIN_IO_WEIGHT = 0.05  # an IO coefficient of ~0 still leaves the editors' link some weight
@@ -63,11 +64,19 @@ def default_sources_root() -> Path:
     return Path.cwd()
 
 
-def compile_tables(root: str | Path) -> dict[str, list[dict[str, Any]]]:
-    """Validate the sources under ``root`` and return every registry table's rows."""
-    tables = load_sources(root).tables
+def compile_tables(
+    root: str | Path, *, pinyin: dict[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Validate the sources under ``root`` and return every registry table's rows.
+
+    ``pinyin`` (industry name → pinyin) skips computing the pinyin of names it holds.
+    """
+    from chainlink.resolve import name_rows
+
+    tables = load_sources(root, pinyin=pinyin).tables
     derive_io(tables)
     derive_samples(tables)
+    tables["names"] = name_rows(tables["counties"], tables["partners"], tables["chains"])
     return tables
 
 
@@ -151,14 +160,67 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
     ]
 
 
+def table_hash(rows: list[dict[str, Any]], pk: str | tuple[str, ...] | None = None) -> str:
+    """SHA-256 of one table's content: rows ordered by key, columns by name, null as ``""``.
+
+    The same for the rows a build compiles and for the rows read back from the registry (this is
+    what ``build --check`` and the ``hash:<table>`` rows of ``meta`` compare).
+    """
+    if not rows:
+        return hashlib.sha256(b"[]").hexdigest()
+    columns = sorted(rows[0])
+    keys = columns if pk is None else ((pk,) if isinstance(pk, str) else pk)
+    ordered = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
+    body = [columns] + [["" if r[c] is None else r[c] for c in columns] for r in ordered]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+def table_hashes(tables: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """:func:`table_hash` of every registry table (:data:`TABLES`) in ``tables``."""
+    return {name: table_hash(tables[name], pk) for name, pk in TABLES.items() if name in tables}
+
+
 def content_hash(tables: dict[str, list[dict[str, Any]]]) -> str:
-    """A SHA-256 over the canonical JSON of every table (order of rows normalised)."""
+    """One SHA-256 over the :func:`table_hash` of every table (the registry's ``sources_hash``)."""
     digest = hashlib.sha256()
-    for name in sorted(tables):
-        rows = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in tables[name])
-        digest.update(name.encode())
-        for row in rows:
-            digest.update(row.encode())
+    for name, value in sorted(table_hashes(tables).items()):
+        digest.update(f"{name}:{value}\n".encode())
+    return digest.hexdigest()
+
+
+def inputs_hash(root: str | Path) -> str:
+    """SHA-256 of everything a build reads: every file under data/ and chains/, chainlink's own code
+    and presets, and the versions of the libraries that compute derived values.
+
+    Equal to the registry's ``inputs_hash`` ⇒ a build now would write the same tables (the fast path of
+    ``build --check`` and of ``build``).
+    """
+    import importlib.metadata
+
+    root = Path(root)
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    for dist in ("pypinyin", "numpy", "scipy"):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{dist} {version}\n".encode())
+    files = [
+        (f"src/{p.relative_to(root).as_posix()}", p)
+        for d in ("data", "chains")
+        for p in (root / d).rglob("*")
+    ]
+    files += [
+        (f"pkg/{p.relative_to(package).as_posix()}", p)
+        for p in package.rglob("*")
+        if p.suffix in (".py", ".yaml", ".yml", ".csv", ".json") and "__pycache__" not in p.parts
+    ]
+    for name, path in sorted(files):
+        if path.is_file():
+            data = path.read_bytes()
+            digest.update(f"{name} {len(data)}\n".encode())
+            digest.update(data)
     return digest.hexdigest()
 
 
@@ -171,20 +233,115 @@ class BuildReport:
     sources_hash: str
 
 
+TEMP_MARK = ".build-"  # temporary build files: .NAME.build-PID-XXXX.tmp (PID: the building process)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def stale_temp_files(target: str | Path) -> list[Path]:
+    """Temporary files a build of ``target`` left behind when its process died (killed, power cut):
+    ``.NAME.build-PID-….tmp`` and their ``-journal``/``-wal``/``-shm`` whose PID is not running."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f".{target.name}{TEMP_MARK}"
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix):
+            continue
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if not pid_text.isdigit() or ".tmp" not in name:
+            continue
+        if int(pid_text) != os.getpid() and not _alive(int(pid_text)):
+            found.append(entry)
+    return sorted(found)
+
+
+def remove_stale_temp_files(target: str | Path) -> list[Path]:
+    """Delete :func:`stale_temp_files` of ``target``; return what was removed."""
+    removed = []
+    for path in stale_temp_files(target):
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _remove_temp(tmp: str) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(tmp + suffix)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+
+
+def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
+    """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``hash:<table>``
+    (:func:`chainlink.registry.table_hash`)
+    for each reference table, so that ``doctor`` can tell a table changed or damaged since the build."""
+    from chainlink.registry import table_hash
+
+    rows = []
+    for name in names:
+        present = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()[0]
+        if not present:
+            continue
+        count, digest = table_hash(conn, name)
+        columns = ",".join(r[1] for r in conn.execute(f"PRAGMA table_info([{name}])"))
+        rows += [(f"rows:{name}", str(count)), (f"hash:{name}", digest), (f"columns:{name}", columns)]
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
+
+
 def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
-    """Build ``db_path`` from the sources under ``root`` atomically and return a report."""
+    """Build ``db_path`` from the sources under ``root`` atomically and return a report.
+
+    The temporary file is removed on any failure (and its journal); temporary files of earlier builds
+    whose process died are removed first. Imported user tables of the old file are carried over when
+    it is a self-contained registry; when it is the shipped reference registry (which holds no user
+    data any more) they are moved to the user registry.
+    """
     import sqlite_utils
 
-    tables = compile_tables(root)
-    digest = content_hash(tables)
     target = Path(db_path)
+    inputs = inputs_hash(root)
+    tables = compile_tables(root, pinyin=_previous_pinyin(target))
+    hashes = table_hashes(tables)
+    digest = content_hash(tables)
     folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise DataError(f"{target}: is a folder; pass --db FILE (the registry file to write)")
     if not folder.is_dir():
         raise DataError(f"{target}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    lock = _lock_old_registry(target)
+    remove_stale_temp_files(target)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise DataError(f"{target}: cannot write a temporary file in {folder} ({exc.strerror})") from None
+    os.close(fd)
+    lock = None
+    try:
+        lock = _lock_old_registry(target)
+        moved = _move_user_rows(target)
         conn = sqlite3.connect(tmp)
         db = sqlite_utils.Database(conn)
         with conn:
@@ -195,26 +352,101 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
                     {"key": "app", "value": "chainlink"},
                     {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                     {"key": "sources_hash", "value": digest},
+                    {"key": "inputs_hash", "value": inputs},
+                    {"key": "pypinyin_version", "value": _pypinyin_version()},
+                    *({"key": f"hash:{name}", "value": value} for name, value in hashes.items()),
                 ],
                 pk="key",
             )
             _indexes(db)
-            carried = carry_over(target, conn)
-            migrate_carried(conn, target)
+            record_hashes(conn, list(TABLES))
+            carried = {} if moved is not None else carry_over(target, conn)
+            if carried:
+                migrate_carried(conn, target)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("VACUUM")
         conn.close()
         public_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _remove_temp(tmp)
         raise
     finally:
         if lock is not None:
             lock.rollback()
             lock.close()
-    return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried, digest)
+    return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried | (moved or {}), digest)
+
+
+def _move_user_rows(target: Path) -> dict[str, int] | None:
+    """When ``target`` is the shipped reference registry: move user rows it still holds (from an older
+    chainlink) into the user registry, and return the counts (None when ``target`` is another file)."""
+    from chainlink.registry import default_registry_path, user_registry_path
+
+    try:
+        shipped = os.path.realpath(target) == os.path.realpath(default_registry_path())
+    except OSError:
+        shipped = False
+    if not shipped:
+        return None
+    if not target.exists():
+        return {}
+    from chainlink.userdata import move_user_rows
+
+    return move_user_rows(target, user_registry_path())
+
+
+def _pypinyin_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("pypinyin")
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def _previous_pinyin(target: Path) -> dict[str, str] | None:
+    """Industry name → pinyin from the registry being replaced, if the same pypinyin made it."""
+    if not target.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{target.resolve()}?mode=ro", uri=True)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("pypinyin_version") != _pypinyin_version():
+                return None
+            return dict(conn.execute("SELECT name_zh, pinyin FROM industries").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def is_current(root: str | Path, db_path: str | Path) -> bool:
+    """Whether ``db_path`` was built by this chainlink from exactly the sources under ``root`` now.
+
+    Compares :func:`inputs_hash` with the one the build recorded (no compiling); ``False`` for a
+    registry from before these hashes, of another schema version, or unreadable.
+    """
+    path = Path(db_path)
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return (
+        version == SCHEMA_VERSION
+        and set(TABLES) <= tables
+        and all(f"hash:{name}" in meta for name in TABLES)
+        and meta.get("inputs_hash") == inputs_hash(root)
+    )
 
 
 def _lock_old_registry(target: Path) -> sqlite3.Connection | None:
@@ -268,18 +500,29 @@ def _indexes(db: Any) -> None:
     db["enterprise_segments"].create_index(["segment_key"])
 
 
-def check_registry(root: str | Path, db_path: str | Path) -> list[str]:
-    """Differences between ``db_path`` and what the sources would compile to; empty if current."""
+def check_registry(root: str | Path, db_path: str | Path, *, full: bool = False) -> list[str]:
+    """Differences between ``db_path`` and what the sources would compile to; empty if current.
+
+    Fast when nothing changed: if the registry's recorded ``inputs_hash`` equals :func:`inputs_hash`
+    of the sources now, nothing is compiled. Otherwise the sources are compiled and each table's
+    :func:`table_hash` compared with the recorded ``hash:<table>``; only tables that differ are
+    compared row by row (to say what changed). ``full`` compiles and compares every row regardless.
+    """
     from chainlink.registry import Registry
 
-    tables = compile_tables(root)
     reg = Registry.open(db_path)
+    if not full and is_current(root, db_path):
+        return []
+    tables = compile_tables(root)
+    meta = reg.meta()
     diffs = []
     existing = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for name, pk in TABLES.items():
         want = tables[name]
         if name not in existing:
             diffs.append(f"{name}: table missing from the registry")
+            continue
+        if not full and meta.get(f"hash:{name}") == table_hash(want, pk):
             continue
         have = reg.rows(name)
         keys = (pk,) if isinstance(pk, str) else pk

@@ -8,7 +8,7 @@ Attributes are scalars only (lists become ``;``-joined text), so ``nx.write_grap
 Node attributes: ``label`` (Chinese name), ``name_zh``, ``name_en``, ``chain_id``, ``stage``, ``gbt_codes``,
 ``io_sectors`` (2020 table), ``products``, ``counties`` and ``county_codes`` (counties holding the segment
 through a characteristic industry, code match ≥ 0.6), ``firms`` and ``firm_count`` (real firms on the
-segment, :func:`chainlink.firms.firms_on`, when that module is present), ``external``.
+segment, :func:`chainlink.firms.firms_on`), ``external``.
 Edge attributes: ``weight``, ``weight_source``, ``confidence``, ``source``, ``chain_id``, ``evidence``,
 ``evidence_detail``, ``evidence_detail_zh``, ``io_year``, ``io_from_sector``, ``io_to_sector``,
 ``io_coefficient`` (the last three numbers only when there is an IO record), ``ckg_relations``.
@@ -69,12 +69,10 @@ def _holders(registry: Any, graph: nx.DiGraph) -> dict[str, list[tuple[str, str]
     return out
 
 
-def _firms(registry: Any, keys: list[str]) -> dict[str, list[str]] | None:
-    """Segment key → names of the real firms on it; None when the firms module is not installed."""
-    try:
-        from chainlink.firms import firms_on
-    except ImportError:
-        return None
+def _firms(registry: Any, keys: list[str]) -> dict[str, list[str]]:
+    """Segment key → names of the real (and the user's imported) firms on it, :func:`chainlink.firms.firms_on`."""
+    from chainlink.firms import firms_on
+
     out: dict[str, list[str]] = {}
     for f in firms_on(registry, keys):
         names = out.setdefault(f["segment_key"], [])
@@ -108,10 +106,9 @@ def export_graph(registry: Any, chain_ids: list[str] | None = None) -> nx.DiGrap
         evidence_kinds="io: NBS IO flow a_ij >= 0.001; ckg: ChainKnowledgeGraph product relation; "
         "io+ckg: both; judgement: neither",
     )
-    if firms is not None:
-        from chainlink.firms import PARTIAL_EN
+    from chainlink.firms import PARTIAL_EN
 
-        graph.graph["firms_note"] = PARTIAL_EN
+    graph.graph["firms_note"] = PARTIAL_EN
     for n in nodes:
         d = full.nodes[n]
         codes = split_codes(d["gbt_codes"])
@@ -129,9 +126,8 @@ def export_graph(registry: Any, chain_ids: list[str] | None = None) -> nx.DiGrap
             "county_codes": ";".join(code for code, _ in held),
             "external": d["chain_id"] not in wanted,
         }
-        if firms is not None:
-            attrs["firms"] = ";".join(firms.get(n, []))
-            attrs["firm_count"] = len(firms.get(n, []))
+        attrs["firms"] = ";".join(firms.get(n, []))
+        attrs["firm_count"] = len(firms.get(n, []))
         graph.add_node(n, **attrs)
     for u, v in edges:
         d = full.edges[u, v]

@@ -40,38 +40,168 @@ def diagnose(
     check_sources: bool = True,
     quick: bool = False,
 ) -> list[Check]:
-    """Every check of the registry found by :func:`chainlink.registry.find_registry`.
+    """Every check of the registry found by :func:`chainlink.registry.locate` (reference + user registry).
 
     ``sources`` is the folder holding data/ and chains/ (default: the chainlink checkout); staleness
     is skipped when it has none or ``check_sources`` is false. ``quick`` runs SQLite's quick_check
-    instead of the full integrity_check.
+    instead of the full integrity_check. The registry files are never changed; temporary files that a
+    killed build left beside them are removed.
     """
-    from chainlink.registry import find_registry
+    from chainlink.registry import locate, sqlite_uri
 
-    path = find_registry(db)
+    location = locate(db)
+    path = location.reference
+    checks = [Check("files", "ok", "; ".join(location.describe()))]
     if not path.exists():
         raise DataError(f"{path}: registry not found; build one with `chainlink build` or pass --db PATH")
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a registry file; pass --db PATH")
+    checks.append(_temp_files(location))
     try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(sqlite_uri(path), uri=True, timeout=30)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError:
-        return [Check("file", "fail", "not an SQLite database", "rebuild it with `chainlink build`")]
+        return [*checks, Check("file", "fail", "not an SQLite database", "rebuild it with `chainlink build`")]
     try:
-        checks = [_integrity(conn, quick)]
-        if checks[0].status == "fail":
+        checks.append(_integrity(conn, quick))
+        if checks[-1].status == "fail":
             return checks
         schema = _schema(conn, path)
         checks.append(schema)
         if schema.detail.startswith("not a chainlink registry"):
             return checks
+        checks.append(_reference_tables(conn))
+        user = _attach_user(conn, location, quick)
+        if user is not None:
+            checks.append(user)
+            if user.status == "fail":
+                return checks
         checks.append(_user_tables(conn))
         checks.append(_foreign_keys(conn))
-        checks.append(_orphans(conn))
+        if checks[-2].status != "fail":
+            checks.append(_orphans(conn))
         checks.append(_staleness(conn, path, sources, check_sources))
         checks.append(_journal(conn, path))
+    except sqlite3.DatabaseError as exc:
+        checks.append(
+            Check("read", "fail", f"SQLite cannot read the registry ({exc})", "rebuild it with `chainlink build`")
+        )
     finally:
         conn.close()
     return checks
+
+
+def _temp_files(location: Any) -> Check:
+    from chainlink.build import TEMP_MARK, remove_stale_temp_files
+
+    removed: list[Path] = []
+    others: list[Path] = []
+    for target in (location.reference, location.user):
+        if target is None:
+            continue
+        removed += remove_stale_temp_files(target)
+        folder = target.parent if str(target.parent) else Path(".")
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        prefix = f".{target.name}."
+        others += [
+            e for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp") and TEMP_MARK not in e.name
+        ]
+    if others:
+        names = ", ".join(str(p) for p in sorted(others)[:3])
+        return Check(
+            "temp files",
+            "warn",
+            f"{len(others)} temporary file(s) beside the registry ({names})",
+            "left by an older chainlink's build or a killed write: delete them when no chainlink is running",
+        )
+    if removed:
+        return Check("temp files", "ok", f"removed {len(removed)} stale temporary file(s) of killed builds")
+    return Check("temp files", "ok", "none")
+
+
+def _reference_tables(conn: sqlite3.Connection) -> Check:
+    """Every reference table present with the columns, row count and content hash build recorded."""
+    from chainlink.registry import REFERENCE_TABLES, table_hash
+
+    meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
+    recorded = sorted(k[5:] for k in meta if k.startswith("hash:"))
+    present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+    names = recorded or list(REFERENCE_TABLES)
+    problems = [f"{n} missing" for n in names if n not in present]
+    fix = "rebuild it with `chainlink build` (imported data is kept)"
+    if not recorded:
+        if problems:
+            return Check("reference tables", "fail", "; ".join(problems), fix)
+        return Check(
+            "reference tables", "warn", f"{len(names)} present; no hashes recorded (built by an older chainlink)", fix
+        )
+    for name in names:
+        if name not in present:
+            continue
+        columns = ",".join(r[1] for r in conn.execute(f"PRAGMA main.table_info([{name}])"))
+        if meta.get(f"columns:{name}") not in (None, columns):
+            problems.append(f"{name} has columns {columns}, built with {meta[f'columns:{name}']}")
+            continue
+        count, digest = table_hash(conn, name, "main")
+        want = meta.get(f"rows:{name}")
+        if want is not None and str(count) != want:
+            problems.append(f"{name} has {count:,} rows, built with {int(want):,}")
+        elif digest != meta[f"hash:{name}"]:
+            problems.append(f"{name} content changed since the build")
+    if problems:
+        return Check("reference tables", "fail", "; ".join(problems[:4]) + (" …" if len(problems) > 4 else ""), fix)
+    return Check("reference tables", "ok", f"{len(names)} tables as built (columns, row counts, content hashes)")
+
+
+def _attach_user(conn: sqlite3.Connection, location: Any, quick: bool) -> Check | None:
+    """Attach the user registry (split mode) and check it; None for a self-contained registry."""
+    from chainlink.registry import USER_SCHEMA, sqlite_uri
+
+    if location.user is None:
+        has_user = conn.execute(
+            "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name LIKE 'user\\_%' ESCAPE '\\'"
+        ).fetchone()[0]
+        if not has_user:  # a fresh self-contained registry: its first import creates them
+            from chainlink.migrations import create_missing
+
+            conn.execute(f"ATTACH ':memory:' AS {USER_SCHEMA}")
+            create_missing(conn, USER_SCHEMA)
+        return None
+    user = location.user
+    legacy = conn.execute(
+        "SELECT count(*) FROM main.sqlite_master WHERE type = 'table' AND name LIKE 'user\\_%' ESCAPE '\\'"
+    ).fetchone()[0]
+    if legacy:
+        return Check(
+            "user registry",
+            "fail",
+            f"the reference registry holds {legacy} user table(s) from an older chainlink",
+            f"run `chainlink build` to rebuild it (their rows move to {user})",
+        )
+    if not user.exists() or user.stat().st_size == 0:
+        from chainlink.migrations import create_missing
+
+        conn.execute(f"ATTACH ':memory:' AS {USER_SCHEMA}")
+        create_missing(conn, USER_SCHEMA)
+        return Check("user registry", "ok", f"{user} not created yet (the first import creates it)")
+    try:
+        conn.execute(f"ATTACH ? AS {USER_SCHEMA}", (sqlite_uri(user),))
+        pragma = "quick_check" if quick else "integrity_check"
+        rows = [r[0] for r in conn.execute(f"PRAGMA {USER_SCHEMA}.{pragma}(20)")]
+        version = conn.execute(f"PRAGMA {USER_SCHEMA}.user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return Check("user registry", "fail", f"{user}: SQLite cannot read it ({exc})", "restore it from a backup")
+    if rows != ["ok"]:
+        return Check("user registry", "fail", f"{user}: {pragma}: {'; '.join(rows[:3])}", "restore it from a backup")
+    from chainlink.registry import SCHEMA_VERSION
+
+    if version != SCHEMA_VERSION:
+        fix = "run `chainlink migrate`" if version < SCHEMA_VERSION else "upgrade chainlink"
+        return Check("user registry", "fail", f"{user}: schema version {version}, this chainlink uses {SCHEMA_VERSION}", fix)
+    return Check("user registry", "ok", f"{user}: {pragma} ok, version {version}")
 
 
 def failed(checks: list[Check]) -> bool:
@@ -105,7 +235,7 @@ def _schema(conn: sqlite3.Connection, path: Path) -> Check:
         return Check(
             "schema", "fail", "not a chainlink registry (no meta table)", "pass --db PATH to a registry"
         )
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if meta.get("app") != "chainlink":
         return Check("schema", "fail", "not a chainlink registry (meta.app)", "pass --db PATH to a registry")
@@ -152,7 +282,7 @@ def _user_tables(conn: sqlite3.Connection) -> Check:
     problems = []
     counts = []
     for name, columns in expected_user_columns().items():
-        have = [r[1] for r in conn.execute(f"PRAGMA table_info([{name}])")]
+        have = [r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))]
         if not have:
             problems.append(f"{name} missing")
             continue
@@ -172,7 +302,7 @@ def _user_tables(conn: sqlite3.Connection) -> Check:
 
 def _foreign_keys(conn: sqlite3.Connection) -> Check:
     try:
-        rows = conn.execute("PRAGMA foreign_key_check").fetchall()
+        rows = conn.execute("PRAGMA main.foreign_key_check").fetchall()
     except sqlite3.DatabaseError as exc:
         return Check("foreign keys", "fail", f"cannot check ({exc})", "rebuild it with `chainlink build`")
     if not rows:
@@ -208,7 +338,9 @@ _REFERENCES = [
 
 
 def _orphans(conn: sqlite3.Connection) -> Check:
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    from chainlink.registry import table_names
+
+    tables = table_names(conn)
     found: list[str] = []
     for table, column, parent, key, sep in _REFERENCES:
         if table not in tables or parent not in tables:
@@ -254,7 +386,7 @@ def _staleness(conn: sqlite3.Connection, path: Path, sources: Any, enabled: bool
         return Check(
             "sources", "skip", f"no data/ and chains/ in {root}", "pass --sources DIR to check staleness"
         )
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
     try:
         digest = content_hash(compile_tables(root))
     except DataError as exc:

@@ -51,11 +51,10 @@ USER_MATCH = 0.9  # a user's GB/T code puts the firm on a segment at this code m
 
 
 def _has_table(registry: Any, name: str) -> bool:
-    return bool(
-        registry.conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", (name,)
-        ).fetchone()[0]
-    )
+    # user_* tables live in the attached user registry: sqlite_master of the main file does not list them
+    from chainlink.registry import has_table
+
+    return has_table(registry.conn, name)
 
 
 def _segments(registry: Any) -> dict[str, dict[str, Any]]:
@@ -143,7 +142,7 @@ def _firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
     sql = f"""
         SELECT e.id, e.name_zh, e.kind, e.place_code, e.county_code, e.partner_id, s.segment_key,
                s.chain_id, s.product, s.revenue_share, s.rule, s.confidence, s.source, e.as_of,
-               e.role, e.stock_code
+               e.role, e.role_chains, e.role_source, e.role_confidence, e.quote, e.named_id, e.stock_code
         FROM enterprise_segments s JOIN enterprises e ON e.id = s.enterprise_id
         WHERE e.kind IN ({marks})
         ORDER BY s.segment_key, e.id"""
@@ -182,7 +181,7 @@ def firms_on(
         ):
             continue
         row = {c: r.get(c) for c in FIRM_COLUMNS if c not in ("chain_leader", "user")}
-        row["chain_leader"] = r["role"] == "链主" or (r["id"], r["chain_id"], r["place_code"]) in leaders
+        row["chain_leader"] = _named_leader(r) or (r["id"], r["chain_id"], r["place_code"]) in leaders
         row["user"] = False
         out.append(row)
     if include_user:
@@ -198,6 +197,11 @@ def firms_on(
             out.append(u)
     out.sort(key=lambda r: (r["segment_key"], -(r["revenue_share"] or 0), r["kind"], r["id"]))
     return out
+
+
+def _named_leader(r: dict[str, Any]) -> bool:
+    """True when a source names the firm 链主 of this link's chain."""
+    return r["role"] == "链主" and r["chain_id"] in (r.get("role_chains") or "").split(";")
 
 
 def _leader_ids(registry: Any) -> set[tuple[str, str, str]]:
@@ -236,15 +240,13 @@ def _compute_leaders(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for (chain, place), firms in sorted(groups.items()):
         firms.sort(key=_strength, reverse=True)
         for r in firms:
-            if r["role"] == "链主":
-                out.append(
-                    _leader_row(
-                        r, chain, place, "named", f"named 链主 by its source: {r['rule']}", len(firms)
-                    )
-                )
+            if _named_leader(r):
+                quote = f"named 链主 by {r['named_id']}: {r['quote']}"
+                named = {**r, "source": r["role_source"], "confidence": r["role_confidence"]}
+                out.append(_leader_row(named, chain, place, "named", quote, len(firms)))
         top = firms[0]
         eligible = top["confidence"] == "sourced" and (top["revenue_share"] or 0) >= MIN_LEADER_SHARE
-        if top["role"] != "链主" and eligible:
+        if not _named_leader(top) and eligible:
             share = f"{top['revenue_share']:.0%} of revenue from {top['product']!r}"
             rule = (
                 f"链主 candidate: largest on the chain among {len(firms)} real firm(s) in {place} — {share}"
@@ -256,7 +258,7 @@ def _compute_leaders(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _strength(r: dict[str, Any]) -> tuple:
     return (
-        r["role"] == "链主",
+        _named_leader(r),
         r["confidence"] == "sourced",
         r["revenue_share"] or 0.0,
         r["kind"] == "listed",
@@ -382,5 +384,242 @@ def coverage(registry: Any) -> dict[str, Any]:
         "partners_with_real_firm": len([r for r in partner_rows if r["real_firms"]]),
         "partners": len(partner_rows),
         "named_chain_leaders": len([f for f in firms if f[5] == "链主"]),
+        "named_firms": len([f for f in firms if f[5]]),
     }
     return {"chains": chains, "counties": county_rows, "partners": partner_rows, "totals": totals}
+
+
+# -- rows for the CLI (list, show, unplaced) and the profiles ---------------------------------------
+
+KIND_FILTERS = {
+    "real": ("listed", "named"),
+    "listed": ("listed",),
+    "named": ("named",),
+    "sample": ("sample",),
+    "user": (),
+    "all": ("listed", "named", "sample"),
+}
+LIST_COLUMNS = [
+    "id",
+    "kind",
+    "name_zh",
+    "place_code",
+    "place_zh",
+    "county_code",
+    "partner_id",
+    "stock_code",
+    "exchange",
+    "chains",
+    "segments",
+    "chain_leader",
+    "role",
+    "place_rule",
+    "confidence",
+    "source",
+    "as_of",
+]
+
+
+def enterprise_rows(
+    registry: Any,
+    *,
+    kind: str = "real",
+    place_codes: Iterable[str] | None = None,
+    partner_id: str | None = None,
+    chain_id: str | None = None,
+    segment_key: str | None = None,
+) -> list[dict[str, Any]]:
+    """One row per firm (:data:`LIST_COLUMNS`), filtered; ``segments`` lists the matching segment keys.
+
+    ``kind`` is one of :data:`KIND_FILTERS` (``user`` = the user's imported enterprises only; ``all``
+    adds them to the registry's). With ``chain_id`` or ``segment_key`` only firms on them are kept.
+    """
+    if kind not in KIND_FILTERS:
+        raise ValueError(f"kind must be one of {', '.join(KIND_FILTERS)}")
+    kinds = KIND_FILTERS[kind]
+    places = set(place_codes) if place_codes is not None else None
+    segs = _segments(registry)
+    wanted = {
+        k
+        for k, s in segs.items()
+        if (chain_id is None or s["chain_id"] == chain_id) and (segment_key is None or k == segment_key)
+    }
+    names = place_names(registry)
+    leaders = _leader_ids(registry)
+    links: dict[str, list[dict[str, Any]]] = {}
+    for r in _firm_links(registry, kinds):
+        links.setdefault(r["id"], []).append(r)
+    out = []
+    if kinds:
+        marks = ", ".join("?" * len(kinds))
+        cur = registry.conn.execute(f"SELECT * FROM enterprises WHERE kind IN ({marks}) ORDER BY id", kinds)
+        for e in (dict(r) for r in cur):
+            mine = [r for r in links.get(e["id"], []) if r["segment_key"] in wanted]
+            if (chain_id or segment_key) and not mine:
+                continue
+            if (
+                places is not None
+                and e["place_code"] not in places
+                and not (partner_id and e["partner_id"] == partner_id)
+            ):
+                continue
+            if places is None and partner_id and e["partner_id"] != partner_id:
+                continue
+            out.append(
+                {
+                    "id": e["id"],
+                    "kind": e["kind"],
+                    "name_zh": e["name_zh"],
+                    "place_code": e["place_code"],
+                    "place_zh": names.get(e["place_code"], ""),
+                    "county_code": e["county_code"],
+                    "partner_id": e["partner_id"],
+                    "stock_code": e["stock_code"],
+                    "exchange": e["exchange"],
+                    "chains": "; ".join(sorted({r["chain_id"] for r in mine})),
+                    "segments": "; ".join(sorted({r["segment_key"] for r in mine})),
+                    "chain_leader": any(
+                        _named_leader(r) or (e["id"], r["chain_id"], e["place_code"]) in leaders for r in mine
+                    ),
+                    "role": e["role"],
+                    "place_rule": e["place_rule"],
+                    "confidence": e["confidence"],
+                    "source": e["source"],
+                    "as_of": e["as_of"],
+                }
+            )
+    if kind in ("user", "all"):
+        by_id: dict[str, list[dict[str, Any]]] = {}
+        for u in _user_firms(registry, segs):
+            by_id.setdefault(u["id"], []).append(u)
+        if _has_table(registry, "user_enterprises"):
+            for e in registry.rows("user_enterprises", "id"):
+                mine = [u for u in by_id.get(e["id"], []) if u["segment_key"] in wanted]
+                if (chain_id or segment_key) and not mine:
+                    continue
+                place = mine[0]["place_code"] if mine else (e["county_code"] or "")
+                if places is not None and place not in places and e["partner_id"] != partner_id:
+                    continue
+                if places is None and partner_id and e["partner_id"] != partner_id:
+                    continue
+                out.append(
+                    {
+                        "id": e["id"],
+                        "kind": "user",
+                        "name_zh": e["name_zh"],
+                        "place_code": place,
+                        "place_zh": names.get(place, ""),
+                        "county_code": e["county_code"],
+                        "partner_id": e["partner_id"],
+                        "stock_code": "",
+                        "exchange": "",
+                        "chains": "; ".join(sorted({u["chain_id"] for u in mine})),
+                        "segments": "; ".join(sorted({u["segment_key"] for u in mine})),
+                        "chain_leader": bool(e["chain_leader"]),
+                        "role": "",
+                        "place_rule": "user: imported",
+                        "confidence": e["confidence"],
+                        "source": e["source"],
+                        "as_of": "",
+                    }
+                )
+    return out
+
+
+def unplaced_rows(registry: Any) -> list[dict[str, Any]]:
+    """Real firms without a county-level place, with the reason (``place_rule``) and their address."""
+    cur = registry.conn.execute(
+        "SELECT id, kind, name_zh, exchange, stock_code, address, partner_id, place_rule, source "
+        "FROM enterprises WHERE kind IN ('listed', 'named') AND place_code = '' ORDER BY id"
+    )
+    return [dict(r) for r in cur]
+
+
+def enterprise_detail(registry: Any, ident: str) -> dict[str, Any]:
+    """One firm by id (SZ000156, SH600160, NE001), stock code or exact or unique partial name.
+
+    Returns ``{"firm": row, "segments": [...], "products": [...], "leads": [...]}``; raises
+    :class:`~chainlink.errors.UsageError` when nothing or several firms match.
+    """
+    from chainlink.errors import UsageError
+
+    rows = [dict(r) for r in registry.conn.execute("SELECT * FROM enterprises ORDER BY id")]
+    text = ident.strip()
+    hits = [r for r in rows if text in (r["id"], r["stock_code"], r["name_zh"], r["short_zh"])]
+    if not hits:
+        hits = [r for r in rows if text and text in r["name_zh"]]
+    if not hits:
+        raise UsageError(f"no enterprise {ident!r}; see `chainlink enterprises list`")
+    if len(hits) > 1:
+        some = ", ".join(f"{r['id']} {r['name_zh']}" for r in hits[:5])
+        raise UsageError(f"{ident!r} matches {len(hits)} enterprises ({some}); give the id")
+    firm = hits[0]
+    segments = [
+        dict(r)
+        for r in registry.conn.execute(
+            "SELECT * FROM enterprise_segments WHERE enterprise_id = ? ORDER BY segment_key", (firm["id"],)
+        )
+    ]
+    products = []
+    if _has_table(registry, "enterprise_products"):
+        products = [
+            dict(r)
+            for r in registry.conn.execute(
+                "SELECT rank, product, revenue_share FROM enterprise_products WHERE enterprise_id = ? ORDER BY rank",
+                (firm["id"],),
+            )
+        ]
+    leads = [r for r in _all_leaders(registry) if r["id"] == firm["id"]]
+    firm["place_zh"] = place_names(registry).get(firm["place_code"], "")
+    return {"firm": firm, "segments": segments, "products": products, "leads": leads}
+
+
+def chain_firm_lines(registry: Any, chain_id: str, lang: str = "zh") -> list[str]:
+    """Plain-text lines: the real firms of each segment of ``chain_id``, grouped by county-level unit,
+    链主 (candidates) marked, the partial-data note last. Used by ``chains show``."""
+    segs = [s for s in registry.segments if s["chain_id"] == chain_id]
+    rows = firms_on(registry, [s["key"] for s in segs], include_user=True)
+    names = place_names(registry)
+    counties = {c["code"] for c in registry.counties}
+    title = (
+        "真实企业(按环节、县级单位)" if lang == "zh" else "Real companies by segment and county-level unit"
+    )
+    lines = [title]
+    for s in segs:
+        mine = [r for r in rows if r["segment_key"] == s["key"]]
+        if not mine:
+            continue
+        label = s["name_zh"] if lang == "zh" else (s.get("name_en") or s["name_zh"])
+        lines.append(f"  {s['key']} {label}")
+        by_place: dict[str, list[str]] = {}
+        for r in mine:
+            mark = []
+            if r["user"]:
+                mark.append("用户导入" if lang == "zh" else "yours")
+            if r["chain_leader"]:
+                mark.append("链主")
+            if r["confidence"] != "sourced":
+                mark.append(r["confidence"])
+            text = r["name_zh"] + (f" [{', '.join(mark)}]" if mark else "")
+            by_place.setdefault(r["place_code"], []).append(text)
+        for place in sorted(by_place, key=lambda p: (p == "", p not in counties, p)):
+            where = (
+                f"{names.get(place, place)} {place}" if place else ("未定位" if lang == "zh" else "unplaced")
+            )
+            if place in counties:
+                where += " (山区县)" if lang == "zh" else " (mountain county)"
+            lines.append(f"    {where}: " + "; ".join(dict.fromkeys(by_place[place])))
+    if len(lines) == 1:
+        lines.append("  (无)" if lang == "zh" else "  (none)")
+    lines.append(PARTIAL_ZH if lang == "zh" else PARTIAL_EN)
+    return lines
+
+
+def segment_firm_names(registry: Any, chain_id: str) -> dict[str, str]:
+    """Segment key → 'firm (place); …' of its real firms (for machine formats of ``chains show``)."""
+    segs = [s["key"] for s in registry.segments if s["chain_id"] == chain_id]
+    names = place_names(registry)
+    out: dict[str, list[str]] = {}
+    for r in firms_on(registry, segs, include_user=False):
+        out.setdefault(r["segment_key"], []).append(f"{r['name_zh']} ({names.get(r['place_code'], '?')})")
+    return {k: "; ".join(dict.fromkeys(v)) for k, v in out.items()}

@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from chainlink.errors import DataError
 from chainlink.registry import SCHEMA_VERSION
@@ -222,9 +223,19 @@ CURRENT_USER_SCHEMA = [
 ]
 
 
-def create_missing(conn: sqlite3.Connection) -> None:
-    """Create any user table or index of the current schema that the registry lacks (idempotent)."""
+CURRENT_USER_TABLES = tuple(
+    sql.split("EXISTS ", 1)[1].split()[0] for sql in CURRENT_USER_SCHEMA if sql.startswith("CREATE TABLE")
+)
+
+
+def create_missing(conn: sqlite3.Connection, schema: str = "main") -> None:
+    """Create any user table or index of the current schema that the registry lacks (idempotent).
+
+    ``schema`` names the attached database to create them in (``main`` by default).
+    """
     for sql in CURRENT_USER_SCHEMA:
+        if schema != "main":
+            sql = sql.replace("IF NOT EXISTS ", f"IF NOT EXISTS [{schema}].", 1)
         conn.execute(sql)
 
 
@@ -312,22 +323,51 @@ def is_local_disk(path: str | os.PathLike[str], mountinfo: str | None = None) ->
     return fstype not in NETWORK_FS
 
 
-def _check_registry(conn: sqlite3.Connection, path: Path) -> None:
+def _check_registry(conn: sqlite3.Connection, path: Path, *, user: bool = False) -> bool:
+    """Raise unless ``conn`` is a chainlink registry; return True when it is a new, empty user registry."""
     try:
-        has_meta = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone()[0]
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError:
         raise DataError(f"{path}: not a chainlink registry (not an SQLite database)") from None
-    if not has_meta:
-        raise DataError(f"{path}: not a chainlink registry (no meta table); pass --db PATH to a registry")
+    if user and not names:
+        return True
+    if "meta" not in names:
+        what = "user registry" if user else "registry"
+        raise DataError(f"{path}: not a chainlink {what} (no meta table); pass --db PATH to a registry")
+    return False
+
+
+def _init_user(conn: sqlite3.Connection) -> None:
+    """Make a new user registry: meta, the current user tables, ``user_version``."""
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("app", "chainlink"), ("kind", "user"), ("schema_version", str(SCHEMA_VERSION))],
+    )
+    create_missing(conn)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _shipped(path: Path) -> bool:
+    """Whether ``path`` is the reference registry shipped with chainlink (same file)."""
+    from chainlink.registry import default_registry_path
+
+    try:
+        return os.path.samefile(path, default_registry_path())
+    except OSError:
+        return False
 
 
 @contextmanager
 def writing(
-    path: str | os.PathLike[str], *, wal: bool | None = None, migrated: list[str] | None = None
+    path: Any, *, wal: bool | None = None, migrated: list[str] | None = None
 ) -> Iterator[sqlite3.Connection]:
-    """Open the registry at ``path`` for one write transaction, migrated to the current schema.
+    """Open a registry for one write transaction, migrated to the current schema.
+
+    ``path`` is a :class:`chainlink.registry.Location` (the user registry is written, created on first
+    use, with the reference registry attached read-only as ``ref``) or the path of a self-contained
+    registry. The registry shipped with chainlink is never written. A damaged file is refused before
+    anything is written (``PRAGMA quick_check``).
 
     Commits when the block ends, rolls back on any exception. ``wal`` (default: on local disks)
     puts the file in write-ahead-log mode first, so that readers keep reading the last committed
@@ -336,25 +376,49 @@ def writing(
     ``chainlink build``'s rename-into-place relies on). The migration steps applied are appended
     to ``migrated``.
     """
-    target = Path(path)
-    if not target.exists():
-        raise DataError(f"{target}: registry not found; build one with `chainlink build` or pass --db PATH")
-    if target.is_dir():
-        raise DataError(f"{target}: is a folder, not a registry file; pass --db PATH")
-    use_wal = is_local_disk(target) if wal is None else wal
+    from chainlink.output import protect
+    from chainlink.registry import Location, check_tables, sqlite_uri
+
+    location = path if isinstance(path, Location) else Location(Path(path))
+    reference = location.reference
+    target = location.writable
+    split = location.user is not None
+    protect(reference, location.user)
+    if not reference.exists():
+        raise DataError(f"{reference}: registry not found; build one with `chainlink build` or pass --db PATH")
+    if reference.is_dir() or target.is_dir():
+        where = reference if reference.is_dir() else target
+        raise DataError(f"{where}: is a folder, not a registry file; pass --db PATH")
+    if not split and _shipped(target):
+        raise DataError(
+            f"{target}: is the registry shipped with chainlink (read-only reference data); "
+            "leave out --db to import into your user registry, or copy it and pass --db COPY"
+        )
+    if split and not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataError(f"{target.parent}: cannot create the user data folder ({exc.strerror})") from None
+    use_wal = is_local_disk(target.parent if split else target) if wal is None else wal
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
-        _check_registry(conn, target)
+        fresh = _check_registry(conn, target, user=split)
+        if split:
+            conn.execute("ATTACH ? AS ref", (sqlite_uri(reference),))
+            _check_registry_ro(conn, reference)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA cache_size = -262144")
+        # integrity first, before the journal mode or anything else in the file changes
+        if not fresh:
+            _intact(conn, target)
+        check_tables(conn, reference, "ref" if split else "main")
         try:
-            if use_wal:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
+            _begin(conn, target, use_wal)
         except sqlite3.OperationalError as exc:
             raise _write_error(target, exc) from None
         try:
+            if fresh:
+                _init_user(conn)
             steps = migrate(conn, target)
             create_missing(conn)
             if migrated is not None:
@@ -370,16 +434,89 @@ def writing(
                 _leave_wal(conn)
     except sqlite3.OperationalError as exc:
         raise _write_error(target, exc) from None
+    except sqlite3.DatabaseError:
+        raise _damaged_write(target) from None
     finally:
         conn.close()
+
+
+def _damaged_write(target: Path) -> DataError:
+    return DataError(
+        f"{target}: the registry is damaged (SQLite cannot read every page); nothing was written; "
+        "run `chainlink doctor`, then rebuild it or restore a copy"
+    )
+
+
+def _check_registry_ro(conn: sqlite3.Connection, reference: Path) -> None:
+    try:
+        has_meta = conn.execute(
+            "SELECT count(*) FROM ref.sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise DataError(f"{reference}: not a chainlink registry (not an SQLite database)") from None
+    if not has_meta:
+        raise DataError(f"{reference}: not a chainlink registry (no meta table); pass --db PATH to a registry")
+
+
+def _intact(conn: sqlite3.Connection, target: Path) -> None:
+    """Refuse to write a file SQLite finds damaged (``quick_check``), before anything is written."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA main.quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        raise _damaged_write(target)
+
+
+LOCK_NOTICE_AFTER = 1.0  # seconds before a waiting writer says that it waits
+
+
+def _begin(conn: sqlite3.Connection, target: Path, wal: bool = False) -> None:
+    """(WAL mode, then) ``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_TIMEOUT_MS` for another writer, with
+    one notice on stderr while it waits (SQLite's busy handler does not wait for a journal-mode change)."""
+    import sys
+    import time
+
+    conn.execute("PRAGMA busy_timeout = 0")
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    told = False
+    started = time.monotonic()
+    delay = 0.01
+    try:
+        while True:
+            try:
+                if wal:
+                    conn.execute("PRAGMA main.journal_mode = WAL")
+                    conn.execute("PRAGMA main.synchronous = NORMAL")
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                text = str(exc)
+                if "locked" not in text and "busy" not in text:
+                    raise
+                now = time.monotonic()
+                if now >= deadline:
+                    raise
+                if not told and now - started >= LOCK_NOTICE_AFTER:
+                    print(
+                        f"chainlink: waiting for {target} (another import, migration or build is writing it; "
+                        f"up to {BUSY_TIMEOUT_MS // 1000} s)",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    told = True
+                time.sleep(min(delay, max(deadline - now, 0)))
+                delay = min(delay * 2, 0.25)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _leave_wal(conn: sqlite3.Connection) -> None:
     """Checkpoint the log and go back to a rollback journal when nobody else has the file open."""
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA busy_timeout = 0")
-        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA main.journal_mode = DELETE")
     except sqlite3.OperationalError:
         pass  # readers still have it open: it stays in WAL mode until the next write
 
@@ -388,7 +525,8 @@ def _write_error(path: Path, exc: sqlite3.OperationalError) -> DataError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return DataError(
-            f"{path}: registry is busy (another import or migration is writing it); try again when it finishes"
+            f"{path}: registry is busy (another import, migration or build kept it locked for "
+            f"{BUSY_TIMEOUT_MS // 1000} s); try again when it finishes"
         )
     if "readonly" in text or "read-only" in text:
         return DataError(
@@ -398,8 +536,9 @@ def _write_error(path: Path, exc: sqlite3.OperationalError) -> DataError:
     return DataError(f"{path}: cannot write the registry: {text}")
 
 
-def migrate_registry(path: str | os.PathLike[str]) -> list[str]:
-    """Migrate the registry at ``path`` to the current schema in one transaction; return the steps done."""
+def migrate_registry(path: Any) -> list[str]:
+    """Migrate the registry at ``path`` (a path or a :class:`chainlink.registry.Location`) to the current
+    schema in one transaction; return the steps done."""
     done: list[str] = []
     with writing(path, migrated=done):
         pass

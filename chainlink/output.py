@@ -21,7 +21,8 @@ from typing import Any
 from chainlink.errors import DataError, UsageError
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "ndjson")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# OWASP CSV injection: a cell beginning with one of these may run as a formula (tab and CR too).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -128,27 +129,154 @@ def public_mode(path: str | os.PathLike[str]) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+# Registry files opened by this process (reference and user); outputs may never resolve to them.
+_PROTECTED: set[str] = set()
+REGISTRY_SIDE_FILES = ("", "-wal", "-journal", "-shm")
+
+
+def protect(*paths: str | os.PathLike[str] | None) -> None:
+    """Record registry files (and so their -wal, -journal, -shm) that no output may overwrite."""
+    for path in paths:
+        if path:
+            _PROTECTED.add(os.path.realpath(path))
+
+
+def _protected() -> set[str]:
+    from chainlink.registry import locate
+
+    found = set(_PROTECTED)
+    location = locate()
+    for path in (location.reference, location.user):
+        if path is not None:
+            found.add(os.path.realpath(path))
+    return found
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def check_output(path: str | os.PathLike[str], option: str = "--output") -> None:
+    """Refuse (:class:`UsageError`) an output path that is, or resolves to, an open registry or one of
+    its ``-wal``/``-journal``/``-shm`` files: through a symlink, a relative path or a hard link.
+
+    Every writer calls it (:func:`write_atomic`, :func:`open_output`, the rejects file of an import).
+    """
+    target = os.path.realpath(path)
+    for registry in sorted(_protected()):
+        for suffix in REGISTRY_SIDE_FILES:
+            side = registry + suffix
+            if target == side or _same_file(target, side):
+                what = "the registry" if not suffix else f"the registry's {suffix[1:]} file"
+                raise UsageError(
+                    f"{_short(path)}: is {what} ({registry}{suffix}); writing there would destroy it: "
+                    f"choose another {option}"
+                )
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
+def _os_error(target: Any, exc: OSError, option: str = "--output") -> DataError:
+    import errno
+
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        fix = "free some space or write elsewhere"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = f"the file or its folder is not writable: choose another {option}"
+    elif exc.errno == errno.EISDIR:
+        fix = f"choose a file name for {option}"
+    else:
+        fix = f"choose another {option}"
+    return DataError(f"{_short(target)}: cannot write ({reason}); {fix}")
+
+
+# Characters that change how a terminal shows text: C0/C1 controls (escape sequences) and bidirectional
+# overrides (U+202E shows text backwards). Escaped before anything read from a file reaches the terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_QUOTED = re.compile(r"'([^'\n]{81,})'|\"([^\"\n]{81,})\"")
+MAX_ECHO = 80
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control and bidirectional-override characters written as ``\\x1b``/``\\u202e`` escapes.
+
+    >>> safe_text("\x1b[31mred\u202e")
+    '\\x1b[31mred\\u202e'
+    """
+
+    def escape(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(escape, text)
+
+
+def clip_message(text: str, limit: int = MAX_ECHO) -> str:
+    """An error message fit for a terminal: quoted values longer than ``limit`` are cut (with their
+    length), unsafe characters escaped, each line at most 1,000 characters."""
+
+    def clip(m: re.Match[str]) -> str:
+        value = m.group(1) if m.group(1) is not None else m.group(2)
+        quote = "'" if m.group(1) is not None else '"'
+        return f"{quote}{value[: limit - 1]}…{quote} ({len(value):,} characters)"
+
+    lines = []
+    for line in safe_text(text).split("\n"):
+        line = _QUOTED.sub(clip, line)
+        if len(line) > 1000:
+            line = line[:999] + "…"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def is_stdout(path: str | os.PathLike[str] | None) -> bool:
+    """``-`` means standard output, as everywhere on the command line."""
+    return path is not None and str(path) == "-"
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, option: str = "--output") -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     A reader sees the old file or the new one, never a half-written one; on any error the
     temporary file is removed and the old file is left as it was. A target that exists and is not
     a regular file (``/dev/null``, a pipe) is written to directly: renaming over it would replace it.
+    ``-`` writes to standard output. A path that resolves to an open registry is refused
+    (:func:`check_output`); OS errors (disk full, read-only folder) become one-line :class:`DataError`.
     """
     import stat
+    import sys
 
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if is_stdout(path):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    check_output(path, option)
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
-        if target.is_dir():
-            raise DataError(f"{target}: is a folder; choose a file name for --output")
-        with open(target, "wb") as fh:
-            fh.write(payload)
-        return
-    if not folder.is_dir():
-        raise DataError(f"{target}: folder {folder} does not exist; create it or choose another --output")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            if target.is_dir():
+                raise DataError(f"{_short(target)}: is a folder; choose a file name for {option}")
+            with open(target, "wb") as fh:
+                fh.write(payload)
+            return
+        if not folder.is_dir():
+            raise DataError(
+                f"{_short(target)}: folder {_short(folder)} does not exist; create it or choose another {option}"
+            )
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _os_error(target, exc, option) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -156,6 +284,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
             os.fsync(fh.fileno())
         public_mode(tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise _os_error(target, exc, option) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

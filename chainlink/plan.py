@@ -174,7 +174,9 @@ def registry_projects(
 ) -> list[PlanProject]:
     """Open projects of the registry (``county_code`` empty): table ``projects`` then imported
     ``user_projects``, each by id. ``include_sample=False`` leaves the sample projects out."""
-    tables = {r[0] for r in registry.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    from chainlink.registry import table_names
+
+    tables = table_names(registry.conn)
     out: list[PlanProject] = []
     seen: set[str] = set()
     for table, origin in (("projects", "registry"), ("user_projects", "user")):
@@ -225,6 +227,8 @@ def read_projects(path: str | Path) -> list[PlanProject]:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise SourceError(name, exc.lineno, f"JSON syntax error: {exc.msg}") from None
+            except RecursionError:
+                raise SourceError(name, None, "JSON nested too deeply to read") from None
         else:
             from chainlink.yamlstrict import load_yaml_text
 
@@ -979,6 +983,8 @@ def load_run(path: str | Path) -> dict[str, Any]:
         raise DataError(
             f"{p}:{exc.lineno}: not JSON ({exc.msg}); expected a run file from `chainlink allocate`"
         ) from None
+    except RecursionError:
+        raise DataError(f"{p}: JSON nested too deeply to read; expected a run file from `chainlink allocate`") from None
     if not isinstance(data, dict) or "chainlink_run" not in data:
         raise DataError(f"{p}: not a chainlink allocation run (no chainlink_run field); write one with "
                         "`chainlink allocate --format json --output FILE`")  # fmt: skip

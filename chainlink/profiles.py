@@ -156,6 +156,42 @@ def _project_fact(registry: Any, p: dict[str, Any], *, side: str) -> Fact:
     )
 
 
+def _firm_section(registry: Any, places: set[str], partner_id: str | None = None) -> Section:
+    """Real firms placed in ``places`` (or tied to ``partner_id``) with their chains and 链主 standing."""
+    from chainlink.firms import PARTIAL_EN, PARTIAL_ZH, enterprise_rows
+
+    section = Section("enterprises", "真实企业", "Real firms (partial)", empty_zh="无", empty_en="none")
+    rows = enterprise_rows(registry, kind="all", place_codes=places, partner_id=partner_id)
+    rows = [r for r in rows if r["kind"] != "sample"]
+    if not rows:
+        return section
+    section.facts.append(
+        Fact("部分数据 / partial data", PARTIAL_ZH, PARTIAL_EN, "sourced", "docs/enterprises.md (chainlink)")
+    )
+    for r in rows:
+        kind_zh = {"listed": "上市公司", "named": "公开资料点名", "user": "用户导入"}.get(
+            r["kind"], r["kind"]
+        )
+        lead = "；链主候选 (chainlink enterprises show)" if r["chain_leader"] else ""
+        role = f"；{r['role']}" if r["role"] else ""
+        section.facts.append(
+            Fact(
+                f"{r['name_zh']} ({r['id']}, {kind_zh})",
+                f"{r['place_zh']} · 产业链 {r['chains'] or '—'}{role}{lead}",
+                f"{r['place_zh']} · chains {r['chains'] or '—'}{role}{lead}",
+                r["confidence"],
+                r["source"],
+            )
+        )
+    return section
+
+
+def _zone_firms(registry: Any, pid: str) -> Section:
+    from chainlink.firms import partner_places
+
+    return _firm_section(registry, partner_places(registry, pid), pid)
+
+
 def _sample_fact(n_projects: int, n_enterprises: int, where_zh: str, where_en: str) -> Fact:
     from chainlink.sample import sample_source
 
@@ -286,12 +322,13 @@ def county_profile(registry: Any, code: str) -> Profile:
             )
         )
     gaps = _gap_section(registry, code)
+    firms = _firm_section(registry, {code})
     return Profile(
         kind="county",
         id=code,
         heading_zh=f"{county['name_zh']} ({code}) · {county['city']} · 山区26县",
         heading_en=f"{county['name_en']} ({code}), {county['city']} — one of the 26 mountain counties",
-        sections=[identity, platforms, pairings, industries, held, projects, gaps],
+        sections=[identity, platforms, pairings, industries, held, projects, firms, gaps],
     )
 
 
@@ -414,5 +451,5 @@ def zone_profile(registry: Any, pid: str) -> Profile:
         id=pid,
         heading_zh=f"{zone['name_zh']} ({pid}) · {kind_zh}",
         heading_en=f"{zone['name_en']} ({pid}), {zone['kind']}",
-        sections=[identity, family, pairings, leading, projects],
+        sections=[identity, family, pairings, leading, projects, _zone_firms(registry, pid)],
     )

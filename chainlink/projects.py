@@ -35,10 +35,18 @@ def read_project(path: str | Path) -> dict[str, Any]:
     """Read and validate one project file; errors name the file and line (or row)."""
     p = Path(path)
     name = str(p)
+    from chainlink.imports._validate import PROJECT_FILE_MAX, validate_project_fields
+
     try:
+        if p.is_file() and p.stat().st_size > PROJECT_FILE_MAX:
+            raise SourceError(name, None, f"{p.stat().st_size:,} bytes; a project file is a few lines (at most 1 MiB)")
         text = p.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise SourceError(name, None, "file not found") from None
+    except IsADirectoryError:
+        raise SourceError(name, None, "is a folder; give a project file") from None
+    except OSError as exc:
+        raise SourceError(name, None, f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise SourceError(name, None, "not UTF-8 text; save it as UTF-8") from None
     suffix = p.suffix.lower()
@@ -55,6 +63,8 @@ def read_project(path: str | Path) -> dict[str, Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SourceError(name, exc.lineno, f"JSON syntax error: {exc.msg}") from None
+        except RecursionError:
+            raise SourceError(name, None, "JSON nested too deeply to read") from None
         if not isinstance(data, dict):
             raise SourceError(name, 1, "a project file must be one JSON object")
     elif suffix in (".csv", ".tsv"):
@@ -65,6 +75,7 @@ def read_project(path: str | Path) -> dict[str, Any]:
         lines = {k: 2 for k in data}
     else:
         raise SourceError(name, None, "unknown file type; use .yaml, .json or .csv")
+    validate_project_fields(data, name, lines)
     return validate_project(data, name, lines)
 
 

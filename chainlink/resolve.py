@@ -100,37 +100,31 @@ class Resolver:
 
     @classmethod
     def from_registry(cls, registry) -> Resolver:
-        """Build the resolver from a :class:`chainlink.registry.Registry`."""
-        items: list[tuple[Entity, list[str]]] = []
-        for c in registry.counties:
-            entity = Entity("county", c["code"], c["name_zh"], c["name_en"])
-            names = [
-                c["code"],
-                c["name_zh"],
-                c["short_zh"],
-                c["pinyin"],
-                c["name_en"],
-                c["city"] + c["name_zh"],
-                *_split(c["aliases"]),
-            ]
-            items.append((entity, names))
-        for p in registry.partners:
-            entity = Entity("partner", p["id"], p["name_zh"], p["name_en"])
-            names = [
-                p["id"],
-                p["admin_code"],
-                p["name_zh"],
-                p["short_zh"],
-                p["pinyin"],
-                p["name_en"],
-                (p["city"] or "") + p["name_zh"],
-                *_split(p["aliases"]),
-            ]
-            items.append((entity, names))
-        for ch in registry.chains:
-            entity = Entity("chain", ch["id"], ch["name_zh"], ch["name_en"])
-            items.append((entity, [ch["id"], ch["name_zh"], ch["name_en"], *_split(ch["aliases"])]))
-        return cls(items)
+        """Build the resolver from a :class:`chainlink.registry.Registry`.
+
+        Reads the lookup keys precomputed by ``chainlink build`` (the ``names`` table, see
+        :func:`name_rows`); computes them from the counties, partners and chains when the registry has
+        no such table.
+        """
+        conn = registry.conn
+        has_names = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='names'"
+        ).fetchone()[0]
+        if not has_names:
+            return cls(_named_entities(registry.counties, registry.partners, registry.chains))
+        resolver = cls(())
+        entities: dict[tuple[str, str], Entity] = {}
+        sql = "SELECT key, kind, id, name_zh, name_en, exact FROM names ORDER BY ordinal"
+        for key, kind, eid, name_zh, name_en, exact in conn.execute(sql):
+            entity = entities.get((kind, eid))
+            if entity is None:
+                entity = entities[(kind, eid)] = Entity(kind, eid, name_zh, name_en)
+                resolver._entities.append(entity)
+            if exact:
+                resolver._codes[key] = entity
+            else:
+                resolver._index.setdefault(key, set()).add(entity)
+        return resolver
 
     def resolve(self, name: str, kinds: Sequence[str] = KINDS) -> Entity:
         """Return the one entity of ``kinds`` that ``name`` means, or raise :class:`DataError`."""
@@ -177,6 +171,85 @@ class Resolver:
                     best[entity] = score
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0].id))
         return [(e, s) for e, s in ranked if s >= 50][:limit]
+
+
+def _named_entities(
+    counties: Iterable[dict], partners: Iterable[dict], chains: Iterable[dict]
+) -> list[tuple[Entity, list[str]]]:
+    """Each county, partner and chain with every name it is known by (codes, 汉字, pinyin, English, aliases)."""
+    items: list[tuple[Entity, list[str]]] = []
+    for c in counties:
+        entity = Entity("county", c["code"], c["name_zh"], c["name_en"])
+        names = [
+            c["code"],
+            c["name_zh"],
+            c["short_zh"],
+            c["pinyin"],
+            c["name_en"],
+            c["city"] + c["name_zh"],
+            *_split(c["aliases"]),
+        ]
+        items.append((entity, names))
+    for p in partners:
+        entity = Entity("partner", p["id"], p["name_zh"], p["name_en"])
+        names = [
+            p["id"],
+            p["admin_code"],
+            p["name_zh"],
+            p["short_zh"],
+            p["pinyin"],
+            p["name_en"],
+            (p["city"] or "") + p["name_zh"],
+            *_split(p["aliases"]),
+        ]
+        items.append((entity, names))
+    for ch in chains:
+        entity = Entity("chain", ch["id"], ch["name_zh"], ch["name_en"])
+        items.append((entity, [ch["id"], ch["name_zh"], ch["name_en"], *_split(ch["aliases"])]))
+    return items
+
+
+def name_rows(
+    counties: Iterable[dict], partners: Iterable[dict], chains: Iterable[dict]
+) -> list[dict[str, object]]:
+    """The rows of the registry's ``names`` table, written by ``chainlink build``.
+
+    One row per lookup key of each entity: ``exact`` 1 for a six-digit code (matched as typed), 0 for a
+    normalised name variant (:func:`normalise`, administrative suffixes removed). ``ordinal`` keeps the
+    order in which :class:`Resolver` would have met them (counties by code, partners by id, chains by id),
+    so that the resolver read back from the table is the one built from the names.
+
+    >>> rows = name_rows([], [], [{"id": "x", "name_zh": "阀门", "name_en": "Valves", "aliases": ""}])
+    >>> sorted(r["key"] for r in rows)
+    ['valves', 'x', '阀门']
+    """
+    by_code = sorted(counties, key=lambda r: r["code"])
+    by_id = sorted(partners, key=lambda r: r["id"])
+    chain_rows = sorted(chains, key=lambda r: r["id"])
+    rows: list[dict[str, object]] = []
+    seen: set[tuple[str, str, str, int]] = set()
+    for entity, names in _named_entities(by_code, by_id, chain_rows):
+        for name in names:
+            if not name:
+                continue
+            keys = [(name.strip(), 1)] if re.fullmatch(r"\d{6}", name.strip()) else []
+            keys += [(key, 0) for key in sorted(_variants(name))]
+            for key, exact in keys:
+                if (key, entity.kind, entity.id, exact) in seen:
+                    continue
+                seen.add((key, entity.kind, entity.id, exact))
+                rows.append(
+                    {
+                        "ordinal": len(rows) + 1,
+                        "key": key,
+                        "kind": entity.kind,
+                        "id": entity.id,
+                        "name_zh": entity.name_zh,
+                        "name_en": entity.name_en,
+                        "exact": exact,
+                    }
+                )
+    return rows
 
 
 def _split(value: str | None) -> list[str]:

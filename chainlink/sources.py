@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,8 +133,10 @@ def _check_quote(col: _Collector, name: str, line: int, row: dict[str, str], *, 
         col.add(name, line, "a sourced row needs a quote: a short text copied exactly from the cited page")
 
 
-def load_industries(root: Path, col: _Collector) -> list[dict[str, Any]]:
-    """GB/T 4754-2017 classes from ``data/gbt4754_2017.csv``."""
+def load_industries(
+    root: Path, col: _Collector, pinyin: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """GB/T 4754-2017 classes from ``data/gbt4754_2017.csv`` (``pinyin``: names already converted)."""
     path = root / "data" / "gbt4754_2017.csv"
     name = _rel(root, path)
     out = []
@@ -162,8 +165,11 @@ def load_industries(root: Path, col: _Collector) -> list[dict[str, Any]]:
                 "derived": row.get("derived", ""),
             }
         )
-    for rec, pinyin in zip(out, industry_pinyin([r["name_zh"] for r in out]), strict=True):
-        rec["pinyin"] = pinyin
+    known = pinyin or {}
+    missing = list(dict.fromkeys(r["name_zh"] for r in out if r["name_zh"] not in known))
+    computed = dict(zip(missing, industry_pinyin(missing), strict=True)) if missing else {}
+    for rec in out:
+        rec["pinyin"] = known.get(rec["name_zh"], computed.get(rec["name_zh"]))
     return out
 
 
@@ -213,8 +219,11 @@ def load_crosswalk(root: Path, col: _Collector, codes: set[str]) -> list[dict[st
     return out
 
 
-def load_sources(root: str | Path) -> SourceSet:
-    """Read, validate and normalise every source under ``root``; raise :class:`SourceErrors`."""
+def load_sources(root: str | Path, *, pinyin: Mapping[str, str] | None = None) -> SourceSet:
+    """Read, validate and normalise every source under ``root``; raise :class:`SourceErrors`.
+
+    ``pinyin`` (industry name → pinyin, e.g. from the previous registry) saves computing known names.
+    """
     root = Path(root)
     if not (root / "data").is_dir() or not (root / "chains").is_dir():
         raise DataError(
@@ -222,7 +231,7 @@ def load_sources(root: str | Path) -> SourceSet:
         )
     col = _Collector()
     try:
-        industries = load_industries(root, col)
+        industries = load_industries(root, col, pinyin)
         codes = {r["code"] for r in industries if r["level"] > 1}
         crosswalk = load_crosswalk(root, col, codes)
         counties = _load_counties(root, col)
@@ -1034,9 +1043,15 @@ def _load_projects(
                 f"bad landing {landing!r}; use county or enclave (or leave it empty when the source does not say)",
             )
         if landing == "enclave" and not host:
-            col.add(name, line, "landing is enclave but enclave_host is empty; give the partner id or admin code")
+            col.add(
+                name, line, "landing is enclave but enclave_host is empty; give the partner id or admin code"
+            )
         if host and landing != "enclave":
-            col.add(name, line, f"enclave_host {host!r} given but landing is {landing or 'empty'}; set landing to enclave")
+            col.add(
+                name,
+                line,
+                f"enclave_host {host!r} given but landing is {landing or 'empty'}; set landing to enclave",
+            )
         if host and host not in partner_ids and not ADMIN_CODE.match(host):
             col.add(
                 name,
@@ -1044,7 +1059,11 @@ def _load_projects(
                 f"enclave_host {host!r} is neither a partner id in data/partners.csv nor a six-digit admin code",
             )
         if host and host in counties:
-            col.add(name, line, f"enclave_host {host!r} is one of the 26 counties; an enclave lies in the partner's territory")
+            col.add(
+                name,
+                line,
+                f"enclave_host {host!r} is one of the 26 counties; an enclave lies in the partner's territory",
+            )
         if not row["origin_id"] and not row["county_code"]:
             col.add(
                 name, line, "give origin_id (where it comes from) or county_code (where it lands), or both"

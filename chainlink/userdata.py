@@ -1,8 +1,11 @@
-"""User data in the registry: tables named ``user_*`` hold what users imported (not compiled from sources).
+"""User data: tables named ``user_*`` hold what users imported (not compiled from sources).
 
-``chainlink build`` rebuilds every source table from git and carries the ``user_*`` tables over from the
-previous registry unchanged, inside the same transaction, so a rebuild never loses imported data.
-``build --check`` ignores them.
+They live in the user registry (``user.db`` in the platform's user data folder, see
+:func:`chainlink.registry.user_registry_path`), or inside a self-contained registry named by ``--db``.
+For a self-contained registry, ``chainlink build`` rebuilds every source table and carries the
+``user_*`` tables that hold rows over from the previous file unchanged, inside the same transaction, so
+a rebuild never loses imported data. A rebuild of the shipped reference registry moves any user rows
+it still holds (from an older chainlink) to the user registry instead. ``build --check`` ignores them.
 """
 
 from __future__ import annotations
@@ -46,14 +49,51 @@ def carry_over(old_path: str | Path, new_conn: sqlite3.Connection) -> dict[str, 
     try:
         counts: dict[str, int] = {}
         for name, create in user_tables(src):
+            if not src.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]:
+                continue  # an empty user table is not carried: the first import creates it again
             new_conn.execute(create)
             cursor = src.execute(f"SELECT * FROM [{name}]")
             marks = ", ".join("?" * len(cursor.description))
             new_conn.executemany(f"INSERT INTO [{name}] VALUES ({marks})", cursor)
             counts[name] = new_conn.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
         index_sql = f"SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name {_USER_LIKE}"
-        for (create,) in src.execute(index_sql).fetchall():
-            new_conn.execute(create)
+        for (create, table) in src.execute(index_sql.replace("SELECT sql", "SELECT sql, tbl_name")).fetchall():
+            if table in counts:
+                new_conn.execute(create)
     finally:
         src.close()
+    return counts
+
+
+def move_user_rows(old_path: str | Path, user_path: str | Path) -> dict[str, int]:
+    """Copy the rows of every non-empty ``user_*`` table of the registry at ``old_path`` into the user
+    registry at ``user_path`` (created if need be; rows whose id is already there are kept as they are).
+    Returns the rows copied per table. ``old_path`` is only read."""
+    from chainlink.migrations import writing
+    from chainlink.registry import Location
+
+    old = Path(old_path)
+    try:
+        src = sqlite3.connect(f"file:{old.resolve()}?mode=ro", uri=True)
+        names = [
+            name
+            for name, _ in user_tables(src)
+            if src.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+        ]
+        src.close()
+    except sqlite3.DatabaseError:
+        return {}
+    if not names:
+        return {}
+    counts: dict[str, int] = {}
+    with writing(Location(old, Path(user_path))) as conn:
+        for name in names:
+            have = [r[1] for r in conn.execute(f"PRAGMA main.table_info([{name}])")]
+            old_cols = {r[1] for r in conn.execute(f"PRAGMA ref.table_info([{name}])")}
+            cols = ", ".join(f"[{c}]" for c in have if c in old_cols)
+            if not have:
+                continue
+            before = conn.total_changes
+            conn.execute(f"INSERT OR IGNORE INTO main.[{name}] ({cols}) SELECT {cols} FROM ref.[{name}]")
+            counts[f"moved {name}"] = conn.total_changes - before
     return counts

@@ -71,8 +71,46 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+MAX_DEPTH = 100  # nesting of mappings and lists; deeper input is refused (no RecursionError)
+
+
+def _refuse_aliases(text: str, path: str) -> None:
+    """Refuse YAML aliases (``*name``) and over-deep nesting before anything is constructed.
+
+    Aliases let a 1 KB file expand to gigabytes ("billion laughs"); chainlink's files never need them.
+    """
+    if "*" not in text and text.count("[") + text.count("{") + text.count("-") + text.count(":") < MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise SourceError(
+                    path,
+                    event.start_mark.line + 1,
+                    f"YAML alias *{event.anchor} is not allowed (aliases can expand a small file without "
+                    "bound); write the value out in full",
+                )
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SourceError(
+                        path,
+                        event.start_mark.line + 1,
+                        f"YAML nested more than {MAX_DEPTH} levels deep; chainlink's files need a few",
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the loader below reports the syntax error with its line
+
+
 def load_yaml_text(text: str, path: str = "<yaml>") -> Any:
-    """Parse one YAML document strictly; errors become :class:`SourceError` with the line."""
+    """Parse one YAML document strictly; errors become :class:`SourceError` with the line.
+
+    Aliases (``*name``) and nesting deeper than :data:`MAX_DEPTH` are refused.
+    """
+    _refuse_aliases(text, str(path))
     loader = _StrictLoader(text)
     loader.source_path = str(path)
     try:
@@ -85,6 +123,8 @@ def load_yaml_text(text: str, path: str = "<yaml>") -> Any:
         raise SourceError(path, line, f"YAML syntax error: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise SourceError(path, None, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise SourceError(path, None, "YAML nested too deeply to read") from None
     finally:
         loader.dispose()
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never read or write the real user registry (~/.local/share/chainlink/user.db): every test
+# session gets its own, which subprocesses inherit.
+os.environ["CHAINLINK_USER_DB"] = str(Path(tempfile.mkdtemp(prefix="chainlink-test-user-")) / "user.db")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_CHAINS = Path(__file__).resolve().parent / "data" / "mini_chains"
@@ -24,11 +30,10 @@ def mini_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def mini_db(mini_root: Path) -> Path:
-    """The mini source tree compiled into a registry."""
-    from chainlink.build import compile_registry
-
-    compile_registry(mini_root, mini_root / "registry.db")
+def mini_db(mini_root: Path, shared_mini_db: Path) -> Path:
+    """The mini source tree compiled into a registry: a copy of ``shared_mini_db``, compiled once per
+    session from the same tree (tests/test_build.py checks that a fresh compile gives the same)."""
+    shutil.copyfile(shared_mini_db, mini_root / "registry.db")
     return mini_root / "registry.db"
 
 

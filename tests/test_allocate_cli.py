@@ -23,7 +23,12 @@ def _default_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CHAINLINK_DB", raising=False)
 
 
-def run(*args: str, seed: str = "0", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, seed: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in this process (tests/_cli.py), or in a fresh one under the hash seed ``seed``."""
+    if seed is None:
+        from tests._cli import run_cli
+
+        return run_cli(*args, cwd=cwd)
     env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
     env["PYTHONHASHSEED"] = seed
     return subprocess.run(

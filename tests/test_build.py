@@ -257,3 +257,75 @@ def test_build_refuses_to_overwrite_a_foreign_file(mini_root: Path) -> None:
     with pytest.raises(DataError, match="exists and is not a chainlink registry"):
         compile_registry(mini_root, target)
     assert target.read_text(encoding="utf-8") == "my thesis\n"
+
+
+def test_recorded_hashes_let_check_and_build_skip_work(
+    mini_root: Path, mini_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import chainlink.build as build
+
+    meta = dict(sqlite3.connect(mini_db).execute("SELECT key, value FROM meta").fetchall())
+    tables = build.compile_tables(mini_root)
+    assert {k for k in meta if k.startswith("hash:")} == {f"hash:{t}" for t in build.TABLES}
+    assert meta["hash:counties"] == build.table_hash(tables["counties"], "code")
+    assert meta["inputs_hash"] == build.inputs_hash(mini_root)
+    assert build.is_current(mini_root, mini_db)
+
+    def no_compile(*args, **kwargs):
+        raise AssertionError("compiled although nothing changed")
+
+    monkeypatch.setattr(build, "compile_tables", no_compile)
+    assert check_registry(mini_root, mini_db) == []
+    monkeypatch.undo()
+    # A hand edit of the registry is only seen by the full comparison (and by `doctor`).
+    conn = sqlite3.connect(mini_db)
+    with conn:
+        conn.execute("UPDATE counties SET name_en = 'Nowhere' WHERE code = '331121'")
+    conn.close()
+    assert check_registry(mini_root, mini_db) == []
+    assert check_registry(mini_root, mini_db, full=True) == ["counties: 1 changed (331121)"]
+    # Any byte of the sources changed: compiled and compared, table by table.
+    _edit(mini_root / LEATHER, "name_zh: 皮鞋", "name_zh: 皮鞋制造")
+    assert not build.is_current(mini_root, mini_db)
+    assert check_registry(mini_root, mini_db) == ["segments: 1 changed (synthetic-leather-footwear/footwear)"]
+
+
+def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
+    mini_root: Path, mini_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import chainlink.build as build
+    import chainlink.sources as sources
+
+    fresh = build.compile_tables(mini_root)["industries"]
+    calls: list[int] = []
+    real = sources.industry_pinyin
+    monkeypatch.setattr(sources, "industry_pinyin", lambda names: calls.append(len(names)) or real(names))
+    compile_registry(mini_root, mini_db)  # every name known: nothing computed
+    assert calls == []
+    rows = sqlite3.connect(mini_db).execute("SELECT code, pinyin FROM industries").fetchall()
+    assert dict(rows) == {r["code"]: r["pinyin"] for r in fresh}
+    conn = sqlite3.connect(mini_db)
+    with conn:
+        conn.execute("UPDATE meta SET value = '0.0' WHERE key = 'pypinyin_version'")
+    conn.close()
+    compile_registry(mini_root, mini_db)  # another pypinyin made it: all computed again
+    assert calls == [len({r["name_zh"] for r in fresh})]
+
+
+def test_mini_db_fixture_is_what_a_compile_of_mini_root_gives(mini_root: Path, mini_db: Path) -> None:
+    # conftest's mini_db copies one registry compiled per session; it must equal a fresh compile.
+    fresh = mini_root / "fresh.db"
+    compile_registry(mini_root, fresh)
+    assert check_registry(mini_root, mini_db, full=True) == []
+    import sqlite3
+
+    def content(path: Path) -> dict[str, str]:
+        return dict(
+            sqlite3.connect(path).execute("SELECT key, value FROM meta WHERE key LIKE 'hash:%'").fetchall()
+        )
+
+    assert content(fresh) == content(mini_db)

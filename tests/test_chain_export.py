@@ -167,3 +167,19 @@ def test_cli(real_db: Path, tmp_path: Path) -> None:
     assert out.returncode == 1 and "unknown chain 'nosuchchain'" in out.stderr
     out = _cli(CHAIN, "-o", str(tmp_path / "missing" / "x.graphml"), "--db", str(real_db))
     assert out.returncode == 1 and "does not exist" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_firms_on_segments(reg: Registry, tmp_path: Path) -> None:
+    from chainlink.firms import firms_on
+
+    graph = export_graph(reg, ["auto-parts"])
+    total = 0
+    for key, d in graph.nodes(data=True):
+        names = list(dict.fromkeys(f["name_zh"] for f in firms_on(reg, [key])))
+        assert d["firms"] == ";".join(names) and d["firm_count"] == len(names), key
+        assert "示例" not in d["firms"]  # no sample firms in an export of real firms
+        total += d["firm_count"]
+    assert total > 0 and graph.graph["firms_note"]
+    (tmp_path / "a.graphml").write_text(render(graph, "graphml"), encoding="utf-8")
+    back = nx.read_graphml(tmp_path / "a.graphml")
+    assert back.nodes["auto-parts/auto-ac-parts"]["firms"] == graph.nodes["auto-parts/auto-ac-parts"]["firms"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("CHAINLINK_UPDATE_GOLDEN") == "1"
@@ -21,18 +22,10 @@ UPDATE = os.environ.get("CHAINLINK_UPDATE_GOLDEN") == "1"
 def run(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI as a user would (a fresh process)."""
-    full_env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "chainlink", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        cwd=cwd,
-        timeout=120,
-    )
+    """Run the CLI as a user would (in this process, as a fresh one would: tests/_cli.py)."""
+    from tests._cli import run_cli
+
+    return run_cli(*args, env=env, cwd=cwd)
 
 
 def golden(name: str, text: str) -> None:
@@ -146,10 +139,10 @@ def test_county_without_pairing_says_what_is_missing() -> None:
             "chainlink: error: /nonexistent/x.db: registry not found",
         ),
         (["match", "qingtian", "--partner", "西湖"], 1, "chainlink: error: 西湖区 is not paired with 青田县"),
-        (["match", "qingtian", "--top", "0"], 2, "Invalid value for '--top'"),
+        (["match", "qingtian", "--top", "0"], 2, "chainlink: error: invalid value for '--top'"),
         (["export", "--format", "table"], 2, "chainlink: error: unknown --format 'table'"),
         (["chains", "show", "nosuchchain"], 1, "chainlink: error: unknown chain 'nosuchchain'"),
-        (["nosuchcommand"], 2, "No such command"),
+        (["nosuchcommand"], 2, "chainlink: error: no such command 'nosuchcommand'"),
     ],
 )
 def test_errors_are_one_line_with_exit_code(args: list[str], code: int, message: str) -> None:
@@ -157,8 +150,7 @@ def test_errors_are_one_line_with_exit_code(args: list[str], code: int, message:
     assert result.returncode == code, (result.stdout, result.stderr)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    if code == 1:
-        assert len(result.stderr.strip().splitlines()) == 1
+    assert len(result.stderr.strip().splitlines()) == 1  # usage errors too: no click usage block
     assert result.stdout == ""
 
 
@@ -194,7 +186,13 @@ def test_no_color_and_plain_pipe() -> None:
 def test_version_and_help() -> None:
     from chainlink import __version__
 
-    assert run("--version").stdout.strip() == f"chainlink {__version__}"
+    lines = run("--version").stdout.splitlines()
+    assert lines[0] == f"chainlink {__version__}"
+    user = os.environ["CHAINLINK_USER_DB"]
+    assert lines[1:] == [
+        f"reference: {ROOT / 'registry.db'} (read-only)",
+        f"user data: {user} (not created yet: the first import creates it)",
+    ] or lines[1:] == [f"reference: {ROOT / 'registry.db'} (read-only)", f"user data: {user}"]
     help_text = run("--help").stdout
     for command in ("build", "match", "export", "counties", "pairs", "chains"):
         assert command in help_text

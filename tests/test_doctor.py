@@ -35,7 +35,15 @@ def by_name(checks: list) -> dict:
 
 def test_healthy_registry(db: Path, mini_root: Path) -> None:
     checks = by_name(diagnose(db, sources=mini_root))
-    assert [c.status for c in checks.values()] == ["ok"] * 7, [c.line() for c in checks.values()]
+    assert list(checks) == [
+        "files", "temp files", "integrity", "schema", "reference tables", "user tables", "foreign keys",
+        "orphan rows", "sources", "journal",
+    ]
+    assert [c.status for c in checks.values()] == ["ok"] * 10, [c.line() for c in checks.values()]
+    assert checks["files"].detail == f"registry: {db} (reference and user data, from --db or $CHAINLINK_DB)"
+    from chainlink.build import TABLES
+
+    assert checks["reference tables"].detail == f"{len(TABLES)} tables as built (columns, row counts, content hashes)"
     assert checks["schema"].detail == "version 3"
     assert checks["sources"].detail == f"up to date with {mini_root}"
     assert checks["user tables"].detail.startswith("0 user_characteristic_industries, 0 user_enterprises")
@@ -111,14 +119,14 @@ def test_damaged_file(db: Path, tmp_path: Path) -> None:
     for i in range(len(data) // page // 2, len(data) // page // 2 + 40):
         data[i * page + 8 : i * page + 200] = b"\xff" * 192
     broken.write_bytes(bytes(data))
-    checks = diagnose(broken, check_sources=False)
-    assert checks[0].name == "integrity" and checks[0].status == "fail"
-    assert checks[0].fix.startswith("rebuild it with `chainlink build`")
+    checks = by_name(diagnose(broken, check_sources=False))
+    assert checks["integrity"].status == "fail"
+    assert checks["integrity"].fix.startswith("rebuild it with `chainlink build`")
     text = tmp_path / "text.db"
     text.write_text("not a database\n" * 300)
-    assert [c.line() for c in diagnose(text)] == [
+    assert [c.line() for c in diagnose(text)][-1] == (
         "FAIL  file: not an SQLite database; rebuild it with `chainlink build`"
-    ]
+    )
 
 
 def test_journal_left_in_wal(db: Path) -> None:
@@ -137,10 +145,11 @@ def test_cli_exit_codes(db: Path, mini_root: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(app, ["doctor", "--db", str(db), "--sources", str(mini_root)])
     assert ok.exit_code == 0, ok.output
-    assert ok.output.splitlines()[0] == "OK    integrity: integrity_check ok"
+    assert ok.output.splitlines()[0] == f"OK    files: registry: {db} (reference and user data, from --db or $CHAINLINK_DB)"
+    assert ok.output.splitlines()[2] == "OK    integrity: integrity_check ok"
     quick = runner.invoke(app, ["doctor", "--db", str(db), "--no-sources", "--quick", "-f", "json"])
     assert quick.exit_code == 0
-    assert json.loads(quick.output)[0] == {
+    assert json.loads(quick.output)[2] == {
         "name": "integrity",
         "status": "ok",
         "detail": "quick_check ok",

@@ -323,3 +323,14 @@ def test_products_doctests() -> None:
 
     result = doctest.testmod(chainlink.products)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_chains_show_rows_carry_products_and_upstream_evidence(reg: Registry) -> None:
+    from chainlink.browse import chain_segment_rows
+
+    kinds = {(e["from_key"], e["to_key"]): e["evidence"] for e in reg.edges}
+    rows = {r["segment_key"]: r for r in chain_segment_rows(reg, "pumps-valves")}
+    assert rows["pumps-valves/pumps"]["products"].split(";")[:2] == ["泵", "水泵"]
+    for key, row in rows.items():
+        got = dict(item.split(":") for item in row["upstream_evidence"].split(";") if item)
+        assert got == {u: k for (u, v), k in kinds.items() if v == key}, key

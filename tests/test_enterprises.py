@@ -234,3 +234,84 @@ def test_coverage_totals(real_db: Path) -> None:
     assert totals["placed"] + totals["unplaced"] == totals["real_firms"]
     assert totals["listed"] == len(_csv("listed_enterprises.csv"))
     assert sum(r["real_firms"] for r in report["counties"]) <= totals["placed"]
+
+
+# -- the CLI -------------------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _cli(*args: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
+    done = subprocess.run(
+        [sys.executable, "-m", "chainlink", *args], capture_output=True, text=True, encoding="utf-8", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_chains_show_lists_real_firms_golden() -> None:
+    """The real-firm part of `chains show pumps-valves` (regenerate with CHAINLINK_UPDATE_GOLDEN=1)."""
+    import os
+
+    text = _cli("chains", "show", "pumps-valves")
+    part = text[text.index("真实企业(按环节、县级单位)") :]
+    path = GOLDEN / "chains_show_pumps_valves_firms.txt"
+    if os.environ.get("CHAINLINK_UPDATE_GOLDEN"):
+        path.write_text(part, encoding="utf-8")
+    assert part == path.read_text(encoding="utf-8")
+    assert "南方泵业股份有限公司 [链主]" in part and "企业数据不完整" in part
+
+
+def test_enterprises_list_says_partial_and_labels_samples() -> None:
+    real = _cli("enterprises", "list", "--county", "天台", "--format", "csv")
+    rows = list(csv.DictReader(real.splitlines()))
+    assert rows and {r["kind"] for r in rows} <= {"listed", "named"}
+    assert all(r["place_code"] == "331023" for r in rows)
+    table = _cli("enterprises", "list", "--kind", "sample", "--top", "3")
+    assert "示例" in table and "合成数据" in table and "企业数据不完整" in table
+    en = _cli("enterprises", "list", "--chain", "pumps-valves", "--lang", "en", "--top", "2")
+    assert "Firms are partial" in en
+
+
+def test_enterprises_unplaced_and_coverage() -> None:
+    rows = list(csv.DictReader(_cli("enterprises", "unplaced", "--format", "csv").splitlines()))
+    assert rows and all(r["place_rule"] for r in rows)
+    assert any(r["id"] == "SZ000963" for r in rows)  # 华东医药: 杭州市中山北路 — street only
+    cov = list(csv.DictReader(_cli("enterprises", "coverage", "--format", "csv").splitlines()))
+    pumps = next(r for r in cov if r["chain_id"] == "pumps-valves")
+    assert int(pumps["with_real_firm"]) >= int(pumps["in_mountain_county"]) >= 1
+
+
+def test_enterprises_show_by_stock_code() -> None:
+    text = _cli("enterprises", "show", "300145")
+    assert "南方泵业" in text and "330110 余杭区" in text and "水泵" in text
+
+
+def test_user_enterprises_join_segments(shared_mini_db: Path, tmp_path: Path) -> None:
+    """An imported enterprise with a GB/T code joins the segments of that code, marked as the user's."""
+    import shutil
+
+    from chainlink.credit import complete
+    from chainlink.firms import firms_on
+    from chainlink.imports import import_file
+    from chainlink.registry import Registry
+
+    db = tmp_path / "registry.db"
+    shutil.copyfile(shared_mini_db, db)
+    reg = Registry.open(db)
+    seg = reg.segments[0]
+    code = seg["gbt_codes"].split(";")[0]
+    credit = complete("91331121MA2A00000")
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        f"统一社会信用代码,企业名称,所在县,行业代码,来源,可信度\n{credit},我的测试企业,331121,{code},own list,sourced\n",
+        encoding="utf-8",
+    )
+    import_file("enterprises", path, db)
+    rows = [r for r in firms_on(Registry.open(db), [seg["key"]]) if r["user"]]
+    assert [(r["name_zh"], r["kind"], r["place_code"]) for r in rows] == [("我的测试企业", "user", "331121")]

@@ -88,9 +88,9 @@ def test_explicit_encoding_and_unknown_encoding(db: Path, tmp_path: Path) -> Non
 def test_decoding_error_after_the_sample_names_the_line(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import chainlink.imports._read as read
+    import chainlink.textio as textio
 
-    monkeypatch.setattr(read, "SAMPLE_BYTES", 64)
+    monkeypatch.setattr(textio, "SAMPLE_BYTES", 64)
     path = tmp_path / "e.csv"
     body = "\n".join(",".join(r) for r in ENTERPRISES[:3]).encode("utf-8") + b"\n"
     path.write_bytes(body + f"{C},江山鞋业有限公司,江山,1952,,\n".encode("gbk"))
@@ -409,7 +409,7 @@ def test_library_errors(db: Path, tmp_path: Path) -> None:
         import_file("enterprises", shutil.copyfile(path, tmp_path / "e.dat"), db)
     with pytest.raises(DataError, match="registry not found"):
         import_file("enterprises", path, tmp_path / "none.db")
-    with pytest.raises(DataError, match=r"unknown --confidence 'high'"):
+    with pytest.raises(UsageError, match=r"unknown --confidence 'high'"):
         import_file("enterprises", path, db, confidence="high")
 
 
@@ -417,16 +417,9 @@ def test_library_errors(db: Path, tmp_path: Path) -> None:
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "chainlink", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    from tests._cli import run_cli  # in this process, as a fresh one would run it
+
+    return run_cli(*args, cwd=cwd)
 
 
 def test_cli_import_and_imported(db: Path, tmp_path: Path) -> None:

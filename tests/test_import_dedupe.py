@@ -57,14 +57,41 @@ def test_candidate_pairs() -> None:
     assert {(p["credit_code_1"], p["credit_code_2"]) for p in within} == {("A", "B"), ("A", "C"), ("B", "C")}
 
 
-def test_too_many_for_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import chainlink.dedupe as dedupe
-
-    monkeypatch.setattr(dedupe, "MAX_ALL_PAIRS", 2)
-    rows = [{"credit_code": str(i), "name_zh": f"公司{i}", "county_code": "331121"} for i in range(3)]
-    with pytest.raises(DataError, match="pass --within-place"):
-        candidate_pairs(rows)
+def test_too_many_pairs() -> None:
+    rows = [{"credit_code": str(i), "name_zh": f"华峰鞋业{i}", "county_code": "331121"} for i in range(10)]
+    with pytest.raises(DataError) as info:
+        candidate_pairs(rows, threshold=80, max_pairs=5)
+    assert str(info.value) == (
+        "more than 5 candidate pairs at threshold 80: too many to review; raise --threshold, "
+        "pass --within-place, or pass --max-pairs N"
+    )
     assert candidate_pairs(rows, within_place=True, threshold=100) == []
+
+
+def test_blocking_finds_what_all_pairs_finds() -> None:
+    """The blocked search (used above 3,000 distinct names) against every pair scored, on keys of up to
+    9 characters with typos, insertions and deletions, at the default threshold."""
+    import random
+
+    from chainlink.dedupe import _all_pairs, _similar_keys
+
+    rng = random.Random(7)
+    alphabet = "华峰鞋业青田石雕工艺品科技新材料电子机械阀门泵汽配纺织服装化工医药食品丽水龙泉"
+    keys = set()
+    while len(keys) < 1500:
+        base = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 9)))
+        keys.add(base)
+        edit = list(base)
+        if len(edit) > 1 and rng.random() < 0.5:
+            edit[rng.randrange(len(edit))] = rng.choice(alphabet)
+        if len(edit) < 9 and rng.random() < 0.3:
+            edit.insert(rng.randrange(len(edit) + 1), rng.choice(alphabet))
+        keys.add("".join(edit)[:9])
+    keys = sorted(keys)
+    exact = {(i, j): s for i, j, s in _all_pairs(keys, 85.0)}
+    blocked = {(i, j): s for i, j, s in _similar_keys(keys, 85.0, max_candidates=10**8)}
+    assert exact, "the sample has near-duplicates"
+    assert blocked == exact
 
 
 def test_registry_and_cli(shared_mini_db: Path, tmp_path: Path) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -178,10 +176,9 @@ def test_cli_show_json_rows(real_db: Path) -> None:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "chainlink", *args], capture_output=True, text=True, env=env, timeout=120
-    )
+    from tests._cli import run_cli  # in this process, as a fresh one would run it
+
+    return run_cli(*args)
 
 
 def test_cli_show_2011_code_warns() -> None:

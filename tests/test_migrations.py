@@ -173,8 +173,8 @@ def test_writes_roll_back_on_error(shared_mini_db: Path, tmp_path: Path) -> None
         )
         raise ValueError("stop")
     conn = sqlite3.connect(db)
-    # a build creates the (empty) user tables; the failed write must have left no row behind
-    assert conn.execute("SELECT count(*) FROM user_import_log").fetchone()[0] == 0
+    # a build no longer creates empty user tables; the failed write must have left neither rows nor tables
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'user_import_log'").fetchone()[0] == 0
     conn.close()
     assert journal(db) == "delete"
 

@@ -106,3 +106,14 @@ def test_normalise_folds_tones_case_and_punctuation() -> None:
     assert normalise("Jǐngníng Shēzú") == "jingningshezu"
     assert normalise("Pan'an") == normalise("pan an") == "panan"
     assert normalise("ＱＩＮＧ") == "qing"  # full-width
+
+
+def test_resolver_from_the_names_table_equals_the_one_computed_from_names(shared_mini_db: Path) -> None:
+    from chainlink.resolve import _named_entities
+
+    reg = Registry.open(shared_mini_db)
+    computed = Resolver(_named_entities(reg.counties, reg.partners, reg.chains))
+    read = Resolver.from_registry(reg)
+    assert reg.conn.execute("SELECT count(*) FROM names").fetchone()[0] > 0
+    assert read._codes == computed._codes
+    assert read._index == computed._index

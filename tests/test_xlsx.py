@@ -151,18 +151,21 @@ def test_match_xlsx_to_a_pipe(shared_mini_db: Path) -> None:
     assert book["明细"].max_row > 1
 
 
-def test_no_escape_option(shared_mini_db: Path) -> None:
-    result = CliRunner().invoke(
-        app,
-        [
-            "export",
-            "--format",
-            "csv",
-            "--no-escape-formulas",
-            "--county",
-            "qingtian",
-            "--db",
-            str(shared_mini_db),
-        ],
+def test_no_escape_option(mini_root: Path) -> None:
+    from chainlink.build import compile_registry
+
+    chain = mini_root / "chains" / "petrochemical.yaml"
+    chain.write_text(
+        chain.read_text(encoding="utf-8").replace("name_zh: 石化产业链", "name_zh: =石化产业链"), "utf-8"
     )
-    assert result.exit_code == 0
+    db = mini_root / "registry.db"
+    compile_registry(mini_root, db)
+
+    def chain_names(*options: str) -> set[str]:
+        result = CliRunner().invoke(app, ["export", "--format", "csv", *options, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        return {row["chain_zh"] for row in csv.DictReader(io.StringIO(result.output))}
+
+    escaped, raw = chain_names(), chain_names("--no-escape-formulas")
+    assert "'=石化产业链" in escaped and "=石化产业链" not in escaped
+    assert "=石化产业链" in raw and "'=石化产业链" not in raw

@@ -1,6 +1,7 @@
 """The ``chainlink`` command line: parse options, call the library, render the result.
 
-Each command group lives in its own module and registers itself on :data:`app`. Library errors
+Each command group lives in its own module and registers itself on :data:`app`; only the module of
+the command being run is imported (:mod:`chainlink.cli._lazy` lists the commands for ``--help``). Library errors
 (:class:`chainlink.errors.ChainlinkError`) become one line on stderr and exit 1 (data) or 2
 (usage); nothing here computes anything.
 """
@@ -12,12 +13,14 @@ import sys
 import typer
 
 from chainlink import __version__
+from chainlink._commands import ROOT_HELP
+from chainlink.cli._lazy import LazyGroup
 from chainlink.errors import ChainlinkError
 
 app = typer.Typer(
     name="chainlink",
-    help="Industrial-chain matching for Zhejiang's 26 mountain counties and their paired zones "
-    "(山海协作 · 产业链“双链长制”).",
+    cls=LazyGroup,
+    help=ROOT_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -28,7 +31,11 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from chainlink.registry import locate
+
         typer.echo(f"chainlink {__version__}")
+        for line in locate().describe():
+            typer.echo(line)
         raise typer.Exit()
 
 
@@ -41,45 +48,97 @@ def _root(
     """Industrial-chain matching for Zhejiang's 26 mountain counties and their paired zones."""
 
 
-def _register() -> None:
-    # Imported here, not at the top, so that each module can import `app` from this one.
-    from chainlink.cli import (  # noqa: F401
-        allocate,
-        browse,
-        build,
-        chains,
-        county,
-        doctor,
-        enterprises,
-        evaluate,
-        geography,
-        importer,
-        industries,
-        io,
-        match,
-        metrics,
-        sources,
-    )
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM: raised by the signal handler, so click cannot swallow it as Abort."""
 
 
-_register()
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted()
+
+
+def _install_signals() -> dict[int, object]:
+    """Route SIGINT and SIGTERM to :class:`Interrupted`; return the handlers they replace."""
+    import signal
+    import threading
+
+    old: dict[int, object] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            old[sig] = signal.signal(sig, _interrupt)
+    return old
+
+
+def _fail(message: str, code: int) -> None:
+    from chainlink.output import clip_message
+
+    typer.echo(f"chainlink: error: {clip_message(message)}", err=True)
+    sys.exit(code)
+
+
+def _click_exceptions():  # noqa: ANN202 - typer >= 0.20 vendors click as typer._click
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        from click import exceptions
+    return exceptions
+
+
+def _usage_message(exc: Exception) -> str:
+    """A click usage error as one line: what is wrong and where to read more (no usage block)."""
+    text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    text = " ".join(text.split())
+    if text[:1].isupper() and not text[:2].isupper():
+        text = text[0].lower() + text[1:]
+    ctx = getattr(exc, "ctx", None)
+    where = f"`{ctx.command_path} --help`" if ctx is not None else "`chainlink --help`"
+    return f"{text.rstrip('.')}; see {where}"
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; exit with the command's status.
 
-    Click handles its own usage errors (exit 2) and ``--help``; a :class:`ChainlinkError` from the
-    library becomes one line on stderr and its exit code (1 data, 2 usage).
+    Every error is one line on stderr, ``chainlink: error: …``: a :class:`ChainlinkError` from the
+    library exits with its code (1 data, 2 usage); click's usage errors (bad option values, missing
+    arguments) exit 2; an OS error (a folder given as a file, a full disk) or a damaged registry exits 1.
+    Ctrl-C prints ``chainlink: interrupted`` and exits 130. Values echoed in messages are cut to 80
+    characters, and control and bidirectional characters are escaped.
     """
+    import signal
+    import sqlite3
+
+    click = _click_exceptions()
+    old = _install_signals()
     try:
-        app(args=argv, prog_name="chainlink")
+        command = typer.main.get_command(app)
+        code = command.main(args=argv, prog_name="chainlink", standalone_mode=False)
     except ChainlinkError as exc:
-        typer.echo(f"chainlink: error: {exc}", err=True)
+        _fail(str(exc), exc.exit_code)
+    except click.NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message(), err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except click.UsageError as exc:
+        _fail(_usage_message(exc), 2)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except (Interrupted, KeyboardInterrupt, typer.Abort):
         typer.echo("chainlink: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); stop quietly.
         sys.stderr.close()
         sys.exit(0)
+    except RecursionError:
+        _fail("the input is nested too deeply to read (more than a few hundred levels); check the file", 1)
+    except sqlite3.DatabaseError as exc:
+        _fail(f"the registry is damaged or incomplete ({exc}); run `chainlink doctor`, then rebuild it", 1)
+    except OSError as exc:
+        import errno
+
+        name = exc.filename if exc.filename is not None else "chainlink"
+        if exc.errno == errno.EISDIR:
+            _fail(f"{name}: is a folder; give a file", 1)
+        _fail(f"{name}: {exc.strerror or exc}; check the path, its permissions and the free space", 1)
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+    sys.exit(code if isinstance(code, int) else 0)

@@ -34,13 +34,16 @@ EscapeOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.", metavar="FILE"),
+    typer.Option(
+        "--output", "-o", help="Write to FILE (atomically) instead of stdout; - is stdout.", metavar="FILE"
+    ),
 ]
 DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="Registry to read (default: $CHAINLINK_DB, else the registry shipped with chainlink).",
+        help="Self-contained registry to read (default: $CHAINLINK_DB, else the registry shipped with chainlink "
+        "plus your user registry; `chainlink --version` shows them).",
         metavar="PATH",
     ),
 ]
@@ -111,9 +114,9 @@ def emit(
 
 def write_binary(data: bytes, output: Path | None) -> None:
     """Write ``data`` (an xlsx workbook) to ``output`` atomically, or to stdout when it is not a terminal."""
-    from chainlink.output import write_atomic
+    from chainlink.output import is_stdout, write_atomic
 
-    if output is not None:
+    if output is not None and not is_stdout(output):
         write_atomic(output, data)
         return
     if sys.stdout.isatty():

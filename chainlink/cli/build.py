@@ -31,24 +31,38 @@ def build(
             metavar="PATH",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Compile and write even when the registry is already up to date."),
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="With --check: compile and compare every row even when the recorded hashes agree."
+        ),
+    ] = False,
 ) -> None:
     """Validate data/*.csv and chains/*.yaml and compile them into registry.db.
 
     Every problem is reported as file:line: message. The registry is written in one transaction
-    to a temporary file and renamed into place, so a failed build leaves the old one intact.
+    to a temporary file and renamed into place, so a failed build leaves the old one intact. A
+    registry built from exactly the current sources (and this chainlink) is left as it is.
     """
-    from chainlink.build import check_registry, compile_registry, default_sources_root
+    from chainlink.build import check_registry, compile_registry, default_sources_root, is_current
 
     root = sources or default_sources_root()
     target = db or (root / "registry.db")
     if check:
-        diffs = check_registry(root, target)
+        diffs = check_registry(root, target, full=full)
         if diffs:
             typer.echo(f"{target}: out of date with the sources in {root}; run `chainlink build`", err=True)
             for line in diffs:
                 typer.echo(f"  {line}", err=True)
             raise typer.Exit(1)
         typer.echo(f"{target}: up to date")
+        return
+    if not force and is_current(root, target):
+        typer.echo(f"{target}: up to date with the sources; nothing to write (--force rebuilds)")
         return
     report = compile_registry(root, target)
     counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())

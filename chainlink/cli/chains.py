@@ -40,13 +40,22 @@ def chains_show(
     chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
     fmt = check_format(fmt)
     if fmt == "table":
+        from chainlink.cli._output import fold
+        from chainlink.firms import chain_firm_lines
+
         text = chain_tree(reg, chain_id)
+        text += "\n" + "\n".join(fold(line, 80, 6) for line in chain_firm_lines(reg, chain_id)) + "\n"
         if output is not None:
             write_atomic(output, text)
         else:
             typer.echo(text, nl=False)
         return
+    from chainlink.firms import segment_firm_names
+
     rows = chain_segment_rows(reg, chain_id)
+    firms = segment_firm_names(reg, chain_id)
+    for row in rows:
+        row["real_firms"] = firms.get(row["segment_key"], "")
     columns = [
         "chain_id",
         "segment_key",
@@ -60,6 +69,7 @@ def chains_show(
         "upstream_evidence",
         "downstream",
         "held_by",
+        "real_firms",
     ]
     emit(rows, columns, fmt, output)
 
@@ -105,7 +115,9 @@ def chains_export(
     ] = "graphml",
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write to FILE (atomically); - or absent: stdout.", metavar="FILE"),
+        typer.Option(
+            "--output", "-o", help="Write to FILE (atomically); - or absent: stdout.", metavar="FILE"
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:

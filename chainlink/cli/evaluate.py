@@ -26,14 +26,20 @@ def evaluate(
     fmt: FormatOption = "table",
     output: OutputOption = None,
     summary: Annotated[
-        bool, typer.Option("--summary", help="Print the hit@k / MRR rows (one per direction) instead of the cases.")
+        bool,
+        typer.Option(
+            "--summary", help="Print the hit@k / MRR rows (one per direction) instead of the cases."
+        ),
     ] = False,
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Only this case id (repeatable).", metavar="ID")
     ] = None,
     preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
     no_sample: Annotated[
-        bool, typer.Option("--no-sample", help="Leave sample (synthetic) projects and enterprises out of the model.")
+        bool,
+        typer.Option(
+            "--no-sample", help="Leave sample (synthetic) projects and enterprises out of the model."
+        ),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -84,4 +90,3 @@ def evaluate(
         title="Leave-one-out evaluation of `chainlink match`",
         notices=notices,
     )
-

@@ -23,7 +23,8 @@ WriteDbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="Registry to write (default: $CHAINLINK_DB, else the registry shipped with chainlink).",
+        help="Self-contained registry to write (default: $CHAINLINK_DB, else your user registry "
+        "$CHAINLINK_USER_DB or user.db in the user data folder; `chainlink --version` shows it).",
         metavar="PATH",
     ),
 ]
@@ -128,6 +129,15 @@ def _register(kind: str) -> None:
                 metavar="LEVEL",
             ),
         ] = None,
+        max_xlsx_mb: Annotated[
+            int,
+            typer.Option(
+                "--max-xlsx-mb",
+                help="Refuse a workbook that unpacks to more than N MiB (an xlsx bomb).",
+                metavar="N",
+                min=1,
+            ),
+        ] = 512,
         db: WriteDbOption = None,
     ) -> None:
         from chainlink.imports import import_file
@@ -144,6 +154,7 @@ def _register(kind: str) -> None:
             rejects=rejects,
             source=source,
             confidence=confidence,
+            max_xlsx_mb=max_xlsx_mb,
         )
         for step in report.migrated:
             typer.echo(f"chainlink: migrated the registry schema {step}", err=True)
@@ -160,8 +171,10 @@ def _register(kind: str) -> None:
 
 
 def _some(label: str, messages: list[str], total: int) -> None:
+    from chainlink.output import clip_message
+
     for line in messages[:MAX_SHOWN]:
-        typer.echo(f"chainlink: {label}: {line}", err=True)
+        typer.echo(f"chainlink: {label}: {clip_message(line)}", err=True)
     if total > MAX_SHOWN:
         typer.echo(f"chainlink: … and {total - MAX_SHOWN:,} more ({label})", err=True)
 

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chainlink.cli._output import FormatOption, OutputOption, check_format, emit
+from chainlink.cli._output import FORMATS, OutputOption, check_format, emit
 from chainlink.errors import DataError, SourceError, UsageError
 
 if TYPE_CHECKING:
@@ -25,8 +25,24 @@ metrics_app = typer.Typer(
     no_args_is_help=True,
 )
 
+METRICS_FORMATS = (*FORMATS, "parquet")
+STREAMED = ("csv", "tsv", "ndjson", "parquet")
+
 FileArgument = Annotated[
-    Path, typer.Argument(help="Long-format CSV: one row per (time,) location, product.", metavar="FILE")
+    Path,
+    typer.Argument(
+        help="Long table, CSV or Parquet (recognised by its content): one row per (time,) location, product.",
+        metavar="FILE",
+    ),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table, csv, tsv, json, ndjson or parquet (parquet needs --output).",
+        metavar="FORMAT",
+    ),
 ]
 LocOption = Annotated[str, typer.Option("--loc", help="Column holding the location code.", metavar="COL")]
 ProdOption = Annotated[
@@ -76,9 +92,23 @@ BomOption = Annotated[
 
 
 def _read(file: Path, loc: str, prod: str, val: str, time: str | None, encoding: str) -> LongInput:
-    from chainlink.metrics import read_long_csv
+    from chainlink.metrics import read_long_file
 
-    return read_long_csv(file, loc=loc, prod=prod, val=val, time=time, encoding=encoding)
+    return read_long_file(file, loc=loc, prod=prod, val=val, time=time, encoding=encoding)
+
+
+def _check_format(fmt: str, output: Path | None) -> str:
+    fmt = check_format(fmt, METRICS_FORMATS)
+    if fmt == "parquet" and output is None:
+        raise UsageError("--format parquet writes a binary file: give --output FILE")
+    return fmt
+
+
+def _write(table: Any, stream: IO[bytes], fmt: str) -> None:
+    if fmt == "parquet":
+        table.write_parquet(stream)
+    else:
+        table.write(stream, fmt)
 
 
 def _population(
@@ -135,6 +165,12 @@ def _population(
 @contextlib.contextmanager
 def _binary_output(output: Path | None, bom: bool) -> Iterator[IO[bytes]]:
     """Stdout, or a temporary file beside ``output`` renamed into place when all went well."""
+    from chainlink.output import check_output, is_stdout
+
+    if is_stdout(output):
+        output = None
+    if output is not None:
+        check_output(output)
     if output is None:
         stream = sys.stdout.buffer
         if bom:
@@ -170,16 +206,33 @@ def _binary_output(output: Path | None, bom: bool) -> Iterator[IO[bytes]]:
         raise
 
 
+class _PeriodStream:
+    """A :class:`~chainlink.metrics.MetricsTable` whose periods are computed as they are written."""
+
+    def __init__(self, names: dict[str, str], periods: Iterator[Any], presence: str) -> None:
+        self.names, self.periods, self.presence = names, periods, presence
+
+    def write_parquet(self, stream: IO[bytes]) -> None:
+        from chainlink.metrics import MetricsTable
+        from chainlink.metrics._arrow import write_blocks
+
+        def blocks() -> Iterator[Any]:
+            for period in self.periods:
+                yield from MetricsTable(self.names, [period], self.presence)._arrow_blocks()
+
+        write_blocks(stream, blocks())
+
+
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
     for item in caught:
         typer.echo(f"chainlink: warning: {item.message}", err=True)
 
 
 def _emit_table(table: Any, fmt: str, output: Path | None, bom: bool) -> None:
-    fmt = check_format(fmt)
-    if fmt in ("csv", "tsv", "ndjson"):
-        with _binary_output(output, bom and fmt != "ndjson") as stream:
-            table.write(stream, fmt)
+    fmt = _check_format(fmt, output)
+    if fmt in STREAMED:
+        with _binary_output(output, bom and fmt in ("csv", "tsv")) as stream:
+            _write(table, stream, fmt)
         return
     shown = getattr(table, "table_columns", table.columns)
     notices = []
@@ -215,13 +268,19 @@ def compute_command(
     """
     from chainlink.metrics import MetricsTable, compute_long, compute_periods
 
-    fmt = check_format(fmt)
+    fmt = _check_format(fmt, output)
     population = _population(pop, presence, loc, time, pop_val, encoding)
     options = {"presence": presence, "threshold": threshold, "population": population, "method": method}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         data = _read(file, loc, prod, val, time, encoding)
-        if fmt in ("csv", "tsv", "ndjson"):
+        if fmt == "parquet":
+            # Periods computed one at a time, written as row groups of one file.
+            periods = compute_periods(data, **options)
+            table = _PeriodStream(data.names, periods, presence)
+            with _binary_output(output, False) as stream:
+                table.write_parquet(stream)
+        elif fmt in STREAMED:
             # One period at a time: compute, write, let go (memory stays at one period's worth).
             with _binary_output(output, bom and fmt != "ndjson") as stream:
                 for i, period in enumerate(compute_periods(data, **options)):
@@ -229,7 +288,7 @@ def compute_command(
         else:
             table = compute_long(data, **options)
     _show_warnings(caught)
-    if fmt not in ("csv", "tsv", "ndjson"):
+    if fmt not in STREAMED:
         _emit_table(table, fmt, output, bom)
 
 
@@ -252,7 +311,7 @@ def _pairs_command(
 ) -> None:
     from chainlink.metrics import relatedness_long
 
-    check_format(fmt)
+    _check_format(fmt, output)
     population = _population(pop, presence, loc, time, pop_val, encoding)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -267,6 +326,69 @@ def _pairs_command(
         )
     _show_warnings(caught)
     _emit_table(table, fmt, output, bom)
+
+
+@metrics_app.command("aggregate")
+def aggregate_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Firm-level long table, CSV (UTF-8) or Parquet: one row per firm (and period).",
+            metavar="FILE",
+        ),
+    ],
+    loc: LocOption,
+    prod: ProdOption,
+    val: ValOption,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Write the summed table to FILE (atomically).", metavar="FILE"),
+    ],
+    time: TimeOption = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="parquet or csv (default: csv if FILE ends in .csv, else parquet).",
+            metavar="FORMAT",
+        ),
+    ] = None,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit", help="Most memory to use; past it the work spills to disk.", metavar="SIZE"
+        ),
+    ] = "3GB",
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="Threads to use (default: every CPU).", min=1)
+    ] = None,
+    encoding: EncodingOption = "utf-8-sig",
+) -> None:
+    """Sum VAL per (time,) location and product of a firm-level table of any size, out of core (DuckDB).
+
+    Writes [time], loc, prod, val (the sum) and rows (input rows in the cell), ready for `metrics
+    compute`. Memory stays under --memory-limit however long the input is (see docs/scale.md).
+    """
+    from chainlink.metrics import aggregate_long
+
+    report = aggregate_long(
+        file,
+        output,
+        loc=loc,
+        prod=prod,
+        val=val,
+        time=time,
+        fmt=fmt,
+        memory_limit=memory_limit,
+        threads=threads,
+        encoding=encoding,
+    )
+    typer.echo(
+        f"wrote {report.path} ({report.output_rows:,} cells: {report.locations:,} locations × "
+        f"{report.products:,} products, {report.periods:,} period(s); from {report.input_rows:,} rows)",
+        err=True,
+    )
 
 
 MinOption = Annotated[

@@ -70,8 +70,9 @@ def user_rows(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
     """
     columns = columns_of(kind)
     table = "user_import_log" if kind == "log" else KINDS[kind].table
-    exists = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-    if not exists.fetchone()[0]:
+    from chainlink.registry import has_table
+
+    if not has_table(conn, table):
         return []
     sql = f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}] ORDER BY id"
     return [dict(zip(columns, row, strict=True)) for row in conn.execute(sql)]

@@ -6,9 +6,7 @@ bytes, truncation, a workbook that will not open) raise :class:`SourceError` nam
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import itertools
 import json
 import re
@@ -33,7 +31,9 @@ SUFFIX_FORMAT = {
     ".jsonl": "ndjson",
 }
 SAMPLE_BYTES = 1 << 20
-ENCODING_HINT = "pass --encoding (e.g. --encoding gb18030 or --encoding big5), or save the file as UTF-8"
+XLSX_MAX_MB = 512  # uncompressed size of a workbook's parts (an "xlsx bomb" unpacks 8 MB to 3 GB)
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limits: a sheet beyond them was not made by Excel
+XLSX_MAX_COLUMNS = 16_384
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,14 @@ def open_table(
     fmt: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    *,
+    max_xlsx_mb: int = XLSX_MAX_MB,
 ) -> Table:
-    """Open ``path`` and read its header; the rows stream when iterated."""
+    """Open ``path`` and read its header; the rows stream when iterated.
+
+    A workbook that unpacks to more than ``max_xlsx_mb`` MiB, or declares or holds more rows or columns
+    than Excel allows, is refused before (or while) its cells are read.
+    """
     p = Path(path)
     name = str(path)
     try:
@@ -119,16 +125,13 @@ def open_table(
         fh.seek(0)
         kind = detect_format(p, fmt, head)
         if kind == "xlsx":
-            return _xlsx(fh, name, sheet)
+            return _xlsx(fh, name, sheet, max_xlsx_mb)
         if not head.strip():
             raise SourceError(name, None, "file is empty; export the sheet again")
-        enc, label = (encoding, encoding) if encoding else detect_encoding(head, name)
-        if encoding:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                raise UsageError(f"unknown --encoding {encoding!r}; try utf-8, gb18030 or big5") from None
-        stream = io.TextIOWrapper(fh, encoding=enc, errors="strict", newline="")
+        from chainlink.textio import open_text
+
+        fh.close()
+        stream, label = open_text(p, encoding, name=name)
         if kind in ("json", "ndjson"):
             return _json(stream, name, kind, label)
         return _delimited(stream, name, kind, label)
@@ -138,75 +141,13 @@ def open_table(
 
 
 # -- encodings --------------------------------------------------------------------------------
-
-
-def detect_encoding(head: bytes, name: str) -> tuple[str, str]:
-    """``(codec, label)`` for text starting with ``head``: UTF-8 (with or without BOM), UTF-16, GB18030.
-
-    Raises :class:`SourceError` naming ``--encoding`` when neither UTF-8 nor plausible GB18030/GBK.
-    """
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", "utf-8 (BOM)"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", "utf-16"
-    odd, even = head[1::2].count(0), head[0::2].count(0)
-    if odd + even > len(head) // 20 and min(odd, even) * 10 < max(odd, even):
-        order = "le" if odd > even else "be"
-        raise SourceError(
-            name,
-            None,
-            f"looks like UTF-16 text without a byte-order mark; pass --encoding utf-16-{order}",
-        )
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8", "utf-8"
-    except UnicodeDecodeError as exc:
-        bad = exc.object[exc.start]
-        line = exc.object.count(b"\n", 0, exc.start) + 1
-        before = head[: head.rfind(b"\n", 0, exc.start) + 1]  # whole lines before the bad byte
-    if any(b > 0x7F for b in before):
-        raise SourceError(
-            name,
-            line,
-            f"the file mixes encodings: UTF-8 text before this line, then byte 0x{bad:02X}; "
-            "save the whole file again as UTF-8 (or pass --encoding)",
-        )
-    try:
-        text = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _plausible_chinese(text):
-        return "gb18030", "gb18030"
-    raise SourceError(
-        name,
-        line,
-        f"cannot tell the text encoding: not UTF-8 (byte 0x{bad:02X}) and not GB18030/GBK Chinese; {ENCODING_HINT}",
-    )
-
-
-def _plausible_chinese(text: str) -> bool:
-    """Whether GB18030-decoded ``text`` reads as Chinese rather than bytes of another encoding.
-
-    Simplified-Chinese text is almost all GB2312 characters; Big5 or UTF-8 bytes decoded as GBK
-    land largely on rare characters, the GBK extension and private-use code points.
-    """
-    wide = [ch for ch in text if ord(ch) > 0x7F]
-    if not wide:
-        return True
-    common = 0
-    for ch in wide:
-        try:
-            ch.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
-    return common / len(wide) >= 0.9
-
+# Detection and strict decoding live in chainlink.textio (shared with `chainlink metrics compute`).
+from chainlink.textio import ENCODING_HINT, detect_encoding  # noqa: E402,F401 - re-exported
 
 # -- CSV / TSV --------------------------------------------------------------------------------
 
 
-def _delimited(stream: io.TextIOWrapper, name: str, kind: str, label: str) -> Table:
+def _delimited(stream: Any, name: str, kind: str, label: str) -> Table:
     delimiter = "," if kind == "csv" else "\t"
     try:
         first = stream.readline()
@@ -284,25 +225,12 @@ def _delimited(stream: io.TextIOWrapper, name: str, kind: str, label: str) -> Ta
     )
 
 
-def _decode_problem(stream: io.TextIOWrapper, name: str, label: str) -> SourceError:
+def _decode_problem(stream: Any, name: str, label: str) -> SourceError:
     """Where the first undecodable byte is (line and value), found again from the start of the file."""
-    decoder = codecs.getincrementaldecoder(stream.encoding)()
-    line, byte = 1, 0
-    with open(stream.buffer.name, "rb") as fh:  # type: ignore[attr-defined]
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                line += chunk.count(b"\n", 0, max(exc.start, 0))
-                byte = exc.object[exc.start] if 0 <= exc.start < len(exc.object) else chunk[0]
-                break
-            line += chunk.count(b"\n")
-    return SourceError(
-        name,
-        line,
-        f"not valid {label} text (byte 0x{byte:02X}); the file mixes encodings: "
-        "save it again as UTF-8, or pass --encoding",
-    )
+    problem = getattr(stream, "_problem", None)
+    if problem is not None:
+        return problem()
+    return SourceError(name, None, f"not valid {label} text; save it again as UTF-8, or pass --encoding")
 
 
 def _csv_problem(name: str, line: int, message: str) -> SourceError:
@@ -325,7 +253,7 @@ def _csv_problem(name: str, line: int, message: str) -> SourceError:
 # -- JSON / NDJSON ----------------------------------------------------------------------------
 
 
-def _json(stream: io.TextIOWrapper, name: str, kind: str, label: str) -> Table:
+def _json(stream: Any, name: str, kind: str, label: str) -> Table:
     objects: list[tuple[int, Any]] = []
     try:
         if kind == "json":
@@ -357,6 +285,10 @@ def _json(stream: io.TextIOWrapper, name: str, kind: str, label: str) -> Table:
         raise SourceError(
             name, None, f"not valid {label} text (byte 0x{exc.object[exc.start]:02X}); pass --encoding"
         ) from None
+    except RecursionError:
+        raise SourceError(
+            name, None, "JSON nested too deeply to read (hundreds of levels); rows are flat objects"
+        ) from None
     finally:
         stream.close()
     header: dict[str, None] = {}
@@ -374,11 +306,32 @@ def _json(stream: io.TextIOWrapper, name: str, kind: str, label: str) -> Table:
 # -- xlsx -------------------------------------------------------------------------------------
 
 
-def _xlsx(fh: BinaryIO, name: str, sheet: str | None) -> Table:
+def _xlsx_size(fh: BinaryIO, name: str, max_mb: int) -> None:
+    """Refuse a workbook whose parts unpack to more than ``max_mb`` MiB, before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return  # openpyxl reports the damaged file below
+    finally:
+        fh.seek(0)
+    if total > max_mb << 20:
+        raise SourceError(
+            name,
+            None,
+            f"the workbook unpacks to {total / (1 << 20):,.0f} MiB, more than the limit of {max_mb:,} MiB; "
+            "pass --max-xlsx-mb N to raise the limit if the file is genuine, or save the sheet as CSV",
+        )
+
+
+def _xlsx(fh: BinaryIO, name: str, sheet: str | None, max_mb: int = XLSX_MAX_MB) -> Table:
     import zipfile
 
     import openpyxl
 
+    _xlsx_size(fh, name, max_mb)
     try:
         book = openpyxl.load_workbook(fh, read_only=True, data_only=False)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError) as exc:
@@ -411,14 +364,38 @@ def _xlsx(fh: BinaryIO, name: str, sheet: str | None) -> Table:
             notes.append(
                 f"read sheet {ws.title!r}, the first of {len(names)}; pass --sheet to choose another"
             )
+    declared = (ws.max_row, ws.max_column)
+    too_big = _over_limits(*declared)
+    if too_big:
+        book.close()
+        fh.close()
+        raise SourceError(name, None, f"sheet {ws.title!r} declares {too_big}")
+    # Read the real extent: read-only mode trusts the sheet's <dimension ref>, which may be stale
+    # (then only the first rows or columns would be read).
+    ws.reset_dimensions()
     cells = ws.iter_rows()
+    seen = {"last": 0}
 
     def records() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for number, row in enumerate(cells, 1):
+            for row in cells:
+                if not row:
+                    continue
+                number = getattr(row[0], "row", None) or seen["last"] + 1
+                seen["last"] = number
+                over = _over_limits(number, len(row))
+                if over:
+                    raise SourceError(name, number, f"sheet {ws.title!r} holds {over}")
                 values = [_cell_value(c) for c in row]
                 if any(v is not None and v != "" for v in values):
                     yield number, values
+            if declared[0] is not None and seen["last"] > declared[0]:
+                notes.append(
+                    f"sheet {ws.title!r} says it ends at row {declared[0]:,} (a stale <dimension>), "
+                    f"but holds rows up to {seen['last']:,}: read them all"
+                )
+        except SourceError:
+            raise
         except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
             raise SourceError(name, None, f"workbook is damaged ({exc}); save it again from Excel") from None
         except Exception as exc:  # XML parse errors of a cut-off sheet
@@ -445,6 +422,18 @@ def _xlsx(fh: BinaryIO, name: str, sheet: str | None) -> Table:
         rows=rows,
         notes=notes,
     )
+
+
+def _over_limits(rows: int | None, columns: int | None) -> str:
+    """What exceeds Excel's sheet limits ('' when nothing does)."""
+    if rows is not None and rows > XLSX_MAX_ROWS:
+        return f"{rows:,} rows, more than Excel's {XLSX_MAX_ROWS:,}; the file was not made by Excel: save it as CSV"
+    if columns is not None and columns > XLSX_MAX_COLUMNS:
+        return (
+            f"{columns:,} columns, more than Excel's {XLSX_MAX_COLUMNS:,}; the file was not made by Excel: "
+            "save it as CSV"
+        )
+    return ""
 
 
 def _cell_value(cell: Any) -> Any:

@@ -123,6 +123,7 @@ def import_file(
     source: str | None = None,
     confidence: str | None = None,
     wal: bool | None = None,
+    max_xlsx_mb: int | None = None,
 ) -> ImportReport:
     """Import the rows of ``path`` into the user table of ``kind`` in the registry ``db``.
 
@@ -130,23 +131,36 @@ def import_file(
     false, and :class:`chainlink.errors.SourceError` when the file itself cannot be read.
     """
     from chainlink.migrations import writing
-    from chainlink.registry import find_registry
+    from chainlink.output import check_output, is_stdout, protect
+    from chainlink.registry import locate
 
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec = KINDS[kind]
+    from chainlink.imports._validate import CONFIDENCE
+
+    if confidence is not None and confidence not in CONFIDENCE:
+        raise UsageError(f"unknown --confidence {confidence!r}; use one of {', '.join(CONFIDENCE)}")
     started = time.perf_counter()
     report = ImportReport(kind=kind, file=str(path), dry_run=dry_run)
     report.sha256 = file_sha256(path)
-    target = find_registry(db)
+    location = locate(db)
+    protect(location.reference, location.user)
+    target = location.writable
     rejects_path = Path(rejects) if rejects else default_rejects_path(path)
-    if skip_invalid and not dry_run and not rejects_path.parent.is_dir():
-        raise DataError(f"{rejects_path}: folder {rejects_path.parent} does not exist; pass --rejects FILE")
-    table = open_table(path, fmt, encoding, sheet)
+    if skip_invalid and not dry_run:
+        if is_stdout(rejects_path):
+            raise UsageError("--rejects -: the rejects file cannot go to stdout (the summary does); name a file")
+        check_output(rejects_path, "--rejects")
+        if not rejects_path.parent.is_dir():
+            raise DataError(f"{rejects_path}: folder {rejects_path.parent} does not exist; pass --rejects FILE")
+    from chainlink.imports._read import XLSX_MAX_MB
+
+    table = open_table(path, fmt, encoding, sheet, max_xlsx_mb=max_xlsx_mb or XLSX_MAX_MB)
     report.fmt, report.encoding, report.sheet = table.fmt, table.encoding, table.sheet
     try:
         if dry_run:
-            conn = _read_only(target)
+            conn = _read_only(location)
             try:
                 _run(
                     conn,
@@ -165,7 +179,7 @@ def import_file(
         else:
             out = _Rejects(rejects_path) if skip_invalid else None
             try:
-                with writing(target, wal=wal, migrated=report.migrated) as conn:
+                with writing(location, wal=wal, migrated=report.migrated) as conn:
                     _run(
                         conn,
                         target,
@@ -191,14 +205,11 @@ def import_file(
     return report
 
 
-def _read_only(target: Path) -> sqlite3.Connection:
-    if not target.exists():
-        raise DataError(f"{target}: registry not found; build one with `chainlink build` or pass --db PATH")
-    try:
-        conn = sqlite3.connect(f"file:{target.resolve()}?mode=ro", uri=True, timeout=30)
-        conn.execute("SELECT count(*) FROM meta").fetchone()
-    except sqlite3.DatabaseError:
-        raise DataError(f"{target}: not a chainlink registry; pass --db PATH") from None
+def _read_only(location: Any) -> sqlite3.Connection:
+    from chainlink.registry import connect_readonly
+
+    conn = connect_readonly(location)
+    conn.row_factory = None
     return conn
 
 
@@ -225,6 +236,7 @@ def _run(
     locate_header(spec, table)
     checker = RowChecker(spec, table, ctx)
     report.notes.extend(table.notes)
+    noted = len(table.notes)
     if rejects is not None:
         rejects.start(checker.header)
     name = table.name
@@ -253,6 +265,7 @@ def _run(
     if not write:
         for _ in rows():
             pass
+        report.notes.extend(table.notes[noted:])
         if report.rows_read == 0:
             raise SourceError(name, None, "no data rows below the header; nothing to import")
         if report.rows_rejected and not skip_invalid:
@@ -276,6 +289,7 @@ def _run(
     before = conn.execute(f"SELECT count(*) FROM [{spec.table}]").fetchone()[0]
     changes = conn.total_changes
     conn.executemany(_upsert_sql(spec), rows())
+    report.notes.extend(table.notes[noted:])
     changed = conn.total_changes - changes
     if report.rows_rejected and not skip_invalid:
         raise ImportErrors(report)
@@ -321,6 +335,9 @@ class _Rejects:
     """The rejects file: streamed to a temporary file next to it, renamed into place after the commit."""
 
     def __init__(self, path: Path) -> None:
+        from chainlink.output import check_output
+
+        check_output(path, "--rejects")
         self.path = path
         fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
@@ -336,9 +353,10 @@ class _Rejects:
         self.writer.writerow([number, reason, *cells])
 
     def commit(self) -> Path:
-        from chainlink.output import public_mode
+        from chainlink.output import check_output, public_mode
 
         self.fh.close()
+        check_output(self.path, "--rejects")
         public_mode(self.tmp)
         os.replace(self.tmp, self.path)
         return self.path

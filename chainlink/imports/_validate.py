@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chainlink.errors import DataError
+from chainlink.errors import DataError, UsageError
 from chainlink.imports._read import Formula
 
 CONFIDENCE = ("sourced", "unverified", "sample")
@@ -117,6 +117,8 @@ AMOUNT_MAX = {
 }
 YEARS = (1949, 2100)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional overrides and marks: they make text display in another order than it is stored.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CODE_SPLIT = re.compile(r"[;；,，、/\s]+")
 _CODE = re.compile(r"([A-Ta-t])?(\d{1,4})")
 _ID = re.compile(r"[^\s;]{1,64}")
@@ -176,8 +178,9 @@ def text_of(raw: Any) -> str:
         return ""
     if type(raw) is str:
         text = raw.strip()
-        if _CONTROL.search(text):
-            ch = _CONTROL.search(text).group()
+        bad = _CONTROL.search(text) or _BIDI.search(text)
+        if bad:
+            ch = bad.group()
             raise Bad(
                 f"contains the control character U+{ord(ch):04X}", "remove it (it is invisible in Excel)"
             )
@@ -229,7 +232,9 @@ class Context:
             self.segments = {
                 r[0]: (r[1], r[2]) for r in conn.execute("SELECT key, name_zh, name_en FROM segments")
             }
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            from chainlink.registry import table_names
+
+            tables = table_names(conn)
             self.source_ids = {
                 name: {r[0] for r in conn.execute(f"SELECT id FROM [{name}]")}
                 for name in ("projects", "characteristic_industries", "pairings")
@@ -248,7 +253,7 @@ class Context:
                 self.segment_names.setdefault(name.strip().lower(), []).append(key)
         self.default_source = source or f"import of {Path(file_name).name}"
         if confidence is not None and confidence not in CONFIDENCE:
-            raise DataError(f"unknown --confidence {confidence!r}; use one of {', '.join(CONFIDENCE)}")
+            raise UsageError(f"unknown --confidence {confidence!r}; use one of {', '.join(CONFIDENCE)}")
         self.default_confidence = confidence or "unverified"
         self.file_name = Path(file_name).name
         self.warning: tuple[str, str] | None = None
@@ -479,3 +484,52 @@ def credit(raw: Any) -> str:
         return validate(text)
     except CreditCodeError as exc:
         raise Bad(exc.problem, exc.fix) from None
+
+
+# -- project files (chainlink match --project, allocate) -------------------------------------------
+PROJECT_TEXT_MAX = {"id": 64, "name": 200, "origin": 200, "gbt": 200, "segment": 200, "pollution": 20}
+PROJECT_AMOUNTS = {"investment": "investment_wan", "land_mu": "land_mu", "energy": "energy_tce"}
+PROJECT_FILE_MAX = 1 << 20  # bytes: a project file is a few lines
+
+
+def validate_project_fields(data: Any, name: str, lines: Any = None) -> None:
+    """The limits imports apply, for one project mapping read from a project file: text at most 200
+    characters (ids 64) without control or bidirectional-override characters; amounts finite numbers
+    (not true/false) within the import limits (``investment`` ≤ 10⁸ 万元, ``land_mu`` ≤ 10⁶, ``energy``
+    ≤ 10⁸). Raises :class:`chainlink.errors.SourceError` naming the field (and its line when known).
+    """
+    from chainlink.errors import SourceError
+
+    lines = lines or {}
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        line = lines.get(key)
+        if key in PROJECT_TEXT_MAX and isinstance(value, str):
+            limit = PROJECT_TEXT_MAX[key]
+            if len(value) > limit:
+                raise SourceError(
+                    name, line, f"{key}: '{show(value)}' is {len(value):,} characters long, at most {limit:,}"
+                )
+            bad = _CONTROL.search(value) or _BIDI.search(value)
+            if bad:
+                raise SourceError(
+                    name,
+                    line,
+                    f"{key}: '{show(value)}' contains the control or text-direction character "
+                    f"U+{ord(bad.group()):04X}; remove it",
+                )
+        if key in PROJECT_AMOUNTS and value is not None and value != "":
+            if isinstance(value, bool):
+                raise SourceError(name, line, f"{key}: {str(value).lower()} is true/false, not a number")
+            try:
+                number = float(value)
+            except (TypeError, ValueError, OverflowError):
+                continue  # validate_project says it is not a number
+            if not math.isfinite(number):
+                raise SourceError(name, line, f"{key}: '{show(value)}' is not a finite number")
+            limit, unit = AMOUNT_MAX[PROJECT_AMOUNTS[key]]
+            if number > limit:
+                raise SourceError(
+                    name, line, f"{key}: {number:g} is more than {limit:g}; {unit}: check the unit"
+                )

@@ -13,6 +13,7 @@ edge-case rules and the correspondence with py-ecomplexity.
 (4, 4)
 """
 
+from chainlink.metrics._aggregate import AggregateReport, aggregate_long, aggregate_sql
 from chainlink.metrics._checks import DroppedWarning, MetricsWarning
 from chainlink.metrics._complexity import COMPLEXITY_METHODS, cog, coi, coi_cog, complexity
 from chainlink.metrics._long import compute_long, compute_periods, relatedness_long
@@ -27,7 +28,7 @@ from chainlink.metrics._presence import (
     rpop,
     ubiquity,
 )
-from chainlink.metrics._read import LongInput, long_input, read_long_csv
+from chainlink.metrics._read import LongInput, long_input, read_long_csv, read_long_file, read_long_parquet
 from chainlink.metrics._relatedness import (
     RELATEDNESS_METHODS,
     check_connected,
@@ -49,6 +50,9 @@ from chainlink.metrics._strategy import (
 from chainlink.metrics._tables import MetricsTable, PairTable, YearMetrics
 
 __all__ = [
+    "AggregateReport",
+    "aggregate_long",
+    "aggregate_sql",
     "COMPLEXITY_METHODS",
     "PRESENCE_TESTS",
     "QUADRANTS",
@@ -83,6 +87,8 @@ __all__ = [
     "quadrants",
     "rca",
     "read_long_csv",
+    "read_long_file",
+    "read_long_parquet",
     "relatedness",
     "relatedness_long",
     "rpop",
