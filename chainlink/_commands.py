@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "browse",
         "Pairings between mountain counties and partner districts or zones, with their sources.",
     ),
+    "browse": ("browse", "Explore the registry in Datasette: linked tables, name search, saved queries."),
     "build": ("build", "Validate data/*.csv and chains/*.yaml and compile them into registry.db."),
     "doctor": (
         "doctor",
@@ -108,6 +109,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "metrics",
         "Economic-geography metrics for any long table (time, location, product, value): RCA, presence, "
         "proximity and relatedness, density, ECI/PCI, COI/COG — a drop-in for py-ecomplexity.",
+    ),
+    "report": (
+        "report",
+        "A report to hand on: map, chains, ranked suggestions, evaluation, sources — one HTML file each.",
     ),
 }
 

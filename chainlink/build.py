@@ -32,6 +32,7 @@ TABLES: dict[str, str | tuple[str, ...] | None] = {
     "pairings": "id",
     "characteristic_industries": "id",
     "partner_industries": "id",
+    "holdings": "id",
     "chains": "id",
     "segments": "key",
     "edges": ("from_key", "to_key"),
@@ -294,8 +295,9 @@ def _remove_temp(tmp: str) -> None:
 
 
 def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
-    """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``hash:<table>``
-    (:func:`chainlink.registry.table_hash`)
+    """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``dbhash:<table>``
+    (:func:`chainlink.registry.table_hash` of the stored rows; ``hash:<table>`` is :func:`table_hash` of
+    the compiled rows, for ``build --check``)
     for each reference table, so that ``doctor`` can tell a table changed or damaged since the build."""
     from chainlink.registry import table_hash
 
@@ -308,7 +310,7 @@ def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
             continue
         count, digest = table_hash(conn, name)
         columns = ",".join(r[1] for r in conn.execute(f"PRAGMA table_info([{name}])"))
-        rows += [(f"rows:{name}", str(count)), (f"hash:{name}", digest), (f"columns:{name}", columns)]
+        rows += [(f"rows:{name}", str(count)), (f"dbhash:{name}", digest), (f"columns:{name}", columns)]
     conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
 
@@ -359,6 +361,7 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
                 pk="key",
             )
             _indexes(db)
+            _datasette(db)
             record_hashes(conn, list(TABLES))
             carried = {} if moved is not None else carry_over(target, conn)
             if carried:
@@ -486,6 +489,13 @@ def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: lis
         f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
     )
     db.conn.executemany(sql, [tuple(r[c] for c in names) for r in rows])
+
+
+def _datasette(db: Any) -> None:
+    """Foreign keys, full-text search and Datasette metadata (chainlink/datasette.py; `chainlink browse`)."""
+    from chainlink.datasette import prepare_registry
+
+    prepare_registry(db)
 
 
 def _indexes(db: Any) -> None:

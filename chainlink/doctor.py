@@ -127,7 +127,7 @@ def _reference_tables(conn: sqlite3.Connection) -> Check:
     from chainlink.registry import REFERENCE_TABLES, table_hash
 
     meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
-    recorded = sorted(k[5:] for k in meta if k.startswith("hash:"))
+    recorded = sorted(k[5:] for k in meta if k.startswith("rows:"))
     present = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
     names = recorded or list(REFERENCE_TABLES)
     problems = [f"{n} missing" for n in names if n not in present]
@@ -149,7 +149,7 @@ def _reference_tables(conn: sqlite3.Connection) -> Check:
         want = meta.get(f"rows:{name}")
         if want is not None and str(count) != want:
             problems.append(f"{name} has {count:,} rows, built with {int(want):,}")
-        elif digest != meta[f"hash:{name}"]:
+        elif digest != meta.get(f"dbhash:{name}"):
             problems.append(f"{name} content changed since the build")
     if problems:
         return Check("reference tables", "fail", "; ".join(problems[:4]) + (" …" if len(problems) > 4 else ""), fix)

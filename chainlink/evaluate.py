@@ -23,7 +23,7 @@ from typing import Any
 from chainlink.industries import split_codes
 
 KS = (1, 3, 5, 10)
-DIRECTIONS = ("county", "project")
+DIRECTIONS = ("county", "project", "landing")
 # How the industry of a county-direction row is compared with the case's (strictest available first).
 TIERS = ("segment", "gbt", "io")
 
@@ -82,8 +82,8 @@ class HeldOut:
     """A read-only view of a registry without one case and the facts derived only from it.
 
     Removed: the case's ``projects`` row; every ``partner_industries`` row (and, where those tables
-    carry ``derived_from``, every enterprise and holding row) whose ``derived_from`` names only this
-    case. Rows whose ``derived_from`` also names another case stay: another case supports them.
+    carry ``derived_from``, every pairing, enterprise and characteristic-industry row) whose
+    ``derived_from`` names only this case; holdings and firm links of removed facts go with them. Rows whose ``derived_from`` also names another case stay: another case supports them.
 
     Until a table records ``derived_from`` (a registry built before the column existed), a
     ``partner_industries`` row is treated as derived from the case when it belongs to the case's
@@ -136,6 +136,11 @@ class HeldOut:
         return keep
 
     @cached_property
+    def pairings(self) -> list[dict[str, Any]]:
+        """Pairings without those derived only from the case (where ``pairings`` records ``derived_from``)."""
+        return self._filter(self._base.pairings, "pairings")
+
+    @cached_property
     def enterprises(self) -> list[dict[str, Any]]:
         """Enterprises without those derived only from the case."""
         return self._filter(self._base.enterprises, "enterprises")
@@ -176,6 +181,8 @@ class CaseResult:
     project_rows: int = 0
     project_top: str = ""
     project_top_zh: str = ""
+    landing: str = ""  # the case's recorded landing: county | enclave ('' unknown)
+    landing_rank: int = 0  # rank of the first row with the real county and the real landing
     removed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -184,6 +191,7 @@ class CaseResult:
         out = asdict(self)
         out["county_rank"] = self.county_rank or ""
         out["project_rank"] = self.project_rank or ""
+        out["landing_rank"] = self.landing_rank or ""
         out["county_asked"] = bool(self.origin_id)
         out["removed"] = ";".join(self.removed)
         out["notes"] = "; ".join(self.notes)
@@ -207,6 +215,8 @@ COLUMNS = (
     "project_rows",
     "project_top",
     "project_top_zh",
+    "landing",
+    "landing_rank",
     "removed",
     "notes",
 )
@@ -273,6 +283,7 @@ def evaluate_case(
         county_zh=county.get("name_zh", ""),
         gbt_codes=case.get("gbt_codes") or "",
         segment_key=case.get("segment_key") or "",
+        landing=case.get("landing") or "",
     )
     result.tier = _industry_tier(model, case)
     # (a) county direction
@@ -312,6 +323,10 @@ def evaluate_case(
             if s.county_code == case["county_code"]:
                 result.project_rank = s.rank
                 break
+        for s in ranked.suggestions:
+            if s.county_code == case["county_code"] and s.landing == result.landing:
+                result.landing_rank = s.rank
+                break
     result.removed = view.removed
     return result
 
@@ -333,18 +348,22 @@ def evaluate(
 
 
 def summarise(results: list[CaseResult]) -> list[dict[str, Any]]:
-    """hit@k (share of asked cases with rank ≤ k) and MRR (mean of 1/rank, 0 when not found) per direction.
+    """hit@k (share of asked cases with rank ≤ k) and MRR (mean of 1/rank, 0 when not found) per direction:
+    county, project, and landing (project direction counting a hit only at the real landing place, over
+    the cases that record one).
 
     >>> r = [CaseResult("a", "", "x", "1", "", "", "", county_rank=1, project_rank=4),
     ...      CaseResult("b", "", "x", "1", "", "", "", county_rank=0, project_rank=2)]
     >>> s = summarise(r)
-    >>> s[0]["hit@1"], s[0]["mrr"], s[1]["hit@3"], s[1]["mrr"]
-    (0.5, 0.5, 0.5, 0.375)
+    >>> s[0]["hit@1"], s[0]["mrr"], s[1]["hit@3"], s[1]["mrr"], s[2]["cases"]
+    (0.5, 0.5, 0.5, 0.375, 0)
     """
     rows = []
     for direction in DIRECTIONS:
         if direction == "county":
             ranks = [r.county_rank for r in results if r.origin_id]
+        elif direction == "landing":
+            ranks = [r.landing_rank for r in results if r.landing]
         else:
             ranks = [r.project_rank for r in results]
         n = len(ranks)

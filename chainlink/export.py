@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from chainlink.score import RELATION_ZH, Model, Suggestion, suggest_for_county
+from chainlink.explain import firm_text
+from chainlink.score import Model, Suggestion, suggest_for_county
+from chainlink.vocabulary import RELATION_ZH, landing_label
 
 COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence")
 
@@ -43,6 +45,20 @@ COLUMNS = (
     "explanation_zh",
     "explanation_en",
     "sources",
+    # since 0.1.0 (issues 11, 12): evidence, landing, partner fit and the firms behind the row
+    "evidence_fact",
+    "evidence_basis",
+    "landing",
+    "landing_zh",
+    "landing_score",
+    "partner_fit_reason",
+    "partner_fit_reason_zh",
+    "partner_evidence",
+    "county_firms",
+    "partner_firms",
+    "polluting",
+    "ecology_rule",
+    "fact_confidence",
 )
 
 
@@ -83,6 +99,24 @@ def suggestion_row(s: Suggestion) -> dict[str, Any]:
     }
     for key in COMPONENTS:
         row[key] = round(s.components.get(key, 0.0), 4)
+    h = s.holding
+    row["evidence_fact"] = (
+        f"{h.fact_id}: {h.cite_en()}" + (f"; mapping: {h.derivation}" if h.derivation else "")
+        if h is not None
+        else ""
+    )
+    row["evidence_basis"] = h.basis if h is not None else ("partner" if s.partner_fit_reason_en else "io")
+    row["landing"] = landing_label(s.landing, s.enclave_name, s.enclave_host, "en")
+    row["landing_zh"] = landing_label(s.landing, s.enclave_name, s.enclave_host, "zh")
+    row["landing_score"] = round(s.components.get("landing", 0.0), 4)
+    row["partner_fit_reason"] = s.partner_fit_reason_en
+    row["partner_fit_reason_zh"] = s.partner_fit_reason_zh
+    row["partner_evidence"] = s.partner_evidence
+    row["county_firms"] = firm_text(s.county_firms, "en", limit=10)
+    row["partner_firms"] = firm_text(s.partner_firms, "en", limit=10)
+    row["polluting"] = s.polluting
+    row["ecology_rule"] = s.ecology_rule_en
+    row["fact_confidence"] = s.fact_confidence
     # display-only (tables): short partner names
     row["partner_short_zh"] = s.partner_short_zh
     row["partner_short_en"] = s.partner_short_en
@@ -93,11 +127,16 @@ def export_rows(
     model: Model,
     county_codes: Iterable[str] | None = None,
     top: int = 10,
+    *,
+    allow_polluting: bool = False,
+    min_confidence: str = "sample",
 ) -> list[dict[str, Any]]:
     """Suggestion rows for the given counties (default all 26), sorted by county code then rank."""
     codes: Sequence[str] = sorted(county_codes) if county_codes else sorted(model.counties)
     rows = []
     for code in codes:
-        answer = suggest_for_county(model, code, top=top)
+        answer = suggest_for_county(
+            model, code, top=top, allow_polluting=allow_polluting, min_confidence=min_confidence
+        )
         rows.extend(suggestion_row(s) for s in answer.suggestions)
     return rows

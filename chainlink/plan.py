@@ -13,6 +13,7 @@ for a terminal (that is :mod:`chainlink.cli.allocate`).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import hashlib
 import io
@@ -1146,7 +1147,7 @@ def explain(
                               origin=project.origin_id, family=project.family, cache=cache)  # fmt: skip
     pairings = [p for p in model.pairings_of(county_code) if p["partner_id"] in project.family]
     out["paired"] = bool(pairings)
-    out["pairings"] = [dict(p) for p in pairings]
+    out["pairings"] = [dataclasses.asdict(p) | {"chains": ";".join(p.chains)} for p in pairings]
     if s is None:
         out["score"] = None
         out["components"] = []
@@ -1190,18 +1191,21 @@ def _component_rows(
     )
     io_best = _io_pair(model, seg_sectors, county_sectors)
     policy_base = model.policy_value(node["codes"])
-    rel_zh = {"fill": "补链", "extend": "延链", "strengthen": "强链"}[s.relation]
+    from chainlink.vocabulary import RELATION_ZH
+
+    rel_zh = RELATION_ZH[s.relation]
+    chains = ";".join(pairing["chains"]) if pairing else ""
     capped = project.pollution in ("medium", "high")
     seg_list, county_list = ", ".join(seg_sectors) or "—", ", ".join(county_sectors) or "—"
     if pairing:
         pair_en = (
             f"{pairing['id']} {pairing['kind']} with {pairing['partner_id']}"
-            f"{' on ' + pairing['chains'] if pairing['chains'] else ''}; {pairing['round']}; "
+            f"{' on ' + chains if chains else ''}; {pairing['round']}; "
             f"source: {pairing['source']} ({pairing['confidence']})"
         )
         pair_zh = (
             f"{pairing['id']} {PAIRING_ZH.get(pairing['kind'], pairing['kind'])}，结对方 "
-            f"{pairing['partner_id']}{'（' + pairing['chains'] + '）' if pairing['chains'] else ''}；"
+            f"{pairing['partner_id']}{'（' + chains + '）' if chains else ''}；"
             f"{pairing['round']}；来源：{pairing['source']}（{pairing['confidence']}）"
         )
     else:

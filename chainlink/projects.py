@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from chainlink.errors import SourceError
-from chainlink.industries import best_match, split_codes
+from chainlink.industries import best_match
+from chainlink.model import Project
 
-POLLUTION = ("low", "medium", "high")
+POLLUTION = ("low", "medium", "high")  # = chainlink.vocabulary.POLLUTION_CLASSES
 FIELDS = {
     "id": "project id (text, optional)",
     "name": "project name (required)",
@@ -125,17 +126,29 @@ def validate_project(
 class ProjectAnswer:
     """Destinations for one project, plus what the data cannot tell."""
 
-    project: dict[str, Any]
+    project: Project
     suggestions: list[Any]
     missing: list[str]
 
 
-def project_segments(model: Any, project: dict[str, Any]) -> list[str]:
-    """The chain segments the project belongs to (by segment key or by GB/T code match ≥ 0.8)."""
+def load_project(path: str | Path) -> Project:
+    """Read one project file (:func:`read_project`) as a :class:`chainlink.model.Project`."""
+    return Project.from_fields(read_project(path))
+
+
+def project_placement(model: Any, project: Any) -> tuple[list[str], str]:
+    """The chain segments a project sits on and how they were found.
+
+    ``segment``: the key (or a segment name) given; ``gbt``: segments whose codes match the project's
+    GB/T codes at ≥ 0.8; ``io_sector``: no segment carries the code, segments of the same input–output
+    sector; ``profile``: none either — the project is matched by IO sector and the partner's profile
+    alone (no segment). An unknown GB/T code or segment name is an error naming the file.
+    """
+    project = Project.coerce(project)
     graph = model.graph
-    name = project.get("_file", "<project>")
-    if project.get("segment"):
-        key = project["segment"]
+    name = project.file or "<project>"
+    if project.segment:
+        key = project.segment
         if key not in graph:
             matches = [
                 n for n, d in graph.nodes(data=True) if key in (d["name_zh"], d["name_en"], d["segment_id"])
@@ -144,21 +157,39 @@ def project_segments(model: Any, project: dict[str, Any]) -> list[str]:
                 raise SourceError(
                     name, None, f"segment {key!r} is not a chain segment; see `chainlink chains show`"
                 )
-            return sorted(matches)
-        return [key]
-    codes = split_codes(project["gbt"])
+            return sorted(matches), "segment"
+        return [key], "segment"
+    codes = project.codes
     known = model.registry.industry_names
     for code in codes:
         if code not in known:
             raise SourceError(name, None, f"gbt {code!r} is not a GB/T 4754-2017 code")
     segs = [n for n, d in graph.nodes(data=True) if best_match(codes, d["codes"])[0] >= 0.8]
-    if not segs:
-        raise SourceError(
-            name,
-            None,
-            f"no chain segment carries GB/T {project['gbt']}; the registry cannot place this project",
-        )
-    return sorted(segs)
+    if segs:
+        return sorted(segs), "gbt"
+    sectors = set(model.sectors_of(codes))
+    segs = [n for n, d in graph.nodes(data=True) if sectors & set(model.sectors_of(d["codes"]))]
+    if segs:
+        return sorted(segs), "io_sector"
+    return [], "profile"
+
+
+def project_segments(model: Any, project: Any) -> list[str]:
+    """The chain segments the project belongs to (:func:`project_placement`); may be empty."""
+    return project_placement(model, project)[0]
+
+
+PLACEMENT_NOTE = {
+    "io_sector": (
+        "no chain segment carries GB/T {gbt}: placed on the segments of the same input–output sector",
+        "没有产业链环节对应 GB/T {gbt}：按同一投入产出部门的环节匹配",
+    ),
+    "profile": (
+        "no chain segment carries GB/T {gbt}, nor its input–output sector: matched by IO relatedness to the "
+        "county's industries and the partner's profile only",
+        "没有产业链环节对应 GB/T {gbt}，也无同部门环节：仅按与本县产业的投入产出关联及结对方产业画像匹配",
+    ),
+}
 
 
 class DestinationCache:
@@ -173,16 +204,22 @@ class DestinationCache:
         self.max_hops = int(model.preset.get("max_hops", 2))
         self.decay = float(model.preset.get("decay", 0.5))
         self._holdings: dict[str, dict[str, Any]] = {}
+        self._overlap: dict[str, dict[str, Any]] = {}
         self._up: dict[str, dict[str, list[str]]] = {}
         self._down: dict[str, dict[str, list[str]]] = {}
-        self._io: dict[tuple[str, str], float] = {}
-        self._density: dict[tuple[str, str], float] = {}
+        self._density: dict[tuple[tuple[str, ...], str], float] = {}
 
     def holdings(self, code: str) -> dict[str, Any]:
-        """The county's held segments (:meth:`chainlink.score.Model.county_holdings`)."""
+        """The county's evidence holdings (:meth:`chainlink.score.Model.county_holdings`)."""
         if code not in self._holdings:
             self._holdings[code] = self.model.county_holdings(code)
         return self._holdings[code]
+
+    def overlap(self, code: str) -> dict[str, Any]:
+        """The county's code-overlap signals (:meth:`chainlink.score.Model.overlap_holdings`)."""
+        if code not in self._overlap:
+            self._overlap[code] = self.model.overlap_holdings(code)
+        return self._overlap[code]
 
     def upstream(self, key: str) -> dict[str, list[str]]:
         """Segments upstream of ``key`` within ``max_hops`` (:func:`chainlink.graph.hops_upstream`)."""
@@ -200,56 +237,36 @@ class DestinationCache:
             self._down[key] = hops_downstream(self.model.graph, key, self.max_hops)
         return self._down[key]
 
-    def io(self, seg: str, code: str) -> float:
-        """IO component of segment ``seg`` for county ``code`` (:meth:`chainlink.score.Model.io_value`)."""
-        if (seg, code) not in self._io:
-            self._io[seg, code] = self.model.io_value(self.model.graph.nodes[seg]["codes"], code)
-        return self._io[seg, code]
+    def io(self, codes: list[str], code: str) -> tuple[float, str]:
+        """IO component and the county industry behind it (:meth:`chainlink.score.Model.io_detail`)."""
+        return self.model.io_detail(codes, code)
 
-    def density(self, seg: str, code: str) -> float:
+    def density(self, codes: list[str], code: str) -> float:
         """Density component (:meth:`chainlink.score.Model.density_value`)."""
-        if (seg, code) not in self._density:
-            self._density[seg, code] = self.model.density_value(self.model.graph.nodes[seg]["codes"], code)
-        return self._density[seg, code]
+        key = (tuple(codes), code)
+        if key not in self._density:
+            self._density[key] = self.model.density_value(codes, code)
+        return self._density[key]
 
 
-def project_origin(model: Any, project: dict[str, Any], resolver: Any) -> tuple[str, set[str]]:
+def project_origin(model: Any, project: Any, resolver: Any) -> tuple[str, set[str]]:
     """The project's origin partner id ('' if none) and the ids a pairing may name for it: the origin,
     its parent and child zones, and its host district."""
-    if not project.get("origin"):
+    project = Project.coerce(project)
+    if not project.origin:
         return "", set()
-    origin = resolver.resolve(project["origin"], ("partner",)).id
-    family = model.partner_family(origin)
-    if model.partners[origin]["host_code"]:
-        family.add(model.partners[origin]["host_code"])
-    return origin, family
+    origin = resolver.resolve(project.origin, ("partner",)).id
+    return origin, model.origin_side(origin)
 
 
-def score_destination(
-    model: Any,
-    project: dict[str, Any],
-    code: str,
-    *,
-    segs: list[str],
-    origin: str,
-    family: set[str],
-    cache: DestinationCache | None = None,
-) -> Any:
-    """The scored :class:`chainlink.score.Suggestion` of county ``code`` for ``project``, or None when
-    the county holds no segment within reach of the project's segments ``segs`` (docs/scoring.md).
+def _chain_relation(model: Any, cache: DestinationCache, code: str, segs: list[str], codes: list[str]):
+    """The best (fit, seg, relation, path, holding) linking the county to the project's segments:
+    evidence holdings first (强链/补链/延链), then a code-overlap signal (related), then IO only."""
+    from chainlink import components as C
 
-    ``origin`` and ``family`` come from :func:`project_origin`; this is the one place a
-    (project, county) score is computed, for ``match --project`` and ``allocate`` alike.
-    """
-    from chainlink.graph import path_confidence, path_weight
-    from chainlink.score import make_suggestion, weakest
-
-    cache = cache or DestinationCache(model)
-    graph = model.graph
-    held = cache.holdings(code)
     best = None
     for seg in segs:
-        for key, holding in sorted(held.items()):
+        for key, holding in sorted(cache.holdings(code).items()):
             if seg == key:
                 cand = ("strengthen", [key])
             elif seg in (up := cache.upstream(key)):
@@ -258,76 +275,189 @@ def score_destination(
                 cand = ("extend", down[seg])
             else:
                 continue
-            fit = holding.strength * cache.decay ** max(0, len(cand[1]) - 2)
+            fit = C.chain_fit(holding.strength, len(cand[1]) - 1, cache.decay)
             if best is None or fit > best[0]:
                 best = (fit, seg, cand[0], cand[1], holding)
-    if best is None:
-        return None
-    fit, seg, relation, path, holding = best
-    node = graph.nodes[seg]
-    pairings = [p for p in model.pairings_of(code) if p["partner_id"] in family] if origin else []
-    pairing = max(pairings, key=lambda p: model.pairing_value(p, node["chain_id"]), default=None)
-    policy = model.policy_value(node["codes"])
-    pollution = project.get("pollution")
-    if pollution == "high":
+    if best is not None:
+        return best
+    overlap = cache.overlap(code)
+    factor = float(model.value("overlap_factor", 0.5))
+    for seg in segs:
+        if seg in overlap:
+            h = overlap[seg]
+            fit = C.chain_fit(h.strength, 0, cache.decay, basis="overlap", overlap_factor=factor)
+            if best is None or fit > best[0]:
+                best = (fit, seg, "related", [seg], h)
+    if best is not None:
+        return best
+    scored = [(cache.io(model.graph.nodes[s]["codes"], code)[0], s) for s in segs]
+    if scored:
+        io, seg = max(scored, key=lambda t: (t[0], [-ord(ch) for ch in t[1]]))
+        return (0.0, seg, "related", [seg], None)
+    return (0.0, "", "related", [], None)
+
+
+def destinations_for(
+    model: Any,
+    project: Any,
+    code: str,
+    *,
+    segs: list[str],
+    origin: str,
+    family: set[str],
+    cache: DestinationCache | None = None,
+    any_pair: bool = True,
+    allow_polluting: bool = False,
+    io_only: str = "never",
+) -> list[Any]:
+    """Every scored landing of ``project`` in county ``code``: one :class:`chainlink.model.Suggestion` per
+    (pairing with the origin, landing place), or one unpaired row; [] when nothing links the county
+    to the project, or when the county is not paired with the origin and ``any_pair`` is False.
+
+    A county that holds nothing within reach (no evidence holding, no code overlap) is still a
+    destination, scored on IO relatedness, pairing and the partner alone, when ``io_only`` allows it:
+    ``never`` (``allocate``), ``paired`` (the county is paired with the origin: the pairing is the
+    channel) or ``always`` (a project no chain segment carries). docs/scoring.md."""
+    from chainlink import components as C
+    from chainlink.graph import path_confidence, path_weight
+    from chainlink.score import PartnerFit, landing_options, make_suggestion
+    from chainlink.vocabulary import weakest
+
+    project = Project.coerce(project)
+    cache = cache or DestinationCache(model)
+    graph = model.graph
+    fit, seg, relation, path, holding = _chain_relation(model, cache, code, segs, project.codes)
+    seg_codes = graph.nodes[seg]["codes"] if seg else project.codes
+    codes = project.codes or seg_codes
+    io, io_industry = cache.io(seg_codes, code)
+    pairings = [p for p in model.pairings_of(code) if p.partner_id in family] if origin else []
+    if origin and not pairings and not any_pair:
+        return []
+    if holding is None and (io <= 0 or io_only == "never" or (io_only == "paired" and not pairings)):
+        return []
+    chain_id = graph.nodes[seg]["chain_id"] if seg else ""
+    policy = model.policy_value(codes)
+    if project.pollution == "high":
         policy = min(policy, float(model.preset["policy"]["sensitive"]["value"]))
-    elif pollution == "medium":
+    elif project.pollution == "medium":
         policy = min(policy, float(model.preset["policy"]["default"]))
-    conf = weakest(
-        holding.confidence, path_confidence(graph, path), *([pairing["confidence"]] if pairing else [])
-    )
-    components = {
-        "chain_fit": round(fit, 6),
-        "link": round(path_weight(graph, path), 6),
-        "gap": float(model.preset["relation_value"][relation]),
-        "pairing": model.pairing_value(pairing, node["chain_id"]),
-        "partner_fit": model.partner_fit(origin, seg)[0] if origin else 0.0,
-        "io": cache.io(seg, code),
-        "density": cache.density(seg, code),
-        "policy": policy,
-        "evidence": float(model.preset["confidence_value"][conf]),
-    }
-    notes = [] if pairing or not origin else ["not paired with the origin zone"]
-    return make_suggestion(
-        model,
-        code,
-        origin,
-        pairing,
-        seg,
-        relation,
-        path,
-        holding,
-        components,
-        conf,
-        [holding.source] + ([pairing["source"]] if pairing else []),
-        project_id=project.get("id", ""),
-        project_name=project["name"],
-        notes=notes,
-        mode="project",
-    )
+    pfit = model.partner_fit_detail(origin, seg, codes) if origin else PartnerFit(0.0, "", "", 0, [])
+    density = cache.density(seg_codes, code)
+    out = []
+    for pairing in pairings or [None]:
+        landings = landing_options(model, code, pairing, codes, allow_polluting=allow_polluting,
+                                   polluting=project.pollution == "high" or None)  # fmt: skip
+        base = [holding.confidence] if holding else []
+        conf = weakest(*base, path_confidence(graph, path) if path else "sourced",
+                       *([pairing.confidence] if pairing else []))  # fmt: skip
+        fact_conf = weakest(*base, *([pairing.confidence] if pairing else []))
+        for landing, landing_value, rule_zh, rule_en, dirty in landings:
+            components = {
+                "chain_fit": C.landing_fit(fit, pfit.value, landing),
+                "link": round(path_weight(graph, path), 6) if path and holding is not None else 0.0,
+                "gap": C.gap(relation, {"related": 0.3} | dict(model.preset["relation_value"])),
+                "pairing": model.pairing_value(pairing, chain_id),
+                "partner_fit": pfit.value,
+                "io": io,
+                "density": density,
+                "policy": policy,
+                "evidence": C.evidence(conf, model.preset["confidence_value"]),
+                "landing": landing_value,
+            }
+            notes, notes_zh = [], []
+            if origin and pairing is None:
+                notes, notes_zh = ["not paired with the origin zone"], ["与来源地无结对记录"]
+            s = make_suggestion(
+                model, code, origin, pairing, seg, relation, path, holding, components, conf,
+                ([holding.source] if holding else []) + ([pairing.source] if pairing else []),
+                project_id=project.id, project_name=project.name, notes=notes, notes_zh=notes_zh, mode="project",
+                landing=landing,
+                enclave_name=pairing.enclave_name if (pairing and landing == "enclave") else "",
+                enclave_host=model.enclave_host(pairing) if (pairing and landing == "enclave") else "",
+                partner_fit_reason_zh=pfit.reason_zh, partner_fit_reason_en=pfit.reason_en,
+                partner_evidence=pfit.n_evidence, partner_firms=pfit.firms, polluting=dirty,
+                ecology_rule_zh=rule_zh, ecology_rule_en=rule_en, fact_confidence=fact_conf,
+                io_industry_zh=io_industry,
+            )  # fmt: skip
+            s.county_firms = model.county_firms_on(code, [k for k in path if k != seg] or ([seg] if seg else []))
+            out.append(s)
+    out.sort(key=lambda s: (-s.score, s.landing != "county", -s.components["pairing"], s.pairing_id))
+    return out
+
+
+def score_destination(
+    model: Any,
+    project: Any,
+    code: str,
+    *,
+    segs: list[str],
+    origin: str,
+    family: set[str],
+    cache: DestinationCache | None = None,
+) -> Any:
+    """The best-scoring landing of ``project`` in county ``code`` (:func:`destinations_for`), or None.
+
+    This is the one place a (project, county) score is computed, for ``match --project`` and
+    ``allocate`` alike; ``origin`` and ``family`` come from :func:`project_origin`.
+    """
+    found = destinations_for(model, project, code, segs=segs, origin=origin, family=family, cache=cache)
+    return found[0] if found else None
 
 
 def rank_destinations(
-    model: Any, project: dict[str, Any], resolver: Any, *, top: int | None = 10, chain: str | None = None
+    model: Any,
+    project: Any,
+    resolver: Any,
+    *,
+    top: int | None = 10,
+    chain: str | None = None,
+    any_pair: bool = False,
+    allow_polluting: bool = False,
+    min_confidence: str = "sample",
 ) -> ProjectAnswer:
-    """Rank the 26 counties as destinations for ``project`` (see docs/scoring.md)."""
+    """Rank the counties paired with the project's origin (all 26 with ``any_pair`` or without an
+    origin) and their landing places — the county platform, or an enclave in the partner's territory —
+    as destinations for ``project`` (docs/scoring.md)."""
+    from chainlink.vocabulary import at_least
+
+    project = Project.coerce(project)
     graph = model.graph
-    segs = [s for s in project_segments(model, project) if not chain or graph.nodes[s]["chain_id"] == chain]
+    segs, how = project_placement(model, project)
+    segs = [s for s in segs if not chain or graph.nodes[s]["chain_id"] == chain]
     origin, family = project_origin(model, project, resolver)
     missing = ["county land and energy quotas are not in the registry: capacity not checked"]
+    if how in PLACEMENT_NOTE:
+        missing.append(PLACEMENT_NOTE[how][0].format(gbt=project.gbt))
     if not origin:
         missing.append("no origin zone given: pairing component is 0 for every county")
     cache = DestinationCache(model)
     out = []
+    paired_any = False
     for code in sorted(model.counties):
-        found = score_destination(model, project, code, segs=segs, origin=origin, family=family, cache=cache)
-        if found is not None:
-            out.append(found)
-    out.sort(key=lambda s: (-s.score, s.county_code))
+        rows = destinations_for(model, project, code, segs=segs, origin=origin, family=family, cache=cache,
+                                any_pair=any_pair or not origin, allow_polluting=allow_polluting,
+                                io_only="always" if how in PLACEMENT_NOTE else "paired")  # fmt: skip
+        paired_any = paired_any or any(s.pairing_id for s in rows)
+        if how in PLACEMENT_NOTE:
+            for s in rows:
+                s.notes.append(PLACEMENT_NOTE[how][0].format(gbt=project.gbt))
+                s.notes_zh.append(PLACEMENT_NOTE[how][1].format(gbt=project.gbt))
+        best: dict[str, Any] = {}
+        for s in rows:
+            if at_least(s.confidence, min_confidence) and s.landing not in best:
+                best[s.landing] = s
+        out.extend(best.values())
+    if origin and not any_pair and not paired_any:
+        name = model.partners[origin]["name_zh"]
+        missing.append(
+            f"{name} has no pairing with a mountain county that can host this project; "
+            "--any-pair ranks every county"
+        )
+    out.sort(key=lambda s: (-s.score, -s.partner_evidence, s.landing != "county", s.county_code))
     if top is not None:
         out = out[:top]
     for i, s in enumerate(out, 1):
         s.rank = i
-    if not out:
-        missing.append("no county holds a segment on the same chain within reach of this project")
+    if not out and (not origin or any_pair or paired_any):
+        missing.append("no county holds a segment within reach of this project")
     return ProjectAnswer(project, out, missing)

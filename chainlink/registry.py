@@ -32,7 +32,7 @@ SCHEMA_VERSION = 3  # 2: user-data tables; 3: quote and enclave columns (chainli
 ENV_VAR = "CHAINLINK_DB"
 USER_ENV_VAR = "CHAINLINK_USER_DB"
 USER_SCHEMA = "user"  # the name the user registry is attached under
-# The reference tables every registry has (build records its own list as meta rows ``hash:<table>``).
+# The reference tables every registry has (build records its own list as meta rows ``rows:<table>``).
 REFERENCE_TABLES = (
     "industries",
     "industry_crosswalk",
@@ -137,7 +137,7 @@ def table_hash(conn: sqlite3.Connection, name: str, schema: str = "main") -> tup
     """``(row count, SHA-256)`` of a table's content: every row as a JSON list, rows sorted by all columns.
 
     ``chainlink build`` records it for every reference table as meta rows ``rows:<table>`` and
-    ``hash:<table>``; ``chainlink doctor`` recomputes it to find tables changed or damaged since.
+    ``dbhash:<table>``; ``chainlink doctor`` recomputes it to find tables changed or damaged since.
     """
     import hashlib
     import json
@@ -279,7 +279,7 @@ def check_tables(conn: sqlite3.Connection, path: str | os.PathLike[str], schema:
         present = {r[0] for r in conn.execute(f"SELECT name FROM [{schema}].sqlite_master WHERE type = 'table'")}
         recorded = [
             r[0][5:]
-            for r in conn.execute(f"SELECT key FROM [{schema}].meta WHERE key LIKE 'hash:%' ORDER BY key")
+            for r in conn.execute(f"SELECT key FROM [{schema}].meta WHERE key LIKE 'rows:%' ORDER BY key")
         ]
         tables = recorded or list(REFERENCE_TABLES)
         missing = [t for t in tables if t not in present]

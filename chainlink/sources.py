@@ -244,6 +244,7 @@ def load_sources(root: str | Path, *, pinyin: Mapping[str, str] | None = None) -
         )
         pairings = _load_pairings(root, col, {c["code"] for c in counties}, partners, chain_ids)
         partner_industries = _load_partner_industries(root, col, codes, {p["id"] for p in partners})
+        holdings = _load_holdings(root, col, characteristic, segments)
         io_tables = _load_io(root, col, codes)
         county_codes = {c["code"] for c in counties}
         projects = _load_projects(
@@ -284,6 +285,7 @@ def load_sources(root: str | Path, *, pinyin: Mapping[str, str] | None = None) -
             "pairings": pairings,
             "characteristic_industries": characteristic,
             "partner_industries": partner_industries,
+            "holdings": holdings,
             **io_tables,
             "chains": chains,
             "segments": segments,
@@ -532,6 +534,49 @@ def _load_partner_industries(
         _check_common(col, name, line, row)
         out.append(dict(row))
     return sorted(out, key=lambda r: (r["partner_id"], r["id"]))
+
+
+def _load_holdings(
+    root: Path, col: _Collector, characteristic: list[dict[str, Any]], segments: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Reviewed holdings (``data/holdings.csv``): which chain segments a characteristic industry names.
+
+    An empty ``segment_key`` records that the industry was reviewed and names no segment. Each row names
+    the ``industry_zh`` it was reviewed against: a row whose industry is not in the characteristic
+    industries, or is now worded differently, is skipped (a mapping holds only for the text it read). A row whose
+    segment is not in ``chains/`` is skipped (a reduced source tree such as the tests' mini chains);
+    tests/test_holdings.py checks that every row names a segment of the shipped chains. The file is
+    optional (older source trees).
+    """
+    path = root / "data" / "holdings.csv"
+    if not path.exists():
+        return []
+    name = _rel(root, path)
+    req = ["id", "county_code", "industry_id", "industry_zh", "segment_key", "strength", "derivation", "confidence"]
+    facts = {f["id"]: f for f in characteristic}
+    keys = {s["key"] for s in segments}
+    out, seen, pairs = [], {}, {}
+    for line, row in read_csv_rows(path, req, name):
+        col.unique(name, line, seen, row["id"])
+        fact = facts.get(row["industry_id"])
+        if fact is None or fact["industry_zh"] != row["industry_zh"]:
+            continue  # reviewed against another (older or newer) wording: tests/test_matching.py checks coverage
+        if fact["county_code"] != row["county_code"]:
+            col.add(name, line, f"industry {row['industry_id']} is in {fact['county_code']}, not {row['county_code']}")
+        key = row["segment_key"]
+        if key and key not in keys:
+            continue
+        if key:
+            col.unique(name, line, pairs, f"{row['industry_id']} ({row['industry_zh']}) → {key}", "holding")
+        strength = _float_or_none(col, name, line, row, "strength")
+        if key and (strength is None or not 0 < strength <= 1):
+            col.add(name, line, f"strength {row['strength']!r} must be a number in (0, 1]")
+        if not row["derivation"]:
+            col.add(name, line, "derivation is empty: say why the industry names this segment")
+        if row["confidence"] not in CONFIDENCE:
+            col.add(name, line, f"bad confidence {row['confidence']!r}; use one of {', '.join(CONFIDENCE)}")
+        out.append(dict(row, strength=strength if key else None))
+    return sorted(out, key=lambda r: r["id"])
 
 
 def _load_io(root: Path, col: _Collector, codes: set[str]) -> dict[str, list[dict[str, Any]]]:

@@ -7,7 +7,14 @@ import importlib
 
 import pytest
 
-MODULES = ["chainlink.evaluate"]
+MODULES = [
+    "chainlink.evaluate",
+    "chainlink.components",
+    "chainlink.vocabulary",
+    "chainlink.model",
+    "chainlink.score",
+    "chainlink.explain",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

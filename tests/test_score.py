@@ -41,32 +41,35 @@ def test_code_match_table(held: str, segment: str, expected: float) -> None:
 
 
 def test_worked_example_qingtian(real_db: Path) -> None:
-    """docs/scoring.md: 皮革鞣制 for 青田 through the 平湖 enclave pairing scores 0.8397."""
+    """docs/scoring.md: 皮革鞣制 for 青田 through 宁波经开区, every component and the score by hand."""
     model = Model(Registry.open(real_db))
-    top = suggest_for_county(model, "331121", top=1).suggestions[0]
-    assert top.segment_key == "synthetic-leather-footwear/natural-leather"
-    # 平湖市: the 平湖—青田 enclave (P049, pairing value 0.85) beats the 宁波经开区 zone pair (0.8), and its
-    # 服装箱包 (1922 leather goods) is a segment of the same chain (partner_fit 0.5)
-    assert top.relation == "fill" and (top.partner_id, top.pairing_id) == ("330482", "P049")
+    rows = suggest_for_county(model, "331121", top=None, partner="ningbo-etdz").suggestions
+    top = next(s for s in rows if s.segment_key == "synthetic-leather-footwear/natural-leather")
+    assert top.relation == "fill" and top.partner_id == "ningbo-etdz"
+    assert top.holding is not None and top.holding.fact_id == "331121-1"  # 鞋革 → 鞋 (data/holdings.csv H053)
     expected = {
-        "chain_fit": 1.0,
+        "chain_fit": 1.0,  # strength 1.0, one hop: 0.5^0
         "link": round(io_weight_by_hand("033", "034"), 6),
-        "gap": 1.0,
-        "pairing": 0.85,
-        "partner_fit": 0.5,
-        "io": 1.0,
-        "density": top.components[
-            "density"
-        ],  # checked against chainlink.metrics.density in test_geography.py
-        "policy": 0.6,
-        "evidence": 0.5,
+        "gap": 1.0,  # fill
+        "pairing": 0.8,  # zone pair
+        "partner_fit": WORKED_PARTNER_FIT,  # 宁波经开区's profile (data/partner_industries.csv)
+        "io": 1.0,  # R(033 皮革鞣制, 034 鞋革) = 1 in the NBS 2020 relatedness table
+        "density": top.components["density"],  # checked against chainlink.metrics.density in test_geography.py
+        "policy": 0.1,  # 制革 1910 is on the 2008 MEP heavy-pollution list
+        "evidence": 0.5,  # the 皮革鞣制 → 鞋 edge is unverified
+        "landing": 1.0,  # county platform (青田 has no restricting ecological status)
     }
     assert top.components == pytest.approx(expected, abs=1e-6)
     weights = load_preset()["weights"]
     by_hand = sum(weights[k] * v for k, v in expected.items()) / sum(weights.values())
-    assert top.score == pytest.approx(by_hand, abs=1e-6)  # scores are rounded to 6 places
-    # 0.25 + 0.10 + 0.15 + 0.15·0.85 + 0.10·0.5 + 0.10 + 0.05·0.6 + 0.05·0.5 = 0.8325
-    assert top.score == pytest.approx(0.8325 + 0.05 * top.components["density"], abs=1e-6)
+    assert top.fact_confidence == "sourced"  # the factor is 1.0
+    assert top.score == pytest.approx(by_hand, abs=1e-6)
+    assert top.score == pytest.approx(WORKED_SCORE_WITHOUT_DENSITY + 0.05 * top.components["density"], abs=1e-6)
+
+
+WORKED_PARTNER_FIT = 0.0
+# 0.20·1 + 0.05·1 + 0.10·1 + 0.10·0.8 + 0.25·fit + 0.10·1 + 0.05·0.1 + 0.05·0.5 + 0.05·1 (weights sum to 1)
+WORKED_SCORE_WITHOUT_DENSITY = 0.61 + 0.25 * WORKED_PARTNER_FIT
 
 
 def test_two_hop_fill_in_mini_registry(shared_mini_db: Path) -> None:
@@ -80,7 +83,7 @@ def test_two_hop_fill_in_mini_registry(shared_mini_db: Path) -> None:
     link = io_weight_by_hand("047", "053") * io_weight_by_hand("053", "034")
     assert resin.components["link"] == pytest.approx(link, abs=1e-6)
     assert resin.components["pairing"] == 0.8  # 宁波经开区 zone pair beats the two 0.6 county pairs
-    assert sorted(resin.other_partners) == ["330482", "330482", "330683"]  # 平湖: county pair and enclave
+    assert sorted(resin.other_partners) == ["330482", "330683"]
     # the weakest confidence: the mini chain edges are unverified except resin → leather (sourced)
     assert resin.confidence == "unverified"
 
@@ -99,10 +102,12 @@ def test_dual_chain_pilot_pairing_value(real_db: Path) -> None:
 
 def test_partner_fit_from_partner_industries(real_db: Path) -> None:
     model = Model(Registry.open(real_db))
-    # 宁波石化经开区's sourced industries are chemicals (25; 26) and 炼油、乙烯、合成材料、精细化工 (2511;
-    # 2614; 2651; 266): a petrochemical segment is on them; the later row (Z95) names the segment's industry.
-    fit, industry = model.partner_fit("ningbo-petrochem-etdz", "petrochemical/polyurethane")
-    assert (fit, industry) == (1.0, "炼油、乙烯、合成材料、精细化工")
+    # 宁波石化经开区's sourced industry is chemicals (25; 26): polyurethane (2651) is in the same division.
+    fit, reason = model.partner_fit("ningbo-petrochem-etdz", "petrochemical/polyurethane")
+    assert fit == 0.5 and "化工产业" in reason and "同大类" in reason
+    # refining (2511) is in 251, narrower than the division 25 listed: still division level (25 is two levels up)
+    assert model.partner_fit("ningbo-petrochem-etdz", "petrochemical/crude-oil-refining")[0] == 0.5
+    assert model.partner_fit("ningbo-petrochem-etdz", "pumps-valves/valves") == (0.0, "")
     # 梅山 is part of 宁波经开区: the family shares named industries.
     assert model.partner_family("meishan-bonded") == {"meishan-bonded", "ningbo-etdz"}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -83,7 +85,7 @@ def emit(
     """Write ``rows`` in ``fmt`` to ``output`` (atomically) or stdout.
 
     Machine formats carry ``columns`` and nothing else. The table shows ``table_columns``
-    (default ``columns``) with ``headers`` as column titles, at most 80 characters wide, then
+    (default ``columns``) with ``headers`` as column titles, as wide as the terminal (``COLUMNS`` honoured), then
     ``notices`` (e.g. that some rows are sample data) below it. ``xlsx`` writes the workbook
     ``sheets(rows, columns)`` returns (default: one sheet of ``columns``).
     """
@@ -126,6 +128,107 @@ def write_binary(data: bytes, output: Path | None) -> None:
     sys.stdout.buffer.flush()
 
 
+def terminal_width() -> int:
+    """The width to render for: rich's own detection (``COLUMNS`` honoured; 80 when nothing tells)."""
+    from rich.console import Console
+
+    return max(20, Console().width)
+
+
+# Runs of printable ASCII (numbers, codes, ids, URLs, e-mail addresses, English words) are never
+# broken inside: UAX #14 alone would allow a break after "/" or "-" in a URL or an id.
+_ATOM = re.compile(r"[!-~]+")
+
+
+def break_units(text: str) -> list[str]:
+    """Split ``text`` into the pieces between which a line may break.
+
+    Unicode line breaking (UAX #14, through the ``uniseg`` library) decides where breaks are allowed,
+    so no line starts with closing punctuation (。，）、…) and no number is split; it is tailored so
+    that a run of printable ASCII (a code, id or URL) is one piece. Joining the pieces gives ``text``.
+    """
+    return list(_break_units(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _break_units(text: str) -> tuple[str, ...]:
+    from uniseg.linebreak import line_break_units
+
+    if not text:
+        return ()
+    protected: set[int] = set()
+    for m in _ATOM.finditer(text):
+        protected.update(range(m.start() + 1, m.end()))
+    units: list[str] = []
+    pos = 0
+    for unit in line_break_units(text):
+        if units and pos in protected:
+            units[-1] += unit
+        else:
+            units.append(unit)
+        pos += len(unit)
+    return tuple(units)
+
+
+def wrap(text: str, width: int | None = None, indent: int = 0) -> list[str]:
+    """Lines of ``text`` at most ``width`` terminal cells wide (CJK characters count two).
+
+    Breaks only where :func:`break_units` allows; a single piece wider than the line (a very long
+    URL) stays whole on a line of its own rather than being split. Follow-on lines are indented by
+    ``indent`` spaces; hard newlines in ``text`` are kept.
+    """
+    from rich.cells import cell_len
+
+    width = width or terminal_width()
+    out: list[str] = []
+    for para in text.split("\n"):
+        if cell_len(para) <= width:
+            out.append(para.rstrip())
+            continue
+        current = ""
+        for unit in break_units(para):
+            if current.strip() and cell_len((current + unit).rstrip()) > width:
+                out.append(current.rstrip())
+                current = " " * indent + unit.lstrip(" ")
+            else:
+                current += unit
+        out.append(current.rstrip())
+    return out
+
+
+def fold(text: str, width: int | None = None, indent: int = 3) -> str:
+    """Fold ``text`` to ``width`` terminal cells (default: the terminal's), indenting follow-on lines.
+
+    Uses :func:`wrap`: Unicode line-breaking rules, numbers, codes, ids and URLs never split.
+    """
+    return "\n".join(wrap(text, width, indent))
+
+
+def _column_widths(cells: list[list[str]], width: int) -> list[int]:
+    """Column widths that fit ``width`` (with 3 cells between columns), shrinking the widest first.
+
+    A column never gets narrower than its widest unbreakable piece.
+    """
+    from rich.cells import cell_len
+
+    natural = [max((cell_len(line) for c in col for line in c.split("\n")), default=0) for col in cells]
+    widths = [max(1, n) for n in natural]
+    room = width - 3 * (len(widths) - 1)
+    if sum(widths) <= room:
+        return widths
+    minimum = [
+        max((cell_len(u.strip()) for c in col for line in c.split("\n") for u in break_units(line)), default=0)
+        for col in cells
+    ]
+    while sum(widths) > room:
+        candidates = [i for i, w in enumerate(widths) if w > max(minimum[i], 1)]
+        if not candidates:
+            break
+        i = max(candidates, key=lambda k: (widths[k], -k))
+        widths[i] -= 1
+    return widths
+
+
 def render_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -133,24 +236,35 @@ def render_table(
     headers: Mapping[str, str] | None = None,
     title: str | None = None,
     notices: Sequence[str] = (),
-    width: int = 80,
+    width: int | None = None,
 ) -> str:
-    """Render rows as a plain box table (rich) no wider than ``width``; return the text."""
+    """Render rows as a plain box table (rich) no wider than ``width`` (default: the terminal's).
+
+    Cell text is wrapped by :func:`wrap` (Unicode line breaking; numbers, codes and URLs whole)
+    before rich lays the table out, and rich's own folding is switched off.
+    """
     import io
 
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    width = width or terminal_width()
+    heads = [(headers or {}).get(col, col) for col in columns]
+    body = [[_fmt_cell(row.get(col)) for col in columns] for row in rows]
+    cells = [[heads[i]] + [r[i] for r in body] for i in range(len(columns))]
+    widths = _column_widths(cells, width)
     buf = io.StringIO()
-    console = Console(file=buf, width=width, no_color=True, highlight=False, color_system=None)
+    console = Console(file=buf, width=max(width, sum(widths) + 3 * (len(widths) - 1)), no_color=True,
+                      highlight=False, color_system=None)
     if title:
-        console.print(title, markup=False)
+        buf.write(fold(title, width) + "\n")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    for col in columns:
-        table.add_column((headers or {}).get(col, col), overflow="fold")
-    for row in rows:
-        table.add_row(*[_fmt_cell(row.get(col)) for col in columns])
+    for head, w in zip(heads, widths, strict=True):
+        table.add_column(Text("\n".join(wrap(head, w))), width=w, no_wrap=True, overflow="ignore")
+    for r in body:
+        table.add_row(*[Text("\n".join(wrap(cell, w))) for cell, w in zip(r, widths, strict=True)])
     if rows:
         console.print(table)
     else:
@@ -158,29 +272,6 @@ def render_table(
     for notice in notices:
         buf.write(fold(notice, width) + "\n")
     return buf.getvalue()
-
-
-def fold(text: str, width: int = 80, indent: int = 3) -> str:
-    """Fold ``text`` to ``width`` terminal cells (CJK characters count two), indenting follow-on lines.
-
-    Breaks at a space when one is near, else between any two characters (Chinese has no spaces).
-    """
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    current = ""
-    for ch in text:
-        if cell_len(current + ch) > width:
-            cut = current.rfind(" ")
-            if cut > width // 2:
-                lines.append(current[:cut].rstrip())
-                current = " " * indent + current[cut + 1 :]
-            else:
-                lines.append(current.rstrip())
-                current = " " * indent
-        current += ch
-    lines.append(current.rstrip())
-    return "\n".join(lines)
 
 
 def _fmt_cell(value: Any) -> str:

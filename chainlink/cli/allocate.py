@@ -20,6 +20,7 @@ from chainlink.cli._output import (
     fold,
     render_table,
 )
+from chainlink.vocabulary import RELATION_ZH
 
 ALLOCATE_FORMATS = ("table", "csv", "tsv", "json")
 ALLOCATION_COLUMNS = (
@@ -45,7 +46,6 @@ ALLOCATION_COLUMNS = (
     "detail",
     "capacities_confidence",
 )
-RELATION_ZH = {"fill": "补链", "extend": "延链", "strengthen": "强链"}
 BINDING_ZH = {"land": "用地", "energy": "能耗", "land+energy": "用地+能耗", "none": "—"}
 STATUS_ZH = {
     "optimal": "最优",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -83,3 +84,85 @@ def pairs(
         table_columns=["id", "county_zh", "partner_short_zh", "kind", "round"],
         headers={"partner_short_zh": "partner"},
     )
+
+
+@app.command()
+def browse(
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.", metavar="N")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.", metavar="HOST")] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open a web browser on the page.")
+    ] = False,
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", help="Only write metadata.json and derived.db into DIR (no server).", metavar="DIR"),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Explore the registry in Datasette: linked tables, name search, saved queries.
+
+    Serves the registry read-only beside derived.db (every county's suggestions and holdings, computed
+    now) with metadata.json (descriptions, sources, licences; saved queries "suggestions for a county"
+    and "chains touching a county"). Needs the optional extra: pip install 'chainlink[browse]'.
+    """
+    import importlib.util
+    import json
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    from chainlink.datasette import derived_database, metadata, stored_metadata
+    from chainlink.errors import DataError
+    from chainlink.output import write_atomic
+    from chainlink.score import Model, load_preset
+
+    if write is None and importlib.util.find_spec("datasette") is None:
+        raise DataError("datasette is not installed; install it with: pip install 'chainlink[browse]'")
+    reg = registry(db)
+    meta = stored_metadata(reg.conn)
+    if not meta:
+        import sqlite_utils
+
+        meta = metadata(sqlite_utils.Database(reg.conn))
+    model = Model(reg, load_preset("default"))
+
+    def prepare(folder: Path) -> list[str]:
+        folder.mkdir(parents=True, exist_ok=True)
+        link = folder / "registry.db"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(Path(reg.path).resolve())
+        derived = folder / "derived.db"
+        tmp = folder / ".derived.db.tmp"
+        tmp.unlink(missing_ok=True)
+        derived_database(model, tmp)
+        tmp.replace(derived)
+        write_atomic(folder / "metadata.json", json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        return ["-i", str(link), str(derived), "--metadata", str(folder / "metadata.json")]
+
+    if write is not None:
+        prepare(write)
+        typer.echo(f"wrote {write / 'metadata.json'} and {write / 'derived.db'}", err=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="chainlink-browse-") as tmp:
+        args = prepare(Path(tmp))
+        cmd = [sys.executable, "-m", "datasette", "serve", *args, "--host", host, "--port", str(port)]
+        if open_browser:
+            cmd.append("--open")
+        typer.echo(f"chainlink: serving {reg.path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+
+        def stop(signum: int, frame: object) -> None:
+            raise SystemExit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop)  # end datasette too, and remove the temporary folder
+        proc = subprocess.Popen(cmd)
+        try:
+            code = proc.wait()
+        except (KeyboardInterrupt, SystemExit):
+            code = 0
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+    raise typer.Exit(code)

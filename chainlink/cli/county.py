@@ -92,7 +92,7 @@ def _emit(profile, fmt: str, output, lang: str) -> None:
         typer.echo(text, nl=False)
 
 
-def render_profile(profile, lang: str = "zh", width: int = 80) -> str:
+def render_profile(profile, lang: str = "zh", width: int | None = None) -> str:
     """The profile as plain text, ``width`` columns (long source addresses wrap)."""
     lines = [fold(profile.heading_zh if lang == "zh" else profile.heading_en, width, 3)]
     for section in profile.sections:

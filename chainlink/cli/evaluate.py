@@ -17,8 +17,9 @@ HEADERS = {
     "county_rank": "county rank",
     "project_rank": "project rank",
     "project_top_zh": "project #1",
+    "landing_rank": "landing rank",
 }
-TABLE_COLUMNS = ["case_id", "county_zh", "origin_id", "tier", "county_rank", "project_rank", "project_top_zh"]
+TABLE_COLUMNS = ["case_id", "county_zh", "origin_id", "tier", "county_rank", "project_rank", "landing_rank", "project_top_zh"]
 
 
 @app.command()

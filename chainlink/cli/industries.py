@@ -96,7 +96,7 @@ def industries_show(
 def _render(report) -> str:
     from chainlink.industries import LEVEL_NAMES
 
-    lines = [fold(f"warning: {w}", 80, 3) for w in report.warnings]
+    lines = [fold(f"warning: {w}", None, 3) for w in report.warnings]
     if report.maps_to and report.industry is None:
         lines.append(
             render_table(
@@ -109,9 +109,9 @@ def _render(report) -> str:
     ind = report.industry
     zh, en = LEVEL_NAMES[ind["level"]]
     lines.append(f"{ind['code']} {ind['name_zh']}  ({zh} {en}, GB/T 4754-2017)")
-    lines.append(fold(" → ".join(f"{r['code']} {r['name_zh']}" for r in report.path), 80, 3))
+    lines.append(fold(" → ".join(f"{r['code']} {r['name_zh']}" for r in report.path), None, 3))
     if ind["description_zh"]:
-        lines.append(fold(f"说明: {ind['description_zh']}", 80, 3))
+        lines.append(fold(f"说明: {ind['description_zh']}", None, 3))
     lines.append("")
     children = [{"code": r["code"], "name_zh": r["name_zh"]} for r in report.children]
     lines.append(

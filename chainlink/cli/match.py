@@ -31,6 +31,7 @@ TABLE_HEADERS = {
         "confidence": "可信度",
         "county_zh": "县",
         "pairing_kind": "结对",
+        "landing_zh": "落地",
     },
     "en": {
         "rank": "#",
@@ -38,20 +39,51 @@ TABLE_HEADERS = {
         "relation": "type",
         "segment_en": "segment",
         "chain_id": "chain",
+        "chain_en": "chain",
         "partner_short_en": "partner",
         "confidence": "confidence",
         "county_en": "county",
         "pairing_kind": "pairing",
+        "landing": "landing",
     },
 }
 PROJECT_TABLE_COLUMNS = {
-    "zh": ["rank", "score", "county_zh", "relation_zh", "segment_zh", "pairing_kind", "confidence"],
-    "en": ["rank", "score", "county_en", "relation", "segment_en", "pairing_kind", "confidence"],
+    "zh": ["rank", "score", "county_zh", "relation_zh", "segment_zh", "landing_zh", "confidence"],
+    "en": ["rank", "score", "county_en", "relation", "segment_en", "landing", "confidence"],
 }
 TABLE_COLUMNS = {
     "zh": ["rank", "score", "relation_zh", "segment_zh", "chain_zh", "partner_short_zh", "confidence"],
-    "en": ["rank", "score", "relation", "segment_en", "chain_id", "partner_short_en", "confidence"],
+    "en": ["rank", "score", "relation", "segment_en", "chain_en", "partner_short_en", "confidence"],
 }
+
+
+AllowPollutingOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-polluting",
+        help="Also show heavily polluting industries on the platform of a county with a restricting "
+        "ecological status (left out by default; the explanation names the rule).",
+    ),
+]
+MinConfidenceOption = Annotated[
+    str,
+    typer.Option(
+        "--min-confidence",
+        help="Only rows whose every fact is at least this sure: sourced, unverified or sample (all).",
+        metavar="LEVEL",
+    ),
+]
+
+
+def check_confidence(level: str) -> str:
+    """``--min-confidence`` value, lower-cased, or a usage error."""
+    from chainlink.errors import UsageError
+    from chainlink.vocabulary import CONFIDENCE_LEVELS
+
+    value = level.lower()
+    if value not in CONFIDENCE_LEVELS:
+        raise UsageError(f"unknown --min-confidence {level!r}: use sourced, unverified or sample")
+    return value
 
 
 NoSampleOption = Annotated[
@@ -84,6 +116,23 @@ def match(
         str | None, typer.Option("--partner", help="Only suggestions through this partner.")
     ] = None,
     chain: Annotated[str | None, typer.Option("--chain", help="Only this chain.")] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="segment: one row per segment, through the best-fitting partner; partner: the top rows of "
+            "each paired partner, grouped.",
+        ),
+    ] = "segment",
+    allow_polluting: AllowPollutingOption = False,
+    min_confidence: MinConfidenceOption = "sample",
+    any_pair: Annotated[
+        bool,
+        typer.Option(
+            "--any-pair",
+            help="With --project: also rank counties not paired with the project's origin.",
+        ),
+    ] = False,
     fmt: XlsxFormatOption = "table",
     output: OutputOption = None,
     escape_formulas: EscapeOption = True,
@@ -94,10 +143,14 @@ def match(
 ) -> None:
     """Ranked suggestions of what a county's paired partners can transfer or co-introduce.
 
-    Each row is a chain segment next to one of the county's characteristic industries — 补链
-    (fill a missing upstream link), 延链 (extend downstream) or 强链 (strengthen a held segment) —
-    offered through one of the county's pairings, with its score, components and explanation.
-    With --project FILE, ranks destination counties for one overflow project instead.
+    Each row is a chain segment next to a segment the county holds on evidence (a sourced
+    characteristic industry mapped in data/holdings.csv, or a located firm) — 补链 (fill a missing
+    upstream link), 延链 (extend downstream) or 强链 (strengthen a held segment) — or a weaker
+    "related" one (a GB/T code overlap, or an industry a paired partner really has). Every paired
+    partner is scored; the row names the one that fits best and why, where the project would land
+    (county platform or an enclave in the partner's territory), and the real firms behind it.
+    With --project FILE, ranks the counties paired with the project's origin, and their landing
+    places, instead.
     """
     from chainlink.errors import UsageError
     from chainlink.export import COLUMNS, suggestion_row
@@ -107,30 +160,51 @@ def match(
 
     fmt = check_format(fmt, XLSX_FORMATS)
     lang = check_lang(lang)
+    min_confidence = check_confidence(min_confidence)
     if (county is None) == (project is None):
         raise UsageError("give a COUNTY or --project FILE (one of them)")
+    if by not in ("segment", "partner"):
+        raise UsageError(f"unknown --by {by!r}: use segment or partner")
+    if project is not None and by == "partner":
+        raise UsageError("--by partner groups a county's suggestions; it does not apply to --project")
+    if project is None and any_pair:
+        raise UsageError("--any-pair applies to --project only")
     model = _model(db, preset, no_sample)
     resolver = Resolver.from_registry(model.registry)
     partner_id = resolver.resolve(partner, ("partner",)).id if partner else None
     chain_id = resolver.resolve(chain, ("chain",)).id if chain else None
     if project is not None:
-        from chainlink.projects import rank_destinations, read_project
+        from chainlink.projects import load_project, rank_destinations
 
-        proj = read_project(project)
-        answer = rank_destinations(model, proj, resolver, top=top, chain=chain_id)
-        title_zh = f"项目“{proj['name']}”的目的地建议"
-        title_en = f"Destinations for project '{proj['name']}'"
+        proj = load_project(project)
+        answer = rank_destinations(
+            model, proj, resolver, top=top, chain=chain_id, any_pair=any_pair,
+            allow_polluting=allow_polluting, min_confidence=min_confidence,
+        )  # fmt: skip
+        title_zh = f"项目“{proj.name}”的目的地建议"
+        title_en = f"Destinations for project '{proj.name}'"
         suggestions, missing = answer.suggestions, answer.missing
     else:
         entity = resolver.resolve(county, ("county",))
-        answer = suggest_for_county(model, entity.id, top=top, partner=partner_id, chain=chain_id)
+        answer = suggest_for_county(
+            model, entity.id, top=top, partner=partner_id, chain=chain_id, allow_polluting=allow_polluting,
+            min_confidence=min_confidence, by_partner=by == "partner",
+        )  # fmt: skip
         title_zh = f"{entity.name_zh}（{entity.id}）结对方可转移或共引的项目方向"
         title_en = f"{entity.name_en} ({entity.id}): what its paired partners can transfer or co-introduce"
         suggestions, missing = answer.suggestions, answer.missing
     rows = [suggestion_row(s) for s in suggestions]
+    for row, s in zip(rows, suggestions, strict=True):
+        row.setdefault("chain_en", s.chain_en)  # the table shows names (ids such as a-b-c are never split)
     notices = []
     if fmt == "table":
+        current = None
         for row in rows:
+            if by == "partner" and row["partner_id"] != current:
+                current = row["partner_id"]
+                notices.append(
+                    f"— {row['partner_zh'] or '无结对方'} —" if lang == "zh" else f"— {row['partner_en'] or 'no partner'} —"
+                )
             notices.append(
                 f"{row['rank']}. " + (row["explanation_zh"] if lang == "zh" else row["explanation_en"])
             )
@@ -147,6 +221,8 @@ def match(
         else:
             typer.echo(f"chainlink: {msg}", err=True)
     columns = (PROJECT_TABLE_COLUMNS if project is not None else TABLE_COLUMNS)[lang]
+    if by == "partner":
+        columns = [columns[-2], *[c for c in columns if c != columns[-2]]]
     emit(
         rows,
         COLUMNS,
@@ -182,6 +258,8 @@ def export(
         ),
     ] = None,
     preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    allow_polluting: AllowPollutingOption = False,
+    min_confidence: MinConfidenceOption = "sample",
     no_sample: NoSampleOption = False,
     db: DbOption = None,
 ) -> None:
@@ -204,7 +282,9 @@ def export(
     if county:
         resolver = Resolver.from_registry(model.registry)
         codes = [resolver.resolve(c, ("county",)).id for c in county]
-    rows = export_rows(model, codes, top)
+    rows = export_rows(
+        model, codes, top, allow_polluting=allow_polluting, min_confidence=check_confidence(min_confidence)
+    )
     if fmt == "xlsx":
         from chainlink.cli._output import write_binary
         from chainlink.xlsx import suggestion_sheets, workbook_bytes

@@ -54,7 +54,7 @@ def sources(
         typer.echo(text, nl=False)
 
 
-def render_sources(rows: list[dict], width: int = 80) -> str:
+def render_sources(rows: list[dict], width: int | None = None) -> str:
     """Sources as a list: id, kind and date; title or publisher; url; supports; licence; cited by."""
     order = {"dataset": 0, "package": 1, "article": 2, "judgement": 3}
     lines = []

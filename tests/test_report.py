@@ -1,0 +1,156 @@
+"""`chainlink report`: golden HTML, determinism, self-containment, --all, --pair, Markdown, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chainlink.cli import app
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("CHAINLINK_UPDATE_GOLDEN") == "1"
+DATE = "2026-01-02"
+
+
+@pytest.fixture(scope="module")
+def model(real_db: Path):
+    from chainlink.registry import Registry
+    from chainlink.score import Model, load_preset
+
+    return Model(Registry.open(real_db), load_preset("default"))
+
+
+def _page(model, code: str = "331121", **kw) -> str:
+    from chainlink.report import render_page
+
+    return render_page(model, code, date=DATE, **kw)
+
+
+def normalise(text: str) -> str:
+    """Drop the inlined ECharts library (checked separately), the registry hash and the date line."""
+    from chainlink.report.html import echarts_js
+
+    assert text.count(echarts_js()) == 1
+    text = text.replace(echarts_js(), "/* echarts */")
+    # the registry hash changes with any data edit; the golden is about the page, not the data version
+    text = re.sub(r"<code>[0-9a-f]{64}</code>", "<code>REGISTRY-HASH</code>", text)
+    return text.replace(DATE, "DATE")
+
+
+def test_golden_county_html(model) -> None:
+    text = normalise(_page(model))
+    path = GOLDEN / "report_qingtian.html"
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"report differs from {path}"
+
+
+def test_same_input_same_bytes_except_the_date(model) -> None:
+    from chainlink.report import render_page
+
+    a = render_page(model, "331121", date="2026-01-02", cache={})
+    b = render_page(model, "331121", date="2027-12-31", cache={})
+    assert a != b
+    assert a.replace("2026-01-02", "D") == b.replace("2027-12-31", "D")
+
+
+def test_page_is_self_contained(model) -> None:
+    text = normalise(_page(model))  # (the library itself is ECharts' published build)
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    # nothing is loaded from anywhere: no src= attributes, no stylesheet links, no CSS url()
+    assert not re.search(r"<(script|img|iframe|link)\b[^>]*\b(src|href)=", text)
+    assert "url(" not in text
+    assert "cdn" not in text.lower()
+
+
+def _option(text: str, chart: str) -> dict:
+    blob = text.rsplit("var C=", 1)[1].split(";Object.keys", 1)[0]
+    return json.loads(blob.replace("<\\/", "</"))[chart]
+
+
+def test_stacked_bars_add_up_to_the_score(model) -> None:
+    from chainlink.score import suggest_for_county
+
+    text = _page(model)
+    option = _option(text, "chart-components")
+    weights = model.preset["weights"]
+    answer = suggest_for_county(model, "331121", top=10)
+    totals = [sum(s["data"][i] for s in option["series"]) for i in range(len(answer.suggestions))]
+    for total, s in zip(totals, answer.suggestions, strict=True):
+        # independent: the weighted mean of the components, computed here from the preset
+        expected = sum(weights[k] * v for k, v in s.components.items()) / sum(weights[k] for k in s.components)
+        assert total == pytest.approx(expected, abs=5e-4)
+        assert total == pytest.approx(s.score, abs=5e-4)
+
+
+def test_map_draws_each_pairing(model) -> None:
+    option = _option(_page(model), "chart-map")
+    lines = [d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]
+    pairings = [p for p in model.registry.pairings if p["county_code"] == "331121"]
+    assert len(lines) == len(pairings) >= 3  # one line per pairing in the registry
+    county = model.counties["331121"]
+    assert all(line[0]["coord"] == [county["lon"], county["lat"]] for line in lines)
+
+
+def test_chain_diagram_marks_gaps_and_extensions(model) -> None:
+    from chainlink.report.data import gather
+
+    data = gather(model, "331121", date=DATE)
+    roles = {n["key"]: n["role"] for v in data.chains for n in v.nodes}
+    first: dict[str, str] = {}
+    for s in data.suggestions:
+        first.setdefault(s["segment_key"], s["relation"])
+    assert {k: roles[k] for k in first} == first  # 补链 / 延链 / 强链 as the (best-ranked) suggestion says
+    held = model.county_holdings("331121")
+    assert held and all(roles[k] in ("held", "strengthen") for k in held)
+    assert {r for r in roles.values() if r not in ("held", "other")} == set(first.values())
+
+
+def test_cli_all_writes_index_and_26_pages(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    res = CliRunner().invoke(app, ["report", "--all", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    pages = sorted(p.name for p in out.iterdir())
+    assert "index.html" in pages and len(pages) == 27
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for name in pages:
+        if name != "index.html":
+            assert f'href="{name}"' in index
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_cli_pair_and_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", "--pair", "青田", "宁波经开区", "-o", str(tmp_path / "p.html")])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "青田县 × 宁波经开区" in text
+    option = _option(text, "chart-map")
+    assert len([d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]) == 1
+    from chainlink.errors import UsageError
+
+    # (CliRunner calls the app without chainlink.cli.main, which turns a UsageError into exit 2)
+    res = runner.invoke(app, ["report", "--pair", "青田", "乐清", "-o", str(tmp_path / "x.html")])
+    assert isinstance(res.exception, UsageError) and "not paired" in str(res.exception)
+    assert not (tmp_path / "x.html").exists()
+    res = runner.invoke(app, ["report", "青田", "--format", "md", "-o", str(tmp_path / "x.html")])
+    assert isinstance(res.exception, UsageError) and ".html" in str(res.exception)
+    res = runner.invoke(app, ["report"])
+    assert isinstance(res.exception, UsageError)
+
+
+def test_markdown_links_nothing_outside(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["report", "青田", "-o", str(tmp_path / "q.md"), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "q.md").read_text(encoding="utf-8")
+    assert text.startswith("# Qingtian County: industrial-chain collaboration report")
+    assert "](http" not in text and "<http" not in text
+    # every URL is inside a code span
+    for line in text.splitlines():
+        for m in re.finditer(r"https?://\S+", line):
+            assert line[: m.start()].count("`") % 2 == 1, line

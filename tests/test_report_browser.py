@@ -1,0 +1,64 @@
+"""Each report kind opened in a real browser (headless Chromium), with the network off.
+
+Fails on any console error, uncaught exception, failed load or request that leaves the file.
+Skips only when Chromium is absent and CI is not set; in CI (CI=true) Chromium must be there
+(.ci/run installs Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from chromium import find_chromium, render
+
+CHROMIUM = find_chromium()
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI is set but chromium is missing: .ci/run installs Debian's chromium")
+    pytest.skip("chromium not installed (apt-get install chromium); CI runs this test", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from typer.testing import CliRunner
+
+    from chainlink.cli import app
+
+    out = tmp_path_factory.mktemp("reports")
+    runner = CliRunner()
+    for args in (
+        ["report", "--all", "-o", str(out / "all")],
+        ["report", "青田", "-o", str(out / "county.html")],
+        ["report", "--pair", "青田", "宁波经开区", "-o", str(out / "pair.html")],
+        ["report", "青田", "--lang", "en", "-o", str(out / "en.html")],
+    ):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.mark.parametrize(
+    ("page", "charts"),
+    [("county.html", 4), ("pair.html", 4), ("en.html", 4), ("all/index.html", 1), ("all/330127.html", 3)],
+)
+def test_report_renders_without_errors_or_requests(site: Path, page: str, charts: int) -> None:
+    png = site / (page.replace("/", "_") + ".png")
+    result = render(site / page, png)
+    assert result.errors == []
+    assert result.requests == []
+    assert result.charts >= charts
+    assert png.stat().st_size > 20_000 and result.height > 1000
+
+
+def test_the_check_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body><img src="http://example.invalid/x.png">'
+        "<script>console.error('boom')</script></body></html>",
+        encoding="utf-8",
+    )
+    result = render(page)
+    assert any("boom" in e for e in result.errors)
+    assert result.requests == ["http://example.invalid/x.png"]
