@@ -206,10 +206,10 @@ MAX_ECHO = 80
 
 
 def safe_text(text: str) -> str:
-    """``text`` with control and bidirectional-override characters written as ``\\x1b``/``\\u202e`` escapes.
+    r"""``text`` with control and bidirectional-override characters written as ``\x1b``/``\u202e`` escapes.
 
-    >>> safe_text("\x1b[31mred\u202e")
-    '\\x1b[31mred\\u202e'
+    >>> print(safe_text("\x1b[31mred\u202e"))
+    \x1b[31mred\u202e
     """
 
     def escape(m: re.Match[str]) -> str:
