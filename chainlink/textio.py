@@ -21,7 +21,6 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import BinaryIO
 
 from chainlink.errors import SourceError, UsageError
@@ -174,15 +173,22 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
     return text, label
 
 
-def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
+def open_binary(path: str | os.PathLike[str], name: str) -> BinaryIO:
+    """``path`` opened for binary reading; a missing file, a folder or an unreadable file is one
+    :class:`SourceError` line naming ``name``."""
     try:
-        return Path(path).read_bytes()
+        return open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     except FileNotFoundError:
         raise SourceError(name, None, "file not found; check the path") from None
     except IsADirectoryError:
         raise SourceError(name, None, "is a folder; give a file") from None
     except OSError as exc:
         raise SourceError(name, None, f"cannot read: {exc.strerror}") from None
+
+
+def _read_bytes(path: str | os.PathLike[str], name: str) -> bytes:
+    with open_binary(path, name) as fh:
+        return fh.read()
 
 
 class StrictText:
@@ -256,14 +262,7 @@ def open_text(
     read whole, checked line by line for UTF-8 text (:func:`decode_bytes`), and returned as a StringIO.
     """
     label_name = name or str(path)
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - returned inside the stream, closed by its owner
-    except FileNotFoundError:
-        raise SourceError(label_name, None, "file not found; check the path") from None
-    except IsADirectoryError:
-        raise SourceError(label_name, None, "is a folder; give a file") from None
-    except OSError as exc:
-        raise SourceError(label_name, None, f"cannot read: {exc.strerror}") from None
+    fh = open_binary(path, label_name)  # returned inside the stream, closed by its owner
     try:
         head = fh.read(SAMPLE_BYTES)
         fh.seek(0)

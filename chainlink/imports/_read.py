@@ -112,14 +112,7 @@ def open_table(
     """
     p = Path(path)
     name = str(path)
-    try:
-        fh = open(p, "rb")  # noqa: SIM115 - closed by the row generator
-    except FileNotFoundError:
-        raise SourceError(name, None, "file not found; check the path") from None
-    except IsADirectoryError:
-        raise SourceError(name, None, "is a folder; give a file") from None
-    except OSError as exc:
-        raise SourceError(name, None, f"cannot read: {exc.strerror}") from None
+    fh = open_binary(p, name)  # closed by the row generator
     try:
         head = fh.read(SAMPLE_BYTES)
         fh.seek(0)
@@ -142,7 +135,7 @@ def open_table(
 
 # -- encodings --------------------------------------------------------------------------------
 # Detection and strict decoding live in chainlink.textio (shared with `chainlink metrics compute`).
-from chainlink.textio import ENCODING_HINT, detect_encoding  # noqa: E402,F401 - re-exported
+from chainlink.textio import ENCODING_HINT, detect_encoding, open_binary  # noqa: E402,F401 - re-exported
 
 # -- CSV / TSV --------------------------------------------------------------------------------
 
