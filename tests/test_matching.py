@@ -203,6 +203,21 @@ def test_projects_in_any_gbt_class_resolve(model: Model, registry: Registry, gbt
     assert answer.suggestions or answer.missing
 
 
+@pytest.mark.parametrize("gbt", ["73", "01", "5920", "2921"])
+def test_every_county_paired_with_the_origin_is_listed(model: Model, registry: Registry, gbt: str) -> None:
+    """A project from 柯桥经开区 lists 江山 (paired: P017) in any GB/T class — the pairing is the channel — and a
+    row with neither a chain nor an IO link says why it is there."""
+    resolver = Resolver.from_registry(registry)
+    project = {"name": "x", "origin": "柯桥经开区", "gbt": gbt, "_file": "p.yaml"}
+    answer = rank_destinations(model, project, resolver, top=None)
+    assert "330881" in {s.county_code for s in answer.suggestions}
+    assert not any("has no pairing" in m for m in answer.missing)
+    for s in answer.suggestions:
+        if s.holding is None and s.components["io"] == 0:
+            assert any("paired with the origin" in n for n in s.notes), s.county_code
+            assert "因与来源地结对而列出" in s.explanation("zh") and "“”" not in s.explanation("zh")
+
+
 def test_rd_project_can_land_in_the_innovation_enclave(model: Model, registry: Registry) -> None:
     """萧山区 ↔ 龙泉 is an enclave pairing (科创飞地): both landings are ranked."""
     resolver = Resolver.from_registry(registry)
