@@ -112,7 +112,14 @@ def explain(s: Any, lang: str = "zh") -> str:
         what = t("overlap", segment=name("segment"), county=name("county"),
                  industry=h.industry_zh if zh else h.industry_en, code=h.held_code)  # fmt: skip
     elif s.segment_key and s.mode == "project":
+<<<<<<< HEAD
         what = t("project_io", county=name("county"), segment=name("segment"), io_industry=s.io_industry_zh, io=io_value)
+=======
+        what = f"{s.county_zh}没有来源记载的相邻环节（“{s.segment_zh}”）；" + (
+            f"与本县产业“{s.io_industry_zh}”投入产出关联{s.components.get('io', 0):.2f}"
+            if s.io_industry_zh else "与本县产业无投入产出关联"
+        )
+>>>>>>> main
     elif s.segment_key:
         what = t("partner_has", segment=name("segment"), county=name("county"),
                  io_industry_q=f"“{s.io_industry_zh}”" if s.io_industry_zh else "")  # fmt: skip
