@@ -61,9 +61,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "overlap": ("“{segment}”与{county}特色产业“{industry}”（{code}）仅有行业代码重叠，无来源说明本县已有该环节：弱相关信号",
                 "'{segment}' only shares a GB/T code with {county}'s industry '{industry}' ({code}); no source says the "
                 "county has the segment: a weak related signal"),
-    "project_io": ("{county}没有来源记载的相邻环节（“{segment}”）；与本县产业“{io_industry}”投入产出关联{io:.2f}",
-                   "{county} has no sourced segment next to '{segment}'; input–output relatedness to its industries "
-                   "{io:.2f}"),
+    "project_io": ("{county}没有来源记载的相邻环节（“{segment}”）；{io_part}",
+                   "{county} has no sourced segment next to '{segment}'; {io_part}"),
+    "io_related": ("与本县产业“{io_industry}”投入产出关联{io:.2f}", "input–output relatedness to its industries {io:.2f}"),
+    "io_unrelated": ("与本县产业无投入产出关联", "input–output relatedness to its industries {io:.2f}"),
     "partner_has": ("“{segment}”：结对方确有该产业，与{county}产业{io_industry_q}投入产出相关（本县无此环节的来源记载）",
                     "'{segment}': the partner has the industry, input–output related to {county}'s industries"),
     "no_segment": ("{county}：本项目行业无对应产业链环节，按投入产出部门与结对方产业画像匹配",
@@ -112,14 +113,8 @@ def explain(s: Any, lang: str = "zh") -> str:
         what = t("overlap", segment=name("segment"), county=name("county"),
                  industry=h.industry_zh if zh else h.industry_en, code=h.held_code)  # fmt: skip
     elif s.segment_key and s.mode == "project":
-<<<<<<< HEAD
-        what = t("project_io", county=name("county"), segment=name("segment"), io_industry=s.io_industry_zh, io=io_value)
-=======
-        what = f"{s.county_zh}没有来源记载的相邻环节（“{s.segment_zh}”）；" + (
-            f"与本县产业“{s.io_industry_zh}”投入产出关联{s.components.get('io', 0):.2f}"
-            if s.io_industry_zh else "与本县产业无投入产出关联"
-        )
->>>>>>> main
+        io_part = t("io_related" if s.io_industry_zh else "io_unrelated", io_industry=s.io_industry_zh, io=io_value)
+        what = t("project_io", county=name("county"), segment=name("segment"), io_part=io_part)
     elif s.segment_key:
         what = t("partner_has", segment=name("segment"), county=name("county"),
                  io_industry_q=f"“{s.io_industry_zh}”" if s.io_industry_zh else "")  # fmt: skip
