@@ -55,8 +55,6 @@ STATUS_ZH = {
     "heuristic": "启发式",
 }
 
-FileOption = Annotated[Path | None, typer.Option(metavar="FILE")]
-
 
 def _open(db: Path | None):
     from chainlink.registry import Registry

@@ -26,7 +26,6 @@ from chainlink.plan.explain_cell import (
     find_project,
 )
 from chainlink.plan.inputs import (
-    CELL_REASONS,
     DEFAULT_MAX_POLLUTION,
     DEFAULT_TIME_LIMIT,
     ENCLAVE_DISCOUNT,
@@ -56,7 +55,6 @@ from chainlink.plan.runs import (
 )
 
 __all__ = [
-    "CELL_REASONS",
     "DEFAULT_MAX_POLLUTION",
     "DEFAULT_TIME_LIMIT",
     "DIFF_COLUMNS",

@@ -115,7 +115,7 @@ def _component_rows(
     edges_zh = [f"{graph.nodes[u]['name_zh']}→{graph.nodes[v]['name_zh']} 权重 {graph.edges[u, v]['weight']:.4g}"
                 f"（{graph.edges[u, v]['weight_source']}）" for u, v in hops_uv]  # fmt: skip
     pairing = next((p for p in model.pairings_of(code) if p["id"] == s.pairing_id), None)
-    pfit, pind = model.partner_fit(project.origin_id, s.segment_key) if project.origin_id else (0.0, "")
+    pind = model.partner_fit(project.origin_id, s.segment_key)[1] if project.origin_id else ""
     seg_sectors = model.sectors_of(node["codes"])
     from chainlink.industries import split_codes
 

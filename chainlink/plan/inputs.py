@@ -56,7 +56,6 @@ PAIRING_ZH = {
 }
 
 
-CELL_REASONS = ("not_paired", "intensity", "excluded", "environment", "no_score")
 
 
 REASON_ZH = {

@@ -316,7 +316,7 @@ def _load_holdings(
     the ``industry_zh`` it was reviewed against: a row whose industry is not in the characteristic
     industries, or is now worded differently, is skipped (a mapping holds only for the text it read). A row whose
     segment is not in ``chains/`` is skipped (a reduced source tree such as the tests' mini chains);
-    tests/test_holdings.py checks that every row names a segment of the shipped chains. The file is
+    tests/test_matching.py checks that every row names a segment of the shipped chains. The file is
     optional (older source trees).
     """
     path = root / "data" / "holdings.csv"
