@@ -1,18 +1,16 @@
-"""The chain graph (NetworkX): segments as nodes, upstream → downstream edges, and who holds what.
+"""The chain graph (NetworkX): segments as nodes, upstream → downstream edges, and paths along it.
 
 Nodes are segment keys ``chain/segment``; cross-chain edges join chains (dual-chain links).
-A county *holds* a segment when one of its characteristic industries' GB/T codes matches the
-segment's codes (:func:`chainlink.industries.code_match`).
+Who *holds* a segment is not decided here: only evidence does (:func:`chainlink.score.evidence_holdings`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from chainlink.industries import best_match, split_codes
+from chainlink.industries import split_codes
 
 
 def chain_graph(registry: Any) -> nx.DiGraph:
@@ -23,53 +21,6 @@ def chain_graph(registry: Any) -> nx.DiGraph:
     for edge in registry.edges:
         graph.add_edge(edge["from_key"], edge["to_key"], **edge)
     return graph
-
-
-@dataclass(frozen=True)
-class Holding:
-    """One holder's grip on one segment: strength in [0, 1] and the fact behind it."""
-
-    segment: str
-    strength: float
-    fact_id: str
-    held_code: str
-    segment_code: str
-    industry_zh: str
-    industry_en: str
-    confidence: str
-    source: str
-
-
-def holdings(graph: nx.DiGraph, facts: list[dict[str, Any]]) -> dict[str, Holding]:
-    """Segments held through ``facts`` (rows with gbt_codes, id, industry_zh/en, confidence, source).
-
-    For each segment the strongest match is kept; ties go to the better-sourced fact.
-    """
-    rank = {"sourced": 0, "unverified": 1, "sample": 2}
-    out: dict[str, Holding] = {}
-    for key, node in graph.nodes(data=True):
-        for fact in facts:
-            strength, held, seg_code = best_match(split_codes(fact["gbt_codes"]), node["codes"])
-            if strength <= 0:
-                continue
-            current = out.get(key)
-            cand = Holding(
-                key,
-                strength,
-                fact["id"],
-                held,
-                seg_code,
-                fact["industry_zh"],
-                fact["industry_en"],
-                fact["confidence"],
-                fact["source"],
-            )
-            if current is None or (strength, -rank[fact["confidence"]]) > (
-                current.strength,
-                -rank[current.confidence],
-            ):
-                out[key] = cand
-    return out
 
 
 def hops_upstream(graph: nx.DiGraph, target: str, max_hops: int) -> dict[str, list[str]]:

@@ -125,3 +125,22 @@ def _check_quote(col: _Collector, name: str, line: int, row: dict[str, str], *, 
         col.add(name, line, f"quote is {len(quote)} characters; keep it to {QUOTE_MAX} (a short exact quote)")
     if required and not quote and row.get("confidence") == "sourced":
         col.add(name, line, "a sourced row needs a quote: a short text copied exactly from the cited page")
+
+
+def _project_ids(root: Path) -> set[str] | None:
+    """Project ids of data/projects.csv, for ``derived_from`` checks (None when the file is broken: its own
+    loader reports that)."""
+    try:
+        return {r["id"] for _, r in read_csv_rows(root / "data" / "projects.csv", ["id"])}
+    except SourceError:
+        return None
+
+
+def _check_derived_from(
+    col: _Collector, name: str, line: int, row: dict[str, str], project_ids: set[str] | None
+) -> None:
+    """``derived_from``: the cases (project ids) a row was written from — `chainlink evaluate` holds the row
+    out with the case when it names that case alone (docs/evaluation.md)."""
+    for pid in _split_codes(row.get("derived_from", "")):
+        if project_ids is not None and pid not in project_ids:
+            col.add(name, line, f"derived_from {pid!r} is not a project id in data/projects.csv")
