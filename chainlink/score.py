@@ -232,12 +232,33 @@ class Model:
             cache[key] = sorted({x for c in codes for x in self._sectors_of_code(c)})
         return list(cache[key])
 
+    @cached_property
+    def _sector_prefixes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """GB/T code of the mapping → IO sectors, and every prefix of such a code → IO sectors of the codes
+        it begins: an index giving :func:`chainlink.sectors.sector_of_gbt`'s answer without a scan."""
+        exact: dict[str, set[str]] = {}
+        begins: dict[str, set[str]] = {}
+        for m in self._io[0]:
+            for g in m.gbt_codes:
+                exact.setdefault(g, set()).add(m.io_code)
+                for k in range(1, len(g) + 1):
+                    begins.setdefault(g[:k], set()).add(m.io_code)
+        return exact, begins
+
     def _sectors_of_code(self, code: str) -> list[str]:
         cache = self.__dict__.setdefault("_sector_cache", {})
         if code not in cache:
-            from chainlink.sectors import sector_of_gbt
+            text = str(code).strip()
+            if text.isdigit() and 2 <= len(text) <= 4:  # what sector_of_gbt accepts; it raises on the rest
+                exact, begins = self._sector_prefixes
+                found = set(begins.get(text, ()))  # mapping codes that begin with the code (or equal it)
+                for k in range(1, len(text)):
+                    found |= exact.get(text[:k], set())  # mapping codes the code begins with
+                cache[code] = sorted(found)
+            else:
+                from chainlink.sectors import sector_of_gbt
 
-            cache[code] = sector_of_gbt(code, mapping=self._io[0])
+                cache[code] = sector_of_gbt(code, mapping=self._io[0])
         return cache[code]
 
     def io_value(self, segment_codes: list[str], county_code: str) -> float:
