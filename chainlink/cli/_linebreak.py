@@ -32,7 +32,7 @@ def line_break_units(text: str) -> list[str]:
     ``uniseg.linebreak.line_break_units`` returns them.
 
     >>> line_break_units("阀门（3443）环节，可强链")
-    ['阀', '门（3443）', '环', '节，', '可', '强', '链']
+    ['阀', '门', '（3443）', '环', '节，', '可', '强', '链']
     """
     units: list[str] = []
     start = 0
