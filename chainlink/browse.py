@@ -45,15 +45,15 @@ def pairing_rows(reg: Any, county_code: str | None = None) -> list[dict[str, Any
 
 
 def _holders(reg: Any, graph: Any) -> dict[str, list[str]]:
-    """Segment key → names of the counties holding it (sorted by county code)."""
-    from chainlink.graph import holdings
+    """Segment key → names of the counties holding it on evidence (sorted by county code;
+    :func:`chainlink.score.evidence_holdings`)."""
+    from chainlink.score import evidence_holdings
 
+    names = {c["code"]: c["name_zh"] for c in reg.counties}
     out: dict[str, list[str]] = {}
-    for c in reg.counties:
-        facts = [f for f in reg.characteristic_industries if f["county_code"] == c["code"] and f["gbt_codes"]]
-        for key, h in holdings(graph, facts).items():
-            if h.strength >= 0.6:
-                out.setdefault(key, []).append(c["name_zh"])
+    for code, held in evidence_holdings(reg).items():
+        for key in held:
+            out.setdefault(key, []).append(names[code])
     return out
 
 

@@ -6,8 +6,9 @@ Attributes are scalars only (lists become ``;``-joined text), so ``nx.write_grap
 ``nx.write_gexf`` work and the files open in Gephi and yEd. See docs/export.md.
 
 Node attributes: ``label`` (Chinese name), ``name_zh``, ``name_en``, ``chain_id``, ``stage``, ``gbt_codes``,
-``io_sectors`` (2020 table), ``products``, ``counties`` and ``county_codes`` (counties holding the segment
-through a characteristic industry, code match ≥ 0.6), ``firms`` and ``firm_count`` (real firms on the
+``io_sectors`` (2020 table), ``products``, ``counties`` and ``county_codes`` (counties holding the segment on
+evidence — a reviewed characteristic-industry mapping or a located real firm, :func:`chainlink.score.evidence_holdings`;
+never a GB/T code overlap), ``firms`` and ``firm_count`` (real firms on the
 segment, :func:`chainlink.firms.firms_on`), ``external``.
 Edge attributes: ``weight``, ``weight_source``, ``confidence``, ``source``, ``chain_id``, ``evidence``,
 ``evidence_detail``, ``evidence_detail_zh``, ``io_year``, ``io_from_sector``, ``io_to_sector``,
@@ -22,8 +23,8 @@ from typing import Any
 import networkx as nx
 
 from chainlink.errors import UsageError
-from chainlink.graph import chain_graph, holdings
-from chainlink.industries import HOLD_THRESHOLD, split_codes
+from chainlink.graph import chain_graph
+from chainlink.industries import split_codes
 
 GRAPH_FORMATS = ("graphml", "gexf", "dot", "mermaid", "json")
 EDGE_KEYS = (
@@ -56,16 +57,15 @@ def _io_sectors(registry: Any, codes: list[str]) -> str:
     return ";".join(sorted(out))
 
 
-def _holders(registry: Any, graph: nx.DiGraph) -> dict[str, list[tuple[str, str]]]:
-    """Segment key → [(county code, county name)] of the counties holding it (sorted by code)."""
+def _holders(registry: Any) -> dict[str, list[tuple[str, str]]]:
+    """Segment key → [(county code, county name)] of the counties holding it on evidence (sorted by code)."""
+    from chainlink.score import evidence_holdings
+
+    names = {c["code"]: c["name_zh"] for c in registry.counties}
     out: dict[str, list[tuple[str, str]]] = {}
-    for c in registry.counties:
-        facts = [
-            f for f in registry.characteristic_industries if f["county_code"] == c["code"] and f["gbt_codes"]
-        ]
-        for key, h in holdings(graph, facts).items():
-            if h.strength >= HOLD_THRESHOLD:
-                out.setdefault(key, []).append((c["code"], c["name_zh"]))
+    for code, held in evidence_holdings(registry).items():
+        for key in held:
+            out.setdefault(key, []).append((code, names[code]))
     return out
 
 
@@ -97,7 +97,7 @@ def export_graph(registry: Any, chain_ids: list[str] | None = None) -> nx.DiGrap
     ]
     nodes = [n for n in full.nodes if full.nodes[n]["chain_id"] in wanted]
     nodes += sorted({n for e in edges for n in e} - set(nodes))
-    holders = _holders(registry, full)
+    holders = _holders(registry)
     firms = _firms(registry, nodes)
     graph = nx.DiGraph(
         name=", ".join(chosen) if len(chosen) <= 3 else f"{len(chosen)} chains",

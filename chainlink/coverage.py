@@ -7,8 +7,9 @@ code reaches the hold threshold (0.6, as in scoring); :func:`coverage_report` li
   and the single codes of partly covered industries;
 - sourced projects (data/projects.csv) whose industry sits on no chain, and those placed only below 0.8
   (``match --project`` and the open-project look-up place a code at ≥ 0.8);
-- segments that no county (characteristic industries, platform rows included) and no zone
-  (industries a source names for it) holds.
+- segments that no county holds on evidence (:func:`chainlink.score.evidence_holdings`: a reviewed
+  characteristic-industry mapping or a located real firm) and no zone's profile industry (a source names it
+  for the zone) matches.
 """
 
 from __future__ import annotations
@@ -114,12 +115,14 @@ def coverage_report(registry: Any, threshold: float = HOLD_THRESHOLD) -> Coverag
                     "detail": f"broad match {strength:.1f} only, e.g. {key}",
                 }
             )
-    holders = [(f, "county") for f in registry.characteristic_industries] + [
-        (f, "zone") for f in registry.partner_industries
-    ]
+    from chainlink.score import evidence_holdings
+
+    county_held = {key for held in evidence_holdings(registry).values() for key in held}
     for seg in segments:
         seg_codes = split_codes(seg["gbt_codes"])
-        held = any(best_match(split_codes(f["gbt_codes"]), seg_codes)[0] >= threshold for f, _ in holders)
+        held = seg["key"] in county_held or any(
+            best_match(split_codes(f["gbt_codes"]), seg_codes)[0] >= threshold for f in registry.partner_industries
+        )
         if not held:
             report.segments_unheld.append(
                 {

@@ -94,8 +94,9 @@ COLUMNS = {
 DERIVED_TABLES = {
     "suggestions": "What `chainlink export` writes: every county's ranked suggestions (docs/export.md), computed by "
     "chainlink browse from the registry with the default preset.",
-    "holdings": "Chain segments each county holds through a characteristic industry (code match ≥ the preset's "
-    "hold threshold), computed by chainlink browse.",
+    "holdings": "Chain segments each county holds on evidence: a characteristic industry mapped to the segment by a "
+    "reviewed row of data/holdings.csv, or a real firm located there (never a GB/T code overlap); computed by "
+    "chainlink browse.",
 }
 QUERIES = {
     "suggestions_for_a_county": {

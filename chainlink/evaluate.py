@@ -177,6 +177,7 @@ class CaseResult:
     county_rank: int = 0
     county_rows: int = 0
     county_row: str = ""
+    county_why: str = ""  # why the county direction misses or ranks below 5 (:func:`county_miss_reason`)
     project_rank: int = 0
     project_rows: int = 0
     project_top: str = ""
@@ -211,6 +212,7 @@ COLUMNS = (
     "county_rank",
     "county_rows",
     "county_row",
+    "county_why",
     "project_rank",
     "project_rows",
     "project_top",
@@ -263,6 +265,43 @@ def partner_side(model: Any, origin: str) -> set[str]:
     return side
 
 
+MISS_KINDS = ("no_pairing", "off_chain", "no_evidence", "other_partner", "ranking")
+
+
+def county_miss_reason(
+    model: Any, case: dict[str, Any], tier: str, side: set[str], rows: list[Any], rank: int
+) -> str:
+    """Why the county direction misses the case (or ranks it below 5), first reason that applies, as
+    ``kind: detail`` with kind in :data:`MISS_KINDS`:
+
+    - ``no_pairing`` — once the case is held out, the county has no pairing with the case's partner side;
+    - ``off_chain`` — no chain segment carries the case's industry at its tier (e.g. 7040 rental);
+    - ``no_evidence`` — segments carry it, but the partner has no evidence for them (profile, firms,
+      projects) and the county holds nothing next to them: no row with this partner can exist;
+    - ``other_partner`` — a row for the industry exists, but it names another partner of the county
+      (the case's partner is only in ``other_partners``);
+    - ``ranking`` — the row exists with the case's partner, at rank ``rank`` (the best row ahead is named).
+    """
+    pairings = [p for p in model.pairings_of(case["county_code"]) if p.partner_id in side]
+    if not pairings:
+        return "no_pairing: no pairing of the county with the case's partner once the case is held out"
+    segments = [k for k in model.graph.nodes if industry_hit(model, case, tier, k)]
+    if not segments:
+        return f"off_chain: no chain segment carries GB/T {case.get('gbt_codes') or '?'} ({tier} tier)"
+    if rank:
+        top = rows[0]
+        return (f"ranking: rank {rank} of {len(rows)}; #1 is {top.segment_key} via {top.partner_id} "
+                f"({top.score:.3f})")  # fmt: skip
+    found = [s for s in rows if s.segment_key in segments]
+    if any(set(s.other_partners) & side for s in found):
+        best = next(s for s in found if set(s.other_partners) & side)
+        return f"other_partner: {best.segment_key} (rank {best.rank}) names {best.partner_id}; the case's partner is behind"
+    fits = max((model.partner_fit_detail(p.partner_id, k).value for p in pairings for k in segments), default=0.0)
+    held = model.county_holdings(case["county_code"])
+    return (f"no_evidence: {len(segments)} segment(s) carry the industry; best partner fit {fits:.2f}, "
+            f"county holdings near them: {'yes' if any(k in held for k in segments) else 'none'}")
+
+
 def evaluate_case(
     registry: Any, case: dict[str, Any], preset: dict[str, Any] | None = None, *, include_sample: bool = True
 ) -> CaseResult:
@@ -296,6 +335,9 @@ def evaluate_case(
                 result.county_rank = s.rank
                 result.county_row = f"{s.segment_key} via {s.partner_id}"
                 break
+        if not 0 < result.county_rank <= 5:
+            result.county_why = county_miss_reason(model, case, result.tier, side, answer.suggestions,
+                                                   result.county_rank)  # fmt: skip
     else:
         result.notes.append("no origin partner: county direction not asked")
     # (b) project direction

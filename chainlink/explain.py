@@ -66,8 +66,10 @@ def explain_zh(s: Any) -> str:
         what = (f"“{s.segment_zh}”与{s.county_zh}特色产业“{h.industry_zh}”（{h.held_code}）仅有行业代码重叠，"
                 "无来源说明本县已有该环节：弱相关信号")  # fmt: skip
     elif s.segment_key and s.mode == "project":
-        what = (f"{s.county_zh}没有来源记载的相邻环节（“{s.segment_zh}”）；与本县产业"
-                f"“{s.io_industry_zh}”投入产出关联{s.components.get('io', 0):.2f}")  # fmt: skip
+        what = f"{s.county_zh}没有来源记载的相邻环节（“{s.segment_zh}”）；" + (
+            f"与本县产业“{s.io_industry_zh}”投入产出关联{s.components.get('io', 0):.2f}"
+            if s.io_industry_zh else "与本县产业无投入产出关联"
+        )
     elif s.segment_key:
         what = f"“{s.segment_zh}”：结对方确有该产业，与{s.county_zh}产业" + (
             f"“{s.io_industry_zh}”" if s.io_industry_zh else ""

@@ -1,8 +1,7 @@
-"""The chain graph: segments as nodes, upstream → downstream edges, and who holds what.
+"""The chain graph: segments as nodes, upstream → downstream edges, and paths along it.
 
 Nodes are segment keys ``chain/segment``; cross-chain edges join chains (dual-chain links).
-A county *holds* a segment when one of its characteristic industries' GB/T codes matches the
-segment's codes (:func:`chainlink.industries.code_match`).
+Who *holds* a segment is not decided here: only evidence does (:func:`chainlink.score.evidence_holdings`).
 
 Two forms of the same graph: :func:`chain_graph` builds a NetworkX ``DiGraph`` (the graph library
 for analysis and the exports), :func:`chain_adjacency` a plain-dict :class:`ChainGraph` for the
@@ -14,10 +13,9 @@ The walks below (:func:`hops_upstream`, …) take either.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chainlink.industries import best_match, split_codes
+from chainlink.industries import split_codes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -163,53 +161,6 @@ def chain_adjacency(registry: Any) -> ChainGraph:
     for edge in registry.edges:
         graph.add_edge(edge["from_key"], edge["to_key"], **edge)
     return graph
-
-
-@dataclass(frozen=True)
-class Holding:
-    """One holder's grip on one segment: strength in [0, 1] and the fact behind it."""
-
-    segment: str
-    strength: float
-    fact_id: str
-    held_code: str
-    segment_code: str
-    industry_zh: str
-    industry_en: str
-    confidence: str
-    source: str
-
-
-def holdings(graph: Any, facts: list[dict[str, Any]]) -> dict[str, Holding]:
-    """Segments held through ``facts`` (rows with gbt_codes, id, industry_zh/en, confidence, source).
-
-    For each segment the strongest match is kept; ties go to the better-sourced fact.
-    """
-    rank = {"sourced": 0, "unverified": 1, "sample": 2}
-    out: dict[str, Holding] = {}
-    for key, node in graph.nodes(data=True):
-        for fact in facts:
-            strength, held, seg_code = best_match(split_codes(fact["gbt_codes"]), node["codes"])
-            if strength <= 0:
-                continue
-            current = out.get(key)
-            cand = Holding(
-                key,
-                strength,
-                fact["id"],
-                held,
-                seg_code,
-                fact["industry_zh"],
-                fact["industry_en"],
-                fact["confidence"],
-                fact["source"],
-            )
-            if current is None or (strength, -rank[fact["confidence"]]) > (
-                current.strength,
-                -rank[current.confidence],
-            ):
-                out[key] = cand
-    return out
 
 
 def _shortest_paths(adj: Any, source: str, cutoff: int) -> dict[str, list[str]]:

@@ -80,48 +80,22 @@ class Project(_Readable):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Project:
-        """A ``projects`` / ``user_projects`` registry row."""
+        """A ``projects`` / ``user_projects`` registry row (columns in :data:`PROJECT_FIELDS`)."""
+        values = {f: _convert(kind, row.get(col)) for f, col, _key, kind in PROJECT_FIELDS if col}
         return cls(
             id=row["id"],
             name_zh=row["name_zh"],
-            name_en=row.get("name_en") or "",
-            origin=row.get("origin_id") or "",
-            gbt=row.get("gbt_codes") or "",
-            segment=row.get("segment_key") or "",
-            county_code=row.get("county_code") or "",
-            landing=row.get("landing") or "",
-            enclave_host=row.get("enclave_host") or "",
-            platform=row.get("platform") or "",
-            kind=row.get("kind") or "",
-            status=row.get("status") or "",
-            investment=_num(row.get("investment_wan")),
-            land_mu=_num(row.get("land_mu")),
-            energy=_num(row.get("energy_tce")),
-            added_value=_num(row.get("added_value_wan")),
-            tax=_num(row.get("tax_wan")),
-            pollution=row.get("pollution") or "",
             confidence=row.get("confidence") or "unverified",
-            source=row.get("source") or "",
             file=f"project {row['id']}",
+            **values,
         )
 
     @classmethod
     def from_fields(cls, data: dict[str, Any]) -> Project:
-        """The validated fields of a project file (:func:`chainlink.projects.read_project`)."""
-        return cls(
-            id=data.get("id") or "",
-            name_zh=data["name"],
-            origin=data.get("origin") or "",
-            gbt=data.get("gbt") or "",
-            segment=data.get("segment") or "",
-            investment=data.get("investment"),
-            land_mu=data.get("land_mu"),
-            energy=data.get("energy"),
-            added_value=data.get("added_value"),
-            tax=data.get("tax"),
-            pollution=data.get("pollution") or "",
-            file=data.get("_file") or "<project>",
-        )
+        """The validated fields of a project file (:func:`chainlink.projects.read_project`; keys in
+        :data:`PROJECT_FIELDS`)."""
+        values = {f: _convert(kind, data.get(key)) for f, _col, key, kind in PROJECT_FIELDS if key}
+        return cls(id=data.get("id") or "", name_zh=data["name"], file=data.get("_file") or "<project>", **values)
 
     @classmethod
     def coerce(cls, value: Any) -> Project:
@@ -131,6 +105,38 @@ class Project(_Readable):
         if "name_zh" in value:
             return cls.from_row(value)
         return cls.from_fields(value)
+
+
+# One list of a project's optional fields: (Project field, registry column, project-file key, kind).
+# ``None`` = the source has no such field; kind "num" = a number or None, "text" = text or ''.
+PROJECT_FIELDS: tuple[tuple[str, str | None, str | None, str], ...] = (
+    ("name_en", "name_en", None, "text"),
+    ("origin", "origin_id", "origin", "text"),
+    ("gbt", "gbt_codes", "gbt", "text"),
+    ("segment", "segment_key", "segment", "text"),
+    ("county_code", "county_code", None, "text"),
+    ("landing", "landing", None, "text"),
+    ("enclave_host", "enclave_host", None, "text"),
+    ("platform", "platform", None, "text"),
+    ("kind", "kind", None, "text"),
+    ("status", "status", None, "text"),
+    ("investment", "investment_wan", "investment", "num"),
+    ("land_mu", "land_mu", "land_mu", "num"),
+    ("energy", "energy_tce", "energy", "num"),
+    ("added_value", "added_value_wan", "added_value", "num"),
+    ("tax", "tax_wan", "tax", "num"),
+    ("pollution", "pollution", "pollution", "text"),
+    ("source", "source", None, "text"),
+)
+
+
+def _convert(kind: str, value: Any) -> Any:
+    """A field value as :data:`PROJECT_FIELDS` types it: ``num`` → float or None, ``text`` → str ('' for empty).
+
+    >>> _convert("num", "12.5"), _convert("num", ""), _convert("text", None)
+    (12.5, None, '')
+    """
+    return _num(value) if kind == "num" else (value or "")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainlink.industries import HOLD_THRESHOLD, split_codes
+from chainlink.industries import split_codes
 
 PAIRING_KINDS_ZH = {
     "shanhai": "山海协作结对",
@@ -227,7 +227,7 @@ def _gap_section(registry: Any, county_code: str) -> Section:
 
 def county_profile(registry: Any, code: str) -> Profile:
     """Everything about one of the 26 counties (``code``: six digits; resolve names first)."""
-    from chainlink.graph import chain_graph, holdings
+    from chainlink.score import Model
 
     county = registry.county(code)
     partners = {p["id"]: p for p in registry.partners}
@@ -290,18 +290,20 @@ def county_profile(registry: Any, code: str) -> Profile:
                 source=f["source"],
             )
         )
-    graph = chain_graph(registry)
-    held = Section("segments", "所在产业链环节", "Chain segments held", empty_zh="无", empty_en="none")
-    for key, h in sorted(holdings(graph, [f for f in facts if f["gbt_codes"]]).items()):
-        if h.strength < HOLD_THRESHOLD:
-            continue
-        node = graph.nodes[key]
+    model = Model(registry)  # holdings on evidence only (chainlink.score.evidence_holdings)
+    held = Section("segments", "所在产业链环节（有据）", "Chain segments held (on evidence)", empty_zh="无", empty_en="none")
+    for key, h in sorted(model.county_holdings(code).items()):
+        node = model.graph.nodes[key]
+        if h.basis == "firm":
+            how_zh, how_en = f"企业 {h.industry_zh} 位于本县", f"firm {h.industry_zh} located here"
+        else:
+            how_zh = f"特色产业 {h.fact_id} {h.industry_zh}，映射依据：{h.derivation}"
+            how_en = f"characteristic industry {h.fact_id} {h.industry_en}; mapping: {h.derivation}"
         held.facts.append(
             Fact(
                 item=f"{key} {node['name_zh']}",
-                detail=f"强度 {h.strength:.1f}，经 {h.fact_id} {h.industry_zh} ({h.held_code} ↔ {h.segment_code})",
-                detail_en=f"{node['name_en']} · strength {h.strength:.1f} through {h.fact_id} {h.industry_en} "
-                f"({h.held_code} ↔ {h.segment_code})",
+                detail=f"强度 {h.strength:.1f}，{how_zh}",
+                detail_en=f"{node['name_en']} · strength {h.strength:.1f} · {how_en}",
                 confidence=h.confidence,
                 source=h.source,
             )

@@ -317,7 +317,9 @@ def destinations_for(
     A county that holds nothing within reach (no evidence holding, no code overlap) is still a
     destination, scored on IO relatedness, pairing and the partner alone, when ``io_only`` allows it:
     ``never`` (``allocate``), ``paired`` (the county is paired with the origin: the pairing is the
-    channel) or ``always`` (a project no chain segment carries). docs/scoring.md."""
+    channel) or ``always`` (a project no chain segment carries: also an unpaired county with IO
+    relatedness > 0). A county paired with the origin is listed even without any IO relation (the
+    pairing is the channel; the row's note says so). docs/scoring.md."""
     from chainlink import components as C
     from chainlink.graph import path_confidence, path_weight
     from chainlink.score import PartnerFit, landing_options, make_suggestion
@@ -333,8 +335,9 @@ def destinations_for(
     pairings = [p for p in model.pairings_of(code) if p.partner_id in family] if origin else []
     if origin and not pairings and not any_pair:
         return []
-    if holding is None and (io <= 0 or io_only == "never" or (io_only == "paired" and not pairings)):
+    if holding is None and (io_only == "never" or (not pairings and (io <= 0 or io_only == "paired"))):
         return []
+    unrelated = holding is None and io <= 0  # listed only because the county is paired with the origin
     chain_id = graph.nodes[seg]["chain_id"] if seg else ""
     policy = model.policy_value(codes)
     if project.pollution == "high":
@@ -367,6 +370,10 @@ def destinations_for(
             notes, notes_zh = [], []
             if origin and pairing is None:
                 notes, notes_zh = ["not paired with the origin zone"], ["与来源地无结对记录"]
+            if unrelated:
+                notes.append("no chain or input–output link to the county's industries: listed because the county "
+                             "is paired with the origin")
+                notes_zh.append("与本县产业无产业链或投入产出关联，因与来源地结对而列出")
             s = make_suggestion(
                 model, code, origin, pairing, seg, relation, path, holding, components, conf,
                 ([holding.source] if holding else []) + ([pairing.source] if pairing else []),

@@ -41,6 +41,7 @@ __all__ = [
     "Gap",
     "Model",
     "Suggestion",
+    "evidence_holdings",
     "gaps_for",
     "load_preset",
     "make_suggestion",
@@ -721,6 +722,15 @@ class Model:
             return distance_km((float(c["lat"]), float(c["lon"])), (float(p["lat"]), float(p["lon"])))
         except (KeyError, TypeError, ValueError):
             return math.inf
+
+
+def evidence_holdings(registry: Any, *, include_sample: bool = True) -> dict[str, dict[str, Holding]]:
+    """County code → segment key → :class:`Holding`, for every county: the one definition of "a county holds
+    a segment" (a reviewed mapping of a characteristic industry in data/holdings.csv, or a real firm located
+    there; :meth:`Model.county_holdings`). Chain export, ``county show``, ``chains show`` and ``browse`` all
+    read it; a GB/T code overlap is never a holding."""
+    model = registry if isinstance(registry, Model) else Model(registry, include_sample=include_sample)
+    return {code: model.county_holdings(code) for code in sorted(model.counties)}
 
 
 def _better_holding(cand: Holding, current: Holding | None) -> bool:

@@ -133,6 +133,25 @@ def _check_quote(col: _Collector, name: str, line: int, row: dict[str, str], *, 
         col.add(name, line, "a sourced row needs a quote: a short text copied exactly from the cited page")
 
 
+def _project_ids(root: Path) -> set[str] | None:
+    """Project ids of data/projects.csv, for ``derived_from`` checks (None when the file is broken: its own
+    loader reports that)."""
+    try:
+        return {r["id"] for _, r in read_csv_rows(root / "data" / "projects.csv", ["id"])}
+    except SourceError:
+        return None
+
+
+def _check_derived_from(
+    col: _Collector, name: str, line: int, row: dict[str, str], project_ids: set[str] | None
+) -> None:
+    """``derived_from``: the cases (project ids) a row was written from — `chainlink evaluate` holds the row
+    out with the case when it names that case alone (docs/evaluation.md)."""
+    for pid in _split_codes(row.get("derived_from", "")):
+        if project_ids is not None and pid not in project_ids:
+            col.add(name, line, f"derived_from {pid!r} is not a project id in data/projects.csv")
+
+
 def load_industries(
     root: Path, col: _Collector, pinyin: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
@@ -397,10 +416,12 @@ def _load_pairings(
         "enclave_name",
         "enclave_host",
         "enclave_kind",
+        "derived_from",
         "source",
         "confidence",
     ]
     partner_ids = {p["id"] for p in partners}
+    project_ids = _project_ids(root)
     # an enclave lies in a partner zone (its id) or in a county-level territory (its six-digit code)
     host_codes = counties | {p["admin_code"] for p in partners if p["admin_code"]}
     platform_ids = {p["id"] for p in partners if p["kind"] in ("platform", "etdz")}
@@ -448,6 +469,7 @@ def _load_pairings(
                 )
         elif row["enclave_name"] or row["enclave_host"] or row["enclave_kind"]:
             col.add(name, line, f"enclave_name/enclave_host/enclave_kind are only for kind enclave, not {row['kind']!r}")
+        _check_derived_from(col, name, line, row, project_ids)
         _check_quote(col, name, line, row, required=False)
         _check_common(col, name, line, row)
         out.append(dict(row))
@@ -513,18 +535,13 @@ def _load_partner_industries(
         "source",
         "confidence",
     ]
-    try:  # derived_from names projects; a broken projects.csv is reported by its own loader
-        project_ids = {r["id"] for _, r in read_csv_rows(root / "data" / "projects.csv", ["id"])}
-    except SourceError:
-        project_ids = None
+    project_ids = _project_ids(root)
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
         col.unique(name, line, seen, row["id"])
         if row["partner_id"] not in partner_ids:
             col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv")
-        for pid in _split_codes(row["derived_from"]):
-            if project_ids is not None and pid not in project_ids:
-                col.add(name, line, f"derived_from {pid!r} is not a project id in data/projects.csv")
+        _check_derived_from(col, name, line, row, project_ids)
         _check_quote(col, name, line, row, required=True)
         for code in _split_codes(row["gbt_codes"]):
             if code not in codes:

@@ -119,6 +119,36 @@ def test_county_hit_is_a_real_row_of_match(real_db: Path, real_results: list[Cas
         assert f"{row.segment_key} via {row.partner_id}" == r.county_row
 
 
+def test_pairings_written_from_a_case_are_held_out(real_db: Path, real_results: list[CaseResult]) -> None:
+    """A pairing row that records the case itself (P038: "宁波经济技术开发区将部分优势农业项目转移至云和县" is
+    PRJ005; P024 is the PRJ006 pilot; P013 is the PRJ014 enclave) leaves with the case, and the model built on
+    the held-out view no longer knows it."""
+    from chainlink.score import Model
+
+    reg = Registry.open(real_db)
+    by_id = {r.case_id: r for r in real_results}
+    for case_id, pairing in (("PRJ005", "P038"), ("PRJ006", "P024"), ("PRJ014", "P013"), ("PRJ001", "P066")):
+        assert f"pairings:{pairing}" in by_id[case_id].removed
+        case = next(c for c in cases(reg) if c["id"] == case_id)
+        assert pairing not in {p.id for p in Model(HeldOut(reg, case)).pairings}
+    # a pairing with independent sources stays (P017: the 柯桥—江山 zone pair, named apart from the film plant)
+    assert not any(x.startswith("pairings:P017") for x in by_id["PRJ001"].removed)
+    # every pairing whose only evidence is a case names it: the quote of P038 is the PRJ005 transfer
+    rows = {p["id"]: p for p in reg.pairings}
+    assert rows["P038"]["derived_from"] == "PRJ005"
+
+
+def test_every_county_miss_says_why(real_results: list[CaseResult]) -> None:
+    kinds = ("no_pairing", "off_chain", "no_evidence", "other_partner", "ranking")
+    for r in real_results:
+        if r.origin_id and not 0 < r.county_rank <= 5:
+            assert r.county_why.split(":")[0] in kinds, (r.case_id, r.county_why)
+        else:
+            assert r.county_why == ""
+    # PRJ003 (梅山's bonded warehouse): its zone pair P027 is the case itself, so once held out there is none
+    assert next(r for r in real_results if r.case_id == "PRJ003").county_why.startswith("no_pairing")
+
+
 def test_figures_do_not_regress(real_results: list[CaseResult]) -> None:
     """docs/evaluation.json holds the documented figures; the model may not fall below them."""
     floors = json.loads((ROOT / "docs" / "evaluation.json").read_text(encoding="utf-8"))

@@ -69,6 +69,51 @@ def test_no_explanation_claims_a_holding_the_registry_cannot_cite(model: Model, 
             assert firms[h.fact_id]["name_zh"] in s.explanation("zh")
 
 
+def _citable(registry: Registry) -> set[tuple[str, str]]:
+    """(county code, segment key) pairs the registry can cite, computed from the tables directly (not through
+    chainlink.score): a reviewed data/holdings.csv row of a characteristic industry of that county, or a real
+    (listed or named) firm placed in that county with a link to the segment."""
+    facts = {f["id"]: f for f in registry.characteristic_industries}
+    out = {
+        (h["county_code"], h["segment_key"])
+        for h in registry.rows("holdings")
+        if h["segment_key"] and h["industry_id"] in facts and facts[h["industry_id"]]["county_code"] == h["county_code"]
+    }
+    firms = {e["id"]: e for e in registry.enterprises if e["kind"] in ("listed", "named")}
+    for link in registry.conn.execute("SELECT enterprise_id, segment_key FROM enterprise_segments"):
+        firm = firms.get(link[0])
+        if firm is not None:
+            for code in {firm.get("county_code"), firm.get("place_code")} - {None, ""}:
+                out.add((code, link[1]))
+    return out
+
+
+def test_no_output_claims_a_holding_the_registry_cannot_cite(registry: Registry, model: Model) -> None:
+    """Chain export, `county show`, `chains show`/`chains list` and browse's derived table all read the one
+    evidence-holdings function; none shows a code-overlap "holding" (issue 11 §1)."""
+    from chainlink.browse import _holders as browse_holders
+    from chainlink.chainexport import export_graph
+    from chainlink.profiles import county_profile
+    from chainlink.score import evidence_holdings
+
+    citable = _citable(registry)
+    held = evidence_holdings(model)
+    claimed = {(code, key) for code, segs in held.items() for key in segs}
+    assert claimed and claimed <= citable, sorted(claimed - citable)[:5]
+    graph = export_graph(registry)
+    exported = {(code, n) for n, d in graph.nodes(data=True) for code in d["county_codes"].split(";") if code}
+    assert exported == claimed
+    names = {c["code"]: c["name_zh"] for c in registry.counties}
+    by_name = {(names[c], k) for c, k in claimed}
+    shown = {(name, key) for key, ns in browse_holders(registry, model.graph).items() for name in ns}
+    assert shown == by_name
+    for code in ("330329", "330824", "331121"):  # 泰顺, 开化, 青田: the issue's overlap examples
+        section = next(s for s in county_profile(registry, code).sections if s.key == "segments")
+        keys = {f.item.split()[0] for f in section.facts}
+        assert keys == set(held[code]) and {(code, k) for k in keys} <= citable
+    assert "silicon-materials/silica" not in held["330329"]  # 泰顺 叶蜡石 only overlaps 硅石开采 by code
+
+
 def test_code_overlap_is_never_strengthen_nor_sourced(all_rows) -> None:
     overlap = [s for s in all_rows if s.holding is not None and s.holding.basis == "overlap"]
     assert overlap  # the registry has such overlaps (e.g. 泰顺 叶蜡石 1099 ~ 硅石开采 1099)
@@ -158,6 +203,21 @@ def test_projects_in_any_gbt_class_resolve(model: Model, registry: Registry, gbt
     project = {"name": "x", "origin": "宁波经开区", "gbt": gbt, "_file": "p.yaml"}
     answer = rank_destinations(model, project, resolver, top=None)  # no "no chain segment carries" error
     assert answer.suggestions or answer.missing
+
+
+@pytest.mark.parametrize("gbt", ["73", "01", "5920", "2921"])
+def test_every_county_paired_with_the_origin_is_listed(model: Model, registry: Registry, gbt: str) -> None:
+    """A project from 柯桥经开区 lists 江山 (paired: P017) in any GB/T class — the pairing is the channel — and a
+    row with neither a chain nor an IO link says why it is there."""
+    resolver = Resolver.from_registry(registry)
+    project = {"name": "x", "origin": "柯桥经开区", "gbt": gbt, "_file": "p.yaml"}
+    answer = rank_destinations(model, project, resolver, top=None)
+    assert "330881" in {s.county_code for s in answer.suggestions}
+    assert not any("has no pairing" in m for m in answer.missing)
+    for s in answer.suggestions:
+        if s.holding is None and s.components["io"] == 0:
+            assert any("paired with the origin" in n for n in s.notes), s.county_code
+            assert "因与来源地结对而列出" in s.explanation("zh") and "“”" not in s.explanation("zh")
 
 
 def test_rd_project_can_land_in_the_innovation_enclave(model: Model, registry: Registry) -> None:
