@@ -95,16 +95,27 @@ def phi_for(model: Any, geo: GeoMatrix, relatedness: str = "io") -> Any:
 
 
 def density_of(
-    held: set[str], targets: list[str], related: dict[tuple[str, str], float], products: list[str]
+    held: set[str],
+    targets: list[str],
+    related: dict[tuple[str, str], float],
+    products: list[str],
+    *,
+    totals: dict[str, float] | None = None,
 ) -> float:
     """Relatedness density ρ = Σ_j M_j φ_ij / Σ_j φ_ij of the best of ``targets`` for a location holding ``held``.
 
     The same formula as :func:`chainlink.metrics.density` with φ = IO relatedness (φ_ii = 1), evaluated on
     the sparse registry table so that scoring needs no NumPy; tests/test_geography.py checks the two agree.
+    ``totals`` (a dict the caller keeps for the same ``related`` and ``products``) memoises Σ_j φ_ij per sector.
     """
     best = 0.0
     for i in targets:
-        total = 1.0 + sum(related.get((i, j), 0.0) for j in products if j != i)
+        if totals is not None and i in totals:
+            total = totals[i]
+        else:
+            total = 1.0 + sum(related.get((i, j), 0.0) for j in products if j != i)
+            if totals is not None:
+                totals[i] = total
         have = sum(1.0 if j == i else related.get((i, j), 0.0) for j in held)
         best = max(best, have / total)
     return best
