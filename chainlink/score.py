@@ -144,10 +144,11 @@ class Model:
     # -- tables ---------------------------------------------------------------------------------
     @cached_property
     def graph(self):
-        """The chain graph (see :func:`chainlink.graph.chain_graph`)."""
-        from chainlink.graph import chain_graph
+        """The chain graph as plain adjacency (:func:`chainlink.graph.chain_adjacency`; read like NetworkX,
+        ``.to_networkx()`` for analysis)."""
+        from chainlink.graph import chain_adjacency
 
-        return chain_graph(self.registry)
+        return chain_adjacency(self.registry)
 
     @cached_property
     def chains(self) -> dict[str, dict[str, Any]]:
@@ -165,10 +166,11 @@ class Model:
         return {c["code"]: c for c in self.registry.counties}
 
     def _table(self, name: str, order: str) -> list[dict[str, Any]]:
-        attr = getattr(self.registry, name, None)
-        if isinstance(attr, list):
-            return attr
-        return self.registry._rows_if_present(name, order)
+        cache = self.__dict__.setdefault("_table_cache", {})
+        if (name, order) not in cache:
+            attr = getattr(self.registry, name, None)
+            cache[name, order] = attr if isinstance(attr, list) else self.registry._rows_if_present(name, order)
+        return cache[name, order]
 
     @cached_property
     def pairings(self) -> list[Pairing]:
@@ -179,13 +181,22 @@ class Model:
         """Pairings of one county, ordered by id."""
         return [p for p in self.pairings if p.county_code == county_code]
 
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        """Partner id → its child zones (index for :meth:`partner_family`)."""
+        out: dict[str, list[str]] = {}
+        for p, row in self.partners.items():
+            if row["parent"]:
+                out.setdefault(row["parent"], []).append(p)
+        return out
+
     def partner_family(self, pid: str) -> set[str]:
         """A partner with its parent zone and child zones (梅山 belongs to 宁波经开区)."""
         family = {pid}
         parent = self.partners.get(pid, {}).get("parent")
         if parent:
             family.add(parent)
-        family |= {p for p, row in self.partners.items() if row["parent"] == pid}
+        family.update(self._children.get(pid, ()))
         return family
 
     def origin_side(self, pid: str) -> set[str]:
@@ -216,14 +227,39 @@ class Model:
 
     def sectors_of(self, codes: list[str]) -> list[str]:
         """IO sectors (2020 scheme) holding any of the GB/T ``codes``."""
-        return sorted({x for c in codes for x in self._sectors_of_code(c)})
+        cache = self.__dict__.setdefault("_sectors_cache", {})
+        key = tuple(codes)
+        if key not in cache:
+            cache[key] = sorted({x for c in codes for x in self._sectors_of_code(c)})
+        return list(cache[key])
+
+    @cached_property
+    def _sector_prefixes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """GB/T code of the mapping → IO sectors, and every prefix of such a code → IO sectors of the codes
+        it begins: an index giving :func:`chainlink.sectors.sector_of_gbt`'s answer without a scan."""
+        exact: dict[str, set[str]] = {}
+        begins: dict[str, set[str]] = {}
+        for m in self._io[0]:
+            for g in m.gbt_codes:
+                exact.setdefault(g, set()).add(m.io_code)
+                for k in range(1, len(g) + 1):
+                    begins.setdefault(g[:k], set()).add(m.io_code)
+        return exact, begins
 
     def _sectors_of_code(self, code: str) -> list[str]:
         cache = self.__dict__.setdefault("_sector_cache", {})
         if code not in cache:
-            from chainlink.sectors import sector_of_gbt
+            text = str(code).strip()
+            if text.isdigit() and 2 <= len(text) <= 4:  # what sector_of_gbt accepts; it raises on the rest
+                exact, begins = self._sector_prefixes
+                found = set(begins.get(text, ()))  # mapping codes that begin with the code (or equal it)
+                for k in range(1, len(text)):
+                    found |= exact.get(text[:k], set())  # mapping codes the code begins with
+                cache[code] = sorted(found)
+            else:
+                from chainlink.sectors import sector_of_gbt
 
-            cache[code] = sector_of_gbt(code, mapping=self._io[0])
+                cache[code] = sector_of_gbt(code, mapping=self._io[0])
         return cache[code]
 
     def io_value(self, segment_codes: list[str], county_code: str) -> float:
@@ -258,8 +294,14 @@ class Model:
         """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
         from chainlink.geography import density_of
 
-        held = self.location_sectors.get(county_code, set())
-        return round(density_of(held, self.sectors_of(segment_codes), self._io[1], self.io_products), 6)
+        cache = self.__dict__.setdefault("_density_cache", {})
+        targets = self.sectors_of(segment_codes)
+        key = (county_code, tuple(targets))
+        if key not in cache:
+            held = self.location_sectors.get(county_code, set())
+            totals = self.__dict__.setdefault("_density_totals", {})
+            cache[key] = round(density_of(held, targets, self._io[1], self.io_products, totals=totals), 6)
+        return cache[key]
 
     @cached_property
     def io_products(self) -> list[str]:
@@ -272,9 +314,18 @@ class Model:
     # -- the county side: facts and holdings -------------------------------------------------------
     def county_facts(self, code: str) -> list[dict[str, Any]]:
         """The county's characteristic industries that carry GB/T codes."""
-        return [
-            f for f in self.registry.characteristic_industries if f["county_code"] == code and f["gbt_codes"]
-        ]
+        cache = self.__dict__.setdefault("_county_facts_cache", {})
+        if code not in cache:
+            cache[code] = [f for f in self._facts_by_county.get(code, ()) if f["gbt_codes"]]
+        return list(cache[code])
+
+    @cached_property
+    def _facts_by_county(self) -> dict[str, list[dict[str, Any]]]:
+        """County code → its characteristic industries, in registry order (index)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for f in self.registry.characteristic_industries:
+            out.setdefault(f["county_code"], []).append(f)
+        return out
 
     @cached_property
     def _holding_rows(self) -> list[dict[str, Any]]:
@@ -286,7 +337,7 @@ class Model:
         cache = self.__dict__.setdefault("_holdings_cache", {})
         if code in cache:
             return cache[code]
-        facts = {f["id"]: f for f in self.registry.characteristic_industries if f["county_code"] == code}
+        facts = {f["id"]: f for f in self._facts_by_county.get(code, ())}
         out: dict[str, Holding] = {}
         for row in self._holding_rows:
             fact = facts.get(row["industry_id"])
@@ -374,15 +425,31 @@ class Model:
         present = {e["id"] for e in self.registry.enterprises}
         return [r for r in rows if r.get("user") or r["id"] in present or not present]
 
+    @cached_property
+    def _firm_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]:
+        """Positions in :attr:`_firms` by segment key, by county/place code and by partner id (indexes
+        that keep the order of :attr:`_firms`)."""
+        by_segment: dict[str, list[int]] = {}
+        by_place: dict[str, list[int]] = {}
+        by_partner: dict[str, list[int]] = {}
+        for i, f in enumerate(self._firms):
+            by_segment.setdefault(f["segment_key"], []).append(i)
+            for code in {f.get("county_code"), f.get("place_code")}:
+                by_place.setdefault(code, []).append(i)
+            if f.get("partner_id"):
+                by_partner.setdefault(f["partner_id"], []).append(i)
+        return by_segment, by_place, by_partner
+
+    def _firms_at(self, positions: Any) -> list[dict[str, Any]]:
+        return [self._firms[i] for i in sorted(set(positions))]
+
     def county_firms_on(self, code: str, segments: list[str] | None) -> list[dict[str, Any]]:
         """Real firms located in county ``code`` on ``segments`` (all segments when None)."""
-        keys = set(segments) if segments is not None else None
-        return [
-            f
-            for f in self._firms
-            if (f.get("county_code") == code or f.get("place_code") == code)
-            and (keys is None or f["segment_key"] in keys)
-        ]
+        here = self._firm_index[1].get(code, [])
+        if segments is None:
+            return self._firms_at(here)
+        keys = set(segments)
+        return self._firms_at(i for i in here if self._firms[i]["segment_key"] in keys)
 
     def partner_places(self, pid: str) -> set[str]:
         """County-level codes of a partner's territory (:func:`chainlink.firms.partner_places`)."""
@@ -400,22 +467,48 @@ class Model:
         """Real firms in the partner's territory (or tied to its zones) on ``segments``."""
         if not pid:
             return []
-        places, family, keys = self.partner_places(pid), self.partner_family(pid), set(segments)
-        return [
-            f
-            for f in self._firms
-            if f["segment_key"] in keys and (f.get("place_code") in places or f.get("partner_id") in family)
-        ]
+        cache = self.__dict__.setdefault("_partner_firm_cache", {})
+        if pid not in cache:
+            places, family = self.partner_places(pid), self.partner_family(pid)
+            mine: dict[str, list[int]] = {}
+            for i, f in enumerate(self._firms):
+                if f.get("place_code") in places or f.get("partner_id") in family:
+                    mine.setdefault(f["segment_key"], []).append(i)
+            cache[pid] = mine
+        mine = cache[pid]
+        keys = set(segments)
+        if len(keys) == 1:
+            return [self._firms[i] for i in mine.get(next(iter(keys)), ())]
+        return self._firms_at(i for key in keys for i in mine.get(key, ()))
 
     # -- the partner side -----------------------------------------------------------------------------
     def partner_profile(self, pid: str) -> list[dict[str, Any]]:
         """Industries a source names for the partner or its parent/child zones (partner_industries)."""
-        family = self.partner_family(pid)
-        return [
-            f
-            for f in self.registry.partner_industries
-            if f["partner_id"] in family and (self.include_sample or f["confidence"] != "sample")
-        ]
+        cache = self.__dict__.setdefault("_profile_cache", {})
+        if pid not in cache:
+            family = self.partner_family(pid)
+            cache[pid] = [
+                f
+                for f in self.registry.partner_industries
+                if f["partner_id"] in family and (self.include_sample or f["confidence"] != "sample")
+            ]
+        return list(cache[pid])
+
+    @cached_property
+    def _chain_nodes(self) -> dict[str, list[list[str]]]:
+        """Chain id → the GB/T codes of each of its segments (index for the ``chain`` level of partner fit)."""
+        out: dict[str, list[list[str]]] = {}
+        for key, node in self.graph.nodes(data=True):
+            out.setdefault(key.split("/")[0], []).append(node["codes"])
+        return out
+
+    def _on_chain(self, codes: list[str], chain_id: str) -> bool:
+        """Does any segment of ``chain_id`` match ``codes`` at ≥ 0.8 (:func:`best_match`)?"""
+        cache = self.__dict__.setdefault("_on_chain_cache", {})
+        key = (tuple(codes), chain_id)
+        if key not in cache:
+            cache[key] = any(best_match(codes, seg)[0] >= 0.8 for seg in self._chain_nodes.get(chain_id, ()))
+        return cache[key]
 
     @cached_property
     def open_projects(self) -> dict[str, list[dict[str, Any]]]:
@@ -450,6 +543,22 @@ class Model:
             found, key=lambda p: (p["confidence"] == "sample", -(p.get("investment_wan") or 0), p["id"])
         )
 
+    def _closeness(self, pcodes: tuple[str, ...], seg_codes: tuple[str, ...]) -> tuple[float, str, str]:
+        """The closest (value, level, partner code) of :func:`chainlink.components.code_closeness` over the
+        code pairs, the first best pair winning ((0, 'none', '') when none); memoised."""
+        cache = self.__dict__.setdefault("_closeness_cache", {})
+        key = (pcodes, seg_codes)
+        if key not in cache:
+            values = self.partner_fit_values
+            best, level, code = 0.0, "none", ""
+            for pc in pcodes:
+                for sc in seg_codes:
+                    v, lv = C.code_closeness(pc, sc, values)
+                    if v > best:
+                        best, level, code = v, lv, pc
+            cache[key] = (best, level, code)
+        return cache[key]
+
     def partner_fit_detail(self, pid: str, segment_key: str, codes: list[str] | None = None) -> PartnerFit:
         """Partner fit of ``pid`` for a segment (or, with ``codes`` and no segment, for those GB/T codes).
 
@@ -468,19 +577,11 @@ class Model:
         chain_id = segment_key.split("/")[0] if segment_key else ""
         for row in self.partner_profile(pid):
             pcodes = split_codes(row["gbt_codes"])
-            best, level, code = 0.0, "none", ""
-            for pc in pcodes:
-                for sc in seg_codes:
-                    v, lv = C.code_closeness(pc, sc, values)
-                    if v > best:
-                        best, level, code = v, lv, pc
+            best, level, code = self._closeness(tuple(pcodes), tuple(seg_codes))
             if best == 0 and seg_sectors & set(self.sectors_of(pcodes)):
                 best, level, code = float(values["io_sector"]), "io_sector", pcodes[0] if pcodes else ""
-            if best == 0 and chain_id:
-                for key in self.graph.nodes:
-                    if key.split("/")[0] == chain_id and best_match(pcodes, self.graph.nodes[key]["codes"])[0] >= 0.8:
-                        best, level, code = float(values["chain"]), "chain", pcodes[0]
-                        break
+            if best == 0 and chain_id and self._on_chain(pcodes, chain_id):
+                best, level, code = float(values["chain"]), "chain", pcodes[0]
             if best <= 0:
                 continue
             level_zh = {"class": "同类", "group": "同中类", "division": "同大类", "io_sector": "同投入产出部门",
@@ -563,7 +664,11 @@ class Model:
 
     def is_polluting(self, codes: list[str]) -> bool:
         """Is an industry with ``codes`` on the heavy-pollution list (:func:`chainlink.components.polluting`)?"""
-        return C.polluting(codes, self.pollution_codes)
+        cache = self.__dict__.setdefault("_polluting_cache", {})
+        key = tuple(codes)
+        if key not in cache:
+            cache[key] = C.polluting(codes, self.pollution_codes)
+        return cache[key]
 
     def pollution_entry(self, codes: list[str]) -> str:
         """The pollution-list entry an industry falls in ('' when none)."""

@@ -409,6 +409,11 @@ def test_cli_errors(invoke):
 
 def test_docstring_examples():
     import doctest
+    import importlib
+    import pkgutil
 
-    result = doctest.testmod(io, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 5 and result.failed == 0
+    attempted = failed = 0
+    for info in pkgutil.iter_modules(io.__path__, io.__name__ + "."):  # the package's modules hold the code
+        result = doctest.testmod(importlib.import_module(info.name), optionflags=doctest.NORMALIZE_WHITESPACE)
+        attempted, failed = attempted + result.attempted, failed + result.failed
+    assert attempted >= 5 and failed == 0

@@ -112,7 +112,7 @@ def break_units(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _break_units(text: str) -> tuple[str, ...]:
-    from uniseg.linebreak import line_break_units
+    from chainlink.cli._linebreak import line_break_units  # uniseg's units, fast for Chinese text
 
     if not text:
         return ()

@@ -46,6 +46,7 @@ STATUS_ZH = {
     "heuristic": "启发式",
 }
 
+
 def _open(db: Path | None):
     from chainlink.registry import Registry
 

@@ -126,6 +126,8 @@ def _depths(graph: Any, chain_id: str) -> dict[str, int]:
     """Segment → column (longest upstream path), segments ordered as in the chain file."""
     import networkx as nx
 
+    if not isinstance(graph, nx.DiGraph):
+        graph = graph.to_networkx()  # a chainlink.graph.ChainGraph (the model's)
     own = [n for n, d in graph.nodes(data=True) if d["chain_id"] == chain_id]
     sub = graph.subgraph(own)
     depth: dict[str, int] = {}
