@@ -56,6 +56,22 @@ class IndustryCodeWarning(UserWarning):
     """A GB/T 4754-2011 code was mapped forward to GB/T 4754-2017 code(s) that differ from it."""
 
 
+# Joining characters people leave out of initials: 阀门和旋塞制造 is "fmxszz" as well as "fmhxszz".
+CONNECTIVES = frozenset("和及与或的")
+
+
+def _core_initials(name: str, syllables: list[str]) -> str:
+    """Pinyin initials of ``name`` without its joining characters (:data:`CONNECTIVES`).
+
+    >>> _core_initials("阀门和旋塞制造", "fa men he xuan sai zhi zao".split())
+    'fmxszz'
+    """
+    han = [ch for ch in name if "\u4e00" <= ch <= "\u9fff"]
+    if len(han) != len(syllables):  # pinyin not one syllable per character: no core form
+        return ""
+    return "".join(s[0] for ch, s in zip(han, syllables, strict=True) if ch not in CONNECTIVES)
+
+
 def _index(registry: Any) -> dict[str, dict[str, Any]]:
     return {r["code"]: r for r in registry.industries}
 
@@ -194,6 +210,7 @@ def search_industries(registry: Any, text: str, limit: int = 20) -> list[dict[st
             syllables = (row.get("pinyin") or "").split()
             joined = "".join(syllables)
             initials = "".join(s[0] for s in syllables)
+            core = _core_initials(row["name_zh"], syllables)
             starts = {sum(len(s) for s in syllables[:i]) for i in range(len(syllables))}
             if latin == joined:
                 add(code, 90, "pinyin")
@@ -201,9 +218,9 @@ def search_industries(registry: Any, text: str, limit: int = 20) -> list[dict[st
                 add(code, 88 - min(6, (len(joined) - len(latin)) / 8), "pinyin")
             elif any(joined.startswith(latin, i) for i in starts):
                 add(code, 84 - min(6, (len(joined) - len(latin)) / 8), "pinyin")
-            elif len(latin) >= 2 and initials.startswith(latin):
+            elif len(latin) >= 2 and (initials.startswith(latin) or core.startswith(latin)):
                 add(code, 76, "initials")
-            elif len(latin) >= 3 and latin in initials:
+            elif len(latin) >= 3 and (latin in initials or latin in core):
                 add(code, 70, "initials")
     if not found and (cjk or latin):  # nothing matched as written: near misses (typos)
         from rapidfuzz import fuzz, process

@@ -56,6 +56,15 @@ def test_search_pinyin_initials(reg: Registry) -> None:
     assert codes(rows) == ["3443"] and rows[0]["match"] == "initials"
 
 
+def test_the_help_example_fmxs_finds_valves(reg: Registry, real_db: Path) -> None:
+    # the help promises "initials fmxs" for 阀门: 阀门和旋塞制造 without its joining 和 is f-m-x-s-z-z
+    assert search_industries(reg, "fmxs")[0]["code"] == "3443"
+    assert search_industries(reg, "fmhxs")[0]["code"] == "3443"  # with 和 too
+    assert "initials fmxs" in " ".join(cli(real_db, "industries", "search", "--help").output.split())
+    found = cli(real_db, "industries", "search", "fmxs", "-f", "json")
+    assert json.loads(found.output)[0]["name_zh"] == "阀门和旋塞制造"
+
+
 def test_search_code_prefix(reg: Registry) -> None:
     rows = search_industries(reg, "344")
     assert codes(rows)[0] == "344"
