@@ -202,3 +202,30 @@ def test_markdown_table(tmp_path: Path) -> None:
 def test_bom_everywhere() -> None:
     assert run_cli("counties", "-f", "csv", "--bom").stdout.startswith("\ufeffcode,")
     assert run_cli("gaps", "青田", "-f", "json", "--bom").stdout.startswith("\ufeff[")
+
+
+def test_every_note_of_the_26_counties_has_chinese_words() -> None:
+    """The library writes its notes in English; zh output shows each in Chinese (vocabulary.NOTES_ZH).
+    A new or reworded note fails here until it has its Chinese wording."""
+    from chainlink.registry import Registry
+    from chainlink.score import Model, suggest_for_county
+    from chainlink.vocabulary import knows_note, note_label
+
+    model = Model(Registry.open(None))
+    notes = {n for code in sorted(model.counties) for n in suggest_for_county(model, code, top=3).missing}
+    assert notes, "no county has a note: the check below would pass vacuously"
+    unknown = sorted(n for n in notes if not knows_note(n))
+    assert not unknown, unknown
+    assert all(not re.search(r"[a-z]{4,} [a-z]{4,}", note_label(n, "zh")) for n in notes)
+
+
+def test_labels_in_zh_and_en() -> None:
+    zh = run_cli("explain", "D", "莲都", "--project", SMALL_PROJECTS)
+    en = run_cli("explain", "D", "莲都", "--project", SMALL_PROJECTS, "--lang", "en")
+    assert zh.returncode == en.returncode == 0, zh.stderr + en.stderr
+    for key in ("chain_fit", "partner_fit", "dual_chain_pilot", "missing data", "unverified"):
+        assert key not in zh.stdout, key
+    assert "产业链契合" in zh.stdout and "结对方产业契合" in zh.stdout and "产业链“双链长制”试点" in zh.stdout
+    assert "chain fit" in en.stdout and "dual chain leader pilot" in en.stdout and "产业链契合" not in en.stdout
+    gaps = run_cli("gaps", "青田", "--lang", "en", "-n", "2")
+    assert "type" in gaps.stdout and "补链" not in gaps.stdout

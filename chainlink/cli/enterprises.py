@@ -287,12 +287,23 @@ def enterprises_coverage(
     report = coverage(_registry(db))
     key, columns = views[by]
     t = report["totals"]
-    notices = [
-        f"real firms {t['real_firms']} (listed {t['listed']}, named {t['named']}); placed {t['placed']}, "
-        f"unplaced {t['unplaced']}; on ≥1 segment {t['on_a_segment']}",
-        f"segments with a real firm {t['segments_with_real_firm']} of {t['segments']}; counties with a real firm "
-        f"{t['counties_with_real_firm']} of 26; partners with a real firm {t['partners_with_real_firm']} of "
-        f"{t['partners']}; named 链主 {t['named_chain_leaders']}",
+    if out.zh:
+        notices = [
+            f"真实企业 {t['real_firms']} 家（上市 {t['listed']}，公开报道 {t['named']}）；已定位 {t['placed']}，"
+            f"未定位 {t['unplaced']}；在至少一个环节上 {t['on_a_segment']}",
+            f"有真实企业的环节 {t['segments_with_real_firm']}/{t['segments']}；有真实企业的山区县 "
+            f"{t['counties_with_real_firm']}/26；有真实企业的结对方 {t['partners_with_real_firm']}/{t['partners']}；"
+            f"公开报道的链主 {t['named_chain_leaders']}",
+        ]
+    else:
+        notices = [
+            f"real firms {t['real_firms']} (listed {t['listed']}, named {t['named']}); placed {t['placed']}, "
+            f"unplaced {t['unplaced']}; on ≥1 segment {t['on_a_segment']}",
+            f"segments with a real firm {t['segments_with_real_firm']} of {t['segments']}; counties with a real "
+            f"firm {t['counties_with_real_firm']} of 26; partners with a real firm {t['partners_with_real_firm']} of "
+            f"{t['partners']}; named 链主 {t['named_chain_leaders']}",
+        ]
+    notices += [
         *_partial(out.lang),
     ]
     out.emit(out.cut(report[key]), columns, headers=labels(out.lang, *columns), notices=notices)

@@ -17,6 +17,7 @@ from chainlink.plan.inputs import (
     read_projects,
     registry_projects,
 )
+from chainlink.vocabulary import CONFIDENCE_ZH
 
 
 def find_project(registry: Any, project_id: str, projects_file: str | Path | None = None) -> PlanProject:
@@ -139,7 +140,7 @@ def _component_rows(
         pair_zh = (
             f"{pairing['id']} {PAIRING_ZH.get(pairing['kind'], pairing['kind'])}，结对方 "
             f"{pairing['partner_id']}{'（' + chains + '）' if chains else ''}；"
-            f"{pairing['round']}；来源：{pairing['source']}（{pairing['confidence']}）"
+            f"{pairing['round']}；来源：{pairing['source']}（{CONFIDENCE_ZH.get(pairing['confidence'], pairing['confidence'])}）"
         )
     else:
         pair_en = f"no pairing between {project.origin_id or 'the (unknown) origin'} and {s.county_zh}"
@@ -172,7 +173,7 @@ def _component_rows(
         "policy": (f"segment codes {node['gbt_codes']}: {policy_base:g}"
                    + (f", capped by pollution {project.pollution}" if capped else ""),
                    f"环节代码 {node['gbt_codes']}：{policy_base:g}" + (f"，受污染等级 {project.pollution} 限制" if capped else "")),
-        "evidence": (f"weakest confidence of the facts used: {s.confidence}", f"所用事实的最弱可信度：{s.confidence}"),
+        "evidence": (f"weakest confidence of the facts used: {s.confidence}", f"所用事实的最弱可信度：{CONFIDENCE_ZH.get(s.confidence, s.confidence)}"),
     }  # fmt: skip
     rows = []
     for key, value in s.components.items():
