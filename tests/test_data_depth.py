@@ -204,8 +204,10 @@ def test_sources_cover_every_citation(reg: Registry) -> None:
 def test_sources_cli(real_db: Path) -> None:
     text = cli(real_db, "sources")
     assert "zj-commerce-2022 · article · 2022" in text
-    assert "licence: MIT (data/licences/cpca-MIT.txt)" in text
-    assert "supports: " in text
+    assert "许可：MIT (data/licences/cpca-MIT.txt)" in text
+    assert "支撑：" in text
+    english = cli(real_db, "sources", "--lang", "en")
+    assert "licence: MIT (data/licences/cpca-MIT.txt)" in english and "supports: " in english
     rows = json.loads(cli(real_db, "sources", "--kind", "dataset", "-f", "json"))
     assert rows and all(r["kind"] == "dataset" and r["licence"] for r in rows)
 
@@ -220,8 +222,8 @@ def test_county_show_table(real_db: Path) -> None:
         "P027 宁波经济技术开发区",
         "331121-1 鞋革",
         "PRJ003 保税飞仓",
-        "[sourced] ",
-        "[sample] ",
+        "[有来源] ",
+        "[示例] ",
     ):
         assert expected in text
     assert "http://m.pmae.cn/news/difang/20101025/187053.html" in text
@@ -251,11 +253,11 @@ def test_zone_show_meishan(real_db: Path) -> None:
         "P027 青田县",
         "Z05",
         "PRJ003",
-        "[sourced]",
+        "[有来源]",
     ):
         assert expected in text
     english = cli(real_db, "zone", "show", "meishan-bonded", "--lang", "en")
-    assert "Meishan Comprehensive Bonded Zone" in english
+    assert "Meishan Comprehensive Bonded Zone" in english and "[sourced]" in english
 
 
 def test_zone_show_enclave_location(real_db: Path) -> None:
