@@ -83,6 +83,6 @@ def test_user_data_survives_force_reinstall(tmp_path: Path) -> None:
     user_tables = conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'user%'").fetchall()
     conn.close()
     assert user_tables == []
-    doctor = _run([*chainlink, "doctor", "--no-sources"], env, tmp_path).stdout
+    doctor = " ".join(_run([*chainlink, "doctor", "--no-sources"], env, tmp_path).stdout.split())  # lines folded
     assert f"user data: {user_db}" in doctor
     assert "2 user_enterprises" in doctor
