@@ -20,6 +20,7 @@ from chainlink.cli._output import (
     fold,
     render_table,
 )
+from chainlink.cli._registry import open_registry
 from chainlink.vocabulary import RELATION_ZH
 
 ALLOCATE_FORMATS = ("table", "csv", "tsv", "json")
@@ -54,12 +55,6 @@ STATUS_ZH = {
     "error": "求解出错",
     "heuristic": "启发式",
 }
-
-
-def _open(db: Path | None):
-    from chainlink.registry import Registry
-
-    return Registry.open(db)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -207,7 +202,7 @@ def allocate(
     )  # fmt: skip
     sc = read_scenario(scenario) if scenario is not None else None
     start = time.perf_counter()
-    plan = build_plan(_open(db), options, scenario=sc, projects_file=projects)
+    plan = build_plan(open_registry(db), options, scenario=sc, projects_file=projects)
     built = time.perf_counter() - start
     record, result = run_plan(plan)
     seconds = (built, result.seconds)
@@ -549,7 +544,7 @@ def explain(
         project, county = None, project
     if county is None:
         raise UsageError("give PROJECT and COUNTY (or --project FILE and COUNTY)")
-    registry = _open(db)
+    registry = open_registry(db)
     record = load_run(run) if run is not None else None
     if project_file is None and record is not None and record["inputs"].get("projects_file"):
         project_file = Path(record["inputs"]["projects_file"])  # the run's own project list

@@ -8,17 +8,17 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli._registry import open_registry
 from chainlink.cli.match import NoSampleOption
 
 CountyArgument = Annotated[str, typer.Argument(help="County: code, 汉字, pinyin or English name.")]
 
 
 def _model_and_county(db, county: str, no_sample: bool = False):
-    from chainlink.registry import Registry
     from chainlink.resolve import Resolver
     from chainlink.score import Model
 
-    model = Model(Registry.open(db), include_sample=not no_sample)
+    model = Model(open_registry(db), include_sample=not no_sample)
     entity = Resolver.from_registry(model.registry).resolve(county, ("county",))
     return model, entity
 
