@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import inspect
 import pkgutil
+import re
+import subprocess
+import sys
 import warnings
+from pathlib import Path
+
+import pytest
 
 import chainlink
 from chainlink.errors import BadValue, ChainlinkError, ChainlinkWarning, DataError
@@ -66,3 +73,41 @@ def test_library_warnings_can_be_filtered_at_once() -> None:
             pass
         else:
             raise AssertionError("the filter on ChainlinkWarning did not catch IndustryCodeWarning")
+
+
+# -- the public surface: chainlink.__all__, docs/library.md, a cheap import ----------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY_MD = ROOT / "docs" / "library.md"
+
+
+def test_all_and_docs_library_are_in_step() -> None:
+    import chainlink.api
+
+    text = LIBRARY_MD.read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `(\w+)`$", text, flags=re.M))
+    assert documented == set(chainlink._LAZY) == set(chainlink.api.__all__)
+    missing = [name for name in chainlink.__all__ if f"`{name}`" not in text]
+    assert missing == [], f"docs/library.md does not name {missing}"
+    for name in chainlink.__all__:
+        assert getattr(chainlink, name) is not None  # every name of __all__ resolves
+
+
+def test_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the example names files of the checkout (tests/data/scenarios)
+    monkeypatch.delenv("CHAINLINK_DB", raising=False)
+    result = doctest.testfile(str(LIBRARY_MD), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 15 and result.failed == 0
+
+
+def test_import_chainlink_stays_cheap() -> None:
+    code = (
+        "import sys, chainlink; assert chainlink.__version__;"
+        "print(sorted(m for m in ('chainlink.api', 'numpy', 'networkx', 'scipy', 'chainlink.registry')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    code = "import sys, chainlink; chainlink.gaps; print('chainlink.api' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"  # loaded on first use

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chainlink.errors import DataError, SourceError, UsageError
+from chainlink.errors import ChainlinkError, DataError, SourceError, UsageError
 from chainlink.imports._read import Formula, open_table
 from chainlink.imports._rows import RowChecker, locate_header
 from chainlink.imports._schema import KINDS, Kind
@@ -329,7 +329,7 @@ def _upsert_sql(spec: Kind) -> str:
     )
 
 
-class _Discarded(Exception):
+class _Discarded(ChainlinkError):
     """Thrown into the rejects file's :func:`~chainlink.output.atomic_stream` to drop the file."""
 
 
