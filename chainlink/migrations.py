@@ -9,6 +9,9 @@ step, never an edit of an old one.
 - version 1: source tables only.
 - version 2: user-data tables (``user_import_log``, ``user_enterprises``, ``user_projects``,
   ``user_characteristic_industries``, ``user_pairings``) and their indexes.
+- version 3: ``quote`` in ``user_characteristic_industries``; ``quote``, ``enclave_name``,
+  ``enclave_host`` and ``enclave_kind`` in ``user_pairings`` (the columns the source tables gained),
+  in source-table order, existing rows kept with the new columns empty.
 
 Writers (``chainlink import``, ``chainlink migrate``) go through :func:`writing`: one
 ``BEGIN IMMEDIATE`` transaction, a busy timeout, the write-ahead log on local disks, and any pending
@@ -147,14 +150,77 @@ def _to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+_V3_CHARACTERISTIC = """CREATE TABLE IF NOT EXISTS user_characteristic_industries (
+    id TEXT PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    platform TEXT NOT NULL DEFAULT '',
+    industry_zh TEXT NOT NULL,
+    industry_en TEXT NOT NULL DEFAULT '',
+    gbt_codes TEXT NOT NULL DEFAULT '',
+    gbt_derivation TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    quote TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    import_id INTEGER NOT NULL REFERENCES user_import_log (id)
+)"""
+_V3_PAIRINGS = """CREATE TABLE IF NOT EXISTS user_pairings (
+    id TEXT PRIMARY KEY,
+    county_code TEXT NOT NULL REFERENCES counties (code),
+    county_platform TEXT NOT NULL DEFAULT '',
+    partner_id TEXT NOT NULL REFERENCES partners (id),
+    kind TEXT NOT NULL,
+    chains TEXT NOT NULL DEFAULT '',
+    round TEXT NOT NULL DEFAULT '',
+    quote TEXT NOT NULL DEFAULT '',
+    enclave_name TEXT NOT NULL DEFAULT '',
+    enclave_host TEXT NOT NULL DEFAULT '',
+    enclave_kind TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    import_id INTEGER NOT NULL REFERENCES user_import_log (id)
+)"""
+# table → (its version-3 definition, the columns it had at version 2, its index)
+_V3_TABLES = {
+    "user_characteristic_industries": (
+        _V3_CHARACTERISTIC,
+        "id, county_code, platform, industry_zh, industry_en, gbt_codes, gbt_derivation, note, "
+        "source, confidence, import_id",
+        _V2[-2],
+    ),
+    "user_pairings": (
+        _V3_PAIRINGS,
+        "id, county_code, county_platform, partner_id, kind, chains, round, source, confidence, import_id",
+        _V2[-1],
+    ),
+}
+
+
+def _to_v3(conn: sqlite3.Connection) -> None:
+    # SQLite appends ADD COLUMN at the end (after import_id); the user tables mirror the source tables'
+    # column order, so each table is rebuilt: rename, create, copy, drop the old one and its index.
+    for table, (create, columns, index) in _V3_TABLES.items():
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_v2")
+        conn.execute(create)
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_v2")
+        conn.execute(f"DROP TABLE {table}_v2")
+        conn.execute(index)
+
+
 # (version reached, what it does, step); in order, one per version after 1.
 STEPS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (2, "create the user-data tables (imports)", _to_v2),
+    (3, "add quote and enclave columns to the user characteristic and pairing tables", _to_v3),
 ]
 FIRST_VERSION = 1
 # The user tables of the current version, created when missing (a registry built by a `chainlink build`
 # that did not call migrate_carried). Keep equal to applying every step: tests/test_migrations.py checks.
-CURRENT_USER_SCHEMA = _V2
+CURRENT_USER_SCHEMA = [
+    *_V2[:3],
+    _V3_CHARACTERISTIC,
+    _V3_PAIRINGS,
+    *_V2[5:],
+]
 
 
 CURRENT_USER_TABLES = tuple(

@@ -28,7 +28,7 @@ from typing import Any
 
 from chainlink.errors import DataError
 
-SCHEMA_VERSION = 2  # 2: user-data tables (chainlink/migrations.py)
+SCHEMA_VERSION = 3  # 2: user-data tables; 3: quote and enclave columns (chainlink/migrations.py)
 ENV_VAR = "CHAINLINK_DB"
 USER_ENV_VAR = "CHAINLINK_USER_DB"
 USER_SCHEMA = "user"  # the name the user registry is attached under

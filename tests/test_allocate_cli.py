@@ -81,7 +81,8 @@ def test_registry_run_json_is_deterministic_and_labelled(registry_runs) -> None:
     assert res["status"] == "optimal" and res["gap"] == 0.0 and res["bound"] == res["objective"]
     assert res["assigned"] + res["unassigned_count"] == 300 == len(record["inputs"]["projects"])
     assert all(u["reason"] and u["detail"] for u in res["unassigned"])
-    assert len(res["destinations"]) == 30 and all(d["binding"] in ("none", "land", "energy", "land+energy")
+    # 26 county platforms + 16 enclaves (one per enclave and county, listed in tests/test_plan.py ENCLAVES)
+    assert len(res["destinations"]) == 42 and all(d["binding"] in ("none", "land", "energy", "land+energy")
                                                   for d in res["destinations"])  # fmt: skip
     assert record["parameters"]["time_limit"] == 10.0
 
@@ -90,8 +91,8 @@ def test_table_says_sample_everywhere(capsys: pytest.CaptureFixture[str]) -> Non
     result = run("allocate", "--projects", SMALL_PROJECTS, "--scenario", SMALL)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("山区26县项目分配：5 个项目 → 30 个目的地（26 个县平台、4 块飞地）")
-    assert "最优 (optimal)；目标值 2.7908；上界 2.7908；间隙 0" in out
+    assert out.startswith("山区26县项目分配：5 个项目 → 42 个目的地（26 个县平台、16 块飞地）")
+    assert "最优 (optimal)；目标值 3.4164；上界 3.4164；间隙 0" in out
     assert "已分配 5 个，未分配 0 个" in out
     assert "capacities_confidence: sample" in out and "示例(SAMPLE)" in out
     _, en, _ = in_process(
@@ -175,20 +176,20 @@ def test_explain_table_with_run(tmp_path: Path) -> None:
     assert (
         run("allocate", "--projects", SMALL_PROJECTS, "--scenario", SMALL, "-o", str(record)).returncode == 0
     )
-    result = run("explain", "A", "莲都", "--project", SMALL_PROJECTS, "--run", str(record))
+    result = run("explain", "D", "莲都", "--project", SMALL_PROJECTS, "--run", str(record))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "产业链路径（上游→下游）：" in out and "权重" in out and "io2020" in out
     assert "结对：P024 dual_chain_pilot ningbo-petrochem-etdz" in out
-    assert "运行结果：分配到 331121" in out  # A went to 青田: its best county 莲都 was full
+    assert "运行结果：分配到 ningbo-hangzhou-bay@331102" in out  # D went to the bay enclave: 莲都 was full
     assert (
-        "为何未选得分更高的目的地：\n  - 331102 莲都区 (0.637366): 容量不足：用地剩 5 亩（共 100，情景），需 60"
+        "为何未选得分更高的目的地：\n  - 331102 莲都区 (0.688981): 容量不足：用地剩 5 亩（共 100，情景），需 30"
         in out
     )
-    en = run("explain", "A", "qingtian", "--project", SMALL_PROJECTS, "--run", str(record), "--lang", "en")
+    en = run("explain", "D", "莲都", "--project", SMALL_PROJECTS, "--run", str(record), "--lang", "en")
     assert "Why not a higher-scoring destination:" in en.stdout
-    assert "capacity: land: 5 mu left of 100 (scenario), needs 60" in " ".join(en.stdout.split())
-    as_json = json.loads(run("explain", "A", "莲都", "--project", SMALL_PROJECTS, "-f", "json").stdout)
+    assert "capacity: land: 5 mu left of 100 (scenario), needs 30" in " ".join(en.stdout.split())
+    as_json = json.loads(run("explain", "D", "莲都", "--project", SMALL_PROJECTS, "-f", "json").stdout)
     assert [c["component"] for c in as_json["components"]][:2] == ["chain_fit", "link"]
 
 

@@ -125,6 +125,10 @@ CASES = [
          "chainlink: error: sub: is a folder; give a file", _files(sub__x="")),
     Case("11-dev-full", ["chains", "list", "--db", "t.db", "-f", "csv", "-o", "/dev/full"], 1,
          "chainlink: error: /dev/full: cannot write (No space left on device); free some space or write elsewhere"),
+    # a folder the process may not write into, even as root: sysfs refuses new files (EACCES)
+    Case("11-read-only-folder", ["chains", "list", "--db", "t.db", "-f", "csv", "-o", "/sys/x.csv"], 1,
+         "chainlink: error: /sys/x.csv: cannot write (Permission denied); the file or its folder is not writable: "
+         "choose another --output"),
     Case("11-top-abc", ["match", "qingtian", "--db", "t.db", "--top", "abc"], 2,
          "chainlink: error: invalid value for '--top' / '-n': 'abc' is not a valid int range; "
          "see `chainlink match --help`"),

@@ -129,11 +129,16 @@ def test_pingyang_auto_parts_now_sourced(reg: Registry) -> None:
 # -- coverage -----------------------------------------------------------------------------------
 
 
+OFF_CHAIN = {"330324-3", "330881-3", "330881-4", "331022-2", "331022-3"}
+
+
 def test_coverage_characteristic_industries_all_on_chains(reg: Registry) -> None:
     from chainlink.coverage import coverage_report
 
     report = coverage_report(reg)
-    assert report.industries_off_chain == []
+    # the characteristic industries issue 11 added that no chain holds yet (zips and buttons, lighting, fire
+    # equipment, mud crab, outdoor clothing): listed here until chains/ gains them
+    assert {r["id"] for r in report.industries_off_chain} == OFF_CHAIN
     assert report.codes_off_chain == []
     # real cases off every chain: enclave buildings for rent (7040, never a chain), and robots / moulds
     # (3492, 3525) until a chain holds them
@@ -141,7 +146,9 @@ def test_coverage_characteristic_industries_all_on_chains(reg: Registry) -> None
     assert {"PRJ012", "PRJ018", "PRJ025"} <= off <= {"PRJ012", "PRJ018", "PRJ021", "PRJ023", "PRJ025"}
     unheld = {r["id"] for r in report.segments_unheld}
     assert "pumps-valves/valves" not in unheld  # 永嘉, 莲都, 青田 hold it
-    assert "biomedicine/glass-tubing" in unheld  # only the SCHOTT project, no county fact
+    # no county fact holds glass tubing; the 中德(缙云) park's profile row Z116 does, derived from the SCHOTT
+    # project (PRJ008) alone
+    assert "biomedicine/glass-tubing" not in unheld
 
 
 def test_coverage_finds_an_industry_off_chain(mini_db: Path) -> None:
@@ -156,9 +163,10 @@ def test_coverage_finds_an_industry_off_chain(mini_db: Path) -> None:
 def test_chains_coverage_cli(real_db: Path) -> None:
     rows = json.loads(cli(real_db, "chains", "coverage", "--format", "json"))
     kinds = {r["kind"] for r in rows}
-    assert "characteristic_industry" not in kinds and "segment" in kinds
+    assert {r["id"] for r in rows if r["kind"] == "characteristic_industry"} == OFF_CHAIN
+    assert "segment" in kinds
     table = cli(real_db, "chains", "coverage")
-    assert "characteristic industries on no chain: 0" in table
+    assert f"characteristic industries on no chain: {len(OFF_CHAIN)}" in table
 
 
 # -- sources ------------------------------------------------------------------------------------

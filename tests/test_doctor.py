@@ -44,7 +44,7 @@ def test_healthy_registry(db: Path, mini_root: Path) -> None:
     from chainlink.build import TABLES
 
     assert checks["reference tables"].detail == f"{len(TABLES)} tables as built (columns, row counts, content hashes)"
-    assert checks["schema"].detail == "version 2"
+    assert checks["schema"].detail == "version 3"
     assert checks["sources"].detail == f"up to date with {mini_root}"
     assert checks["user tables"].detail.startswith("0 user_characteristic_industries, 0 user_enterprises")
     assert not failed(list(checks.values()))
@@ -79,7 +79,7 @@ def test_old_schema(db: Path) -> None:
     checks = by_name(diagnose(db, check_sources=False))
     assert (
         checks["schema"].line()
-        == f"FAIL  schema: version 1, this chainlink uses 2; run `chainlink migrate --db {db}`"
+        == f"FAIL  schema: version 1, this chainlink uses 3; run `chainlink migrate --db {db}`"
     )
     assert checks["user tables"].status == "fail" and "user_projects missing" in checks["user tables"].detail
 

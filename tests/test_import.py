@@ -387,9 +387,12 @@ def test_import_migrates_an_old_registry(db: Path, tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     report = import_file("enterprises", write_csv(tmp_path / "e.csv", ENTERPRISES), db)
-    assert report.migrated == ["1 → 2: create the user-data tables (imports)"]
+    assert report.migrated == [
+        "1 → 2: create the user-data tables (imports)",
+        "2 → 3: add quote and enclave columns to the user characteristic and pairing tables",
+    ]
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert not Path(str(db) + "-wal").exists()
 

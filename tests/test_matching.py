@@ -128,8 +128,10 @@ def test_polluting_segment_excluded_in_an_ecological_county(registry: Registry) 
     eco = {"county_code": "331121", "status": "national_key_ecological", "status_zh": "国家重点生态功能区",
            "confidence": "sourced"}  # fmt: skip
     model.ecology = lambda code: eco if code == "331121" else None  # type: ignore[method-assign]
-    segs = {s.segment_key for s in suggest_for_county(model, "331121", top=None).suggestions}
-    assert "synthetic-leather-footwear/natural-leather" not in segs
+    rows = suggest_for_county(model, "331121", top=None).suggestions
+    # off the county platform; it may still land in an enclave in the partner's territory (平湖—青田)
+    tanning_rows = [s for s in rows if s.segment_key == "synthetic-leather-footwear/natural-leather"]
+    assert all(s.landing == "enclave" for s in tanning_rows)
     allowed = suggest_for_county(model, "331121", top=None, allow_polluting=True)
     tanning = next(s for s in allowed.suggestions if s.segment_key == "synthetic-leather-footwear/natural-leather")
     assert tanning.polluting and "--allow-polluting" in tanning.ecology_rule_en

@@ -216,8 +216,8 @@ def test_file_level_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     gbk = tmp_path / "gbk.csv"
     text = write_long(tmp_path / "plain.csv", years=1).read_text(encoding="utf-8").replace("330000", "丽水")
     gbk.write_bytes(text.encode("gb18030"))
-    code, _, err = cli(capsys, "compute", str(gbk), *BASE)
-    assert code == 1 and "try --encoding gb18030" in err
+    code, out, err = cli(capsys, "compute", str(gbk), *BASE)  # detected (chainlink.textio), no flag needed
+    assert code == 0 and "丽水" in out, err
     code, out, err = cli(capsys, "compute", str(gbk), *BASE, "--encoding", "gb18030")
     assert code == 0, err
     assert "丽水" in out
@@ -284,3 +284,25 @@ def test_float_text_matches_the_reference_rule() -> None:
         "0.333333333333",
         "0.0",
     ]
+
+
+def test_gbk_csv_is_detected_without_encoding(tmp_path: Path) -> None:
+    """metrics shares the importers' detector (chainlink.textio): a GBK file needs no --encoding."""
+    from chainlink.metrics._read import read_long_file
+
+    path = tmp_path / "gbk.csv"
+    rows = [("青田县", "阀门和旋塞制造"), ("丽水市莲都区", "皮鞋制造"), ("龙泉市", "汽车零部件及配件制造")]
+    body = "".join(f"{loc},{prod},{n}\n" for n in range(1, 6) for loc, prod in rows)
+    path.write_bytes(("地区,行业,产值\n" + body).encode("gbk"))
+    data = read_long_file(path, loc="地区", prod="行业", val="产值")
+    assert data.loc_labels == sorted(r[0] for r in rows) and data.prod_labels == sorted(r[1] for r in rows)
+
+
+def test_mixed_encoding_csv_names_the_line(tmp_path: Path) -> None:
+    from chainlink.errors import ChainlinkError
+    from chainlink.metrics._read import read_long_file
+
+    path = tmp_path / "mix.csv"
+    path.write_bytes("region,industry,output\n青田,阀门,10\n".encode() + "丽水,鞋,8\n".encode("gbk"))
+    with pytest.raises(ChainlinkError, match=r"mix.csv:3: the file mixes encodings"):
+        read_long_file(path, loc="region", prod="industry", val="output")

@@ -38,7 +38,25 @@ SMALL_PROJECTS = SCENARIOS / "small_projects.yaml"
 SMALL = SCENARIOS / "small.yaml"
 LIANDU, QINGTIAN, TIANTAI, SANMEN = "331102", "331121", "331023", "331022"
 BAY = "ningbo-hangzhou-bay@331102"
-ENCLAVES = ["keqiao-jiangshan-park@330881", BAY, "shaoxing-binhai@330824", "xiaolong-park@331181"]
+# one per (enclave, county): partner enclaves (rule 1) and the enclave pairings of data/pairings.csv (rule 2)
+ENCLAVES = [
+    "330102@330881",
+    "330106@330127",
+    "330111@331122",
+    "330212@330803",
+    "330282@330822",
+    "330381@330328",
+    "330382@330326",
+    "330421@331126",
+    "330482@331121",
+    "330782@331102",
+    "hangzhou-etdz@330825",
+    "huzhou-nantaihu@331126",
+    "keqiao-jiangshan-park@330881",
+    BAY,
+    "shaoxing-binhai@330824",
+    "xiaolong-park@331181",
+]
 CLASS = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -97,6 +115,8 @@ def test_small_scenario_optimum_by_brute_force(registry: Registry, small_run) ->
         LIANDU: (100, 10000),
         QINGTIAN: (60, 10000),
         BAY: (45, 5000),
+        "330782@331102": (0, SAMPLE_ENERGY_TCE["enclave"]),
+        "330482@331121": (0, SAMPLE_ENERGY_TCE["enclave"]),
         TIANTAI: (20, 20000),
         SANMEN: (0, 20000),
     }
@@ -117,7 +137,7 @@ def test_small_scenario_optimum_by_brute_force(registry: Registry, small_run) ->
         options.append(mine)
     # more counties reach the projects since located firms count as holdings; E (high pollution) still only
     # fits 莲都's relaxed limit (its platform and its enclave)
-    assert [len(o) for o in options] == [5, 6, 5, 8, 2]
+    assert [len(o) for o in options] == [7, 10, 8, 11, 2]
     best, best_value = None, -1.0
     for combo in itertools.product(*options):
         land: dict[str, float] = {}
@@ -175,7 +195,8 @@ def test_run_record_reports_everything(small_run) -> None:
     assert sum(x["score"] for x in res["assignments"]) == pytest.approx(res["objective"])
     assert res["unassigned"] == []
     counties = {c["county_code"]: c for c in res["counties"]}
-    assert counties[LIANDU]["projects"] == 3 and counties[LIANDU]["binding"] == "none"
+    # 莲都's platform has room (95 of 100 mu), but its 义乌 enclave is closed by the scenario (0 mu)
+    assert counties[LIANDU]["projects"] == 3 and counties[LIANDU]["binding"] == "land"
 
 
 def test_run_round_trip_and_diff_of_one_capacity(tmp_path: Path, registry: Registry, small_run) -> None:
@@ -208,7 +229,7 @@ def test_infeasible_forced_assignments_one_error(tmp_path: Path, registry: Regis
     message = str(info.value)
     assert "\n" not in message
     assert "forced assignments to 331121 青田县 (A, B) need 110 mu but its land cap is 60 mu" in message
-    assert f"forced at {path}:17" in message
+    assert f"forced at {path}:19" in message
 
 
 def test_forced_into_unpaired_county_is_contradictory(tmp_path: Path, registry: Registry) -> None:
@@ -223,17 +244,18 @@ def test_fairness_floors_in_conflict_one_error(tmp_path: Path, registry: Registr
     path = tmp_path / "floors.yaml"
     path.write_text(
         "any_pair: true\ncapacities:\n  莲都: {land_mu: unlimited}\n  青田: {land_mu: unlimited}\n"
-        "fairness:\n  min_projects: {莲都: 3, 青田: 2}\n",
+        "fairness:\n  min_projects: {莲都: 2, 青田: 3}\n",
         encoding="utf-8",
     )
     plan = build_plan(registry, scenario=read_scenario(path), projects_file=SMALL_PROJECTS)
     with pytest.raises(DataError) as info:
         run_plan(plan)
     message = str(info.value)
-    # A–D may go to either county (E, high pollution, to neither): 3 + 2 floors need 5 of the 4.
+    # 莲都 reaches only B and D (A and C hold nothing within reach there), 青田 reaches A–D, E (high
+    # pollution) neither: each floor is reachable alone, but 2 + 3 need 5 of the 4.
     assert message.startswith("allocation is infeasible; these constraints conflict:")
-    assert "fairness floor of county 331102 莲都区 (at least 3 projects)" in message
-    assert "fairness floor of county 331121 青田县 (at least 2 projects)" in message
+    assert "fairness floor of county 331102 莲都区 (at least 2 projects)" in message
+    assert "fairness floor of county 331121 青田县 (at least 3 projects)" in message
     assert f"fairness at {path}:5" in message
 
 
@@ -270,13 +292,13 @@ def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
     from chainlink.score import load_preset
 
     _, record, _ = small_run
-    project = find_project(registry, "A", SMALL_PROJECTS)
+    project = find_project(registry, "D", SMALL_PROJECTS)
     data = explain(registry, project, LIANDU, run=json.loads(dump_run(record)))
     weights = load_preset()["weights"]
     assert [r["component"] for r in data["components"]] == list(weights)
     assert all(r["weight"] == weights[r["component"]] for r in data["components"])
     assert sum(r["contribution"] for r in data["components"]) == pytest.approx(data["score"], abs=1e-5)
-    assert data["score"] == pytest.approx(reference_scores(registry)["A"][LIANDU])
+    assert data["score"] == pytest.approx(reference_scores(registry)["D"][LIANDU])
     assert (
         data["path_zh"] == " → ".join(e["from_zh"] for e in data["path"]) + f" → {data['path'][-1]['to_zh']}"
     )
@@ -287,10 +309,9 @@ def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
         data["pairings"] and data["pairings"][0]["id"] == "P024"
     )  # the dual-chain pilot with 宁波石化经开区
     run = data["run"]
-    assert run["assigned_to"] == QINGTIAN and run["hash_matches"]
+    assert run["assigned_to"] == BAY and run["hash_matches"]  # D went to the bay enclave: 莲都 was full
     higher = {h["destination"]: h["why"] for h in run["higher_scoring"]}
-    assert higher[LIANDU] == "capacity: land: 5 mu left of 100 (scenario), needs 60"
-    assert higher[BAY].startswith("capacity: land: 15 mu left of 45 (scenario)")
+    assert higher == {LIANDU: "capacity: land: 5 mu left of 100 (scenario), needs 30"}
 
 
 def test_explain_without_score_and_unknown_project(registry: Registry) -> None:

@@ -102,11 +102,11 @@ def test_dual_chain_pilot_pairing_value(real_db: Path) -> None:
 
 def test_partner_fit_from_partner_industries(real_db: Path) -> None:
     model = Model(Registry.open(real_db))
-    # 宁波石化经开区's sourced industry is chemicals (25; 26): polyurethane (2651) is in the same division.
+    # 宁波石化经开区's profile row Z95 lists 2511 refining and 2651 synthetic rubber/polyurethane (the same class as
+    # the segments: 1.0, with the row's quote); Z01 (chemicals, 25;26) alone would give only division level (0.5).
     fit, reason = model.partner_fit("ningbo-petrochem-etdz", "petrochemical/polyurethane")
-    assert fit == 0.5 and "化工产业" in reason and "同大类" in reason
-    # refining (2511) is in 251, narrower than the division 25 listed: still division level (25 is two levels up)
-    assert model.partner_fit("ningbo-petrochem-etdz", "petrochemical/crude-oil-refining")[0] == 0.5
+    assert fit == 1.0 and "2651，同类" in reason and "精细化工" in reason
+    assert model.partner_fit("ningbo-petrochem-etdz", "petrochemical/crude-oil-refining")[0] == 1.0
     assert model.partner_fit("ningbo-petrochem-etdz", "pumps-valves/valves") == (0.0, "")
     # 梅山 is part of 宁波经开区: the family shares named industries.
     assert model.partner_family("meishan-bonded") == {"meishan-bonded", "ningbo-etdz"}

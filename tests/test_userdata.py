@@ -61,7 +61,7 @@ def test_import_writes_the_user_registry_only(shipped: Path, tmp_path: Path) -> 
     code, out, err = run_cli(["doctor", "--no-sources"])
     assert code == 0, out + err
     assert out.splitlines()[0] == f"OK    files: reference: {shipped} (read-only); user data: {user}"
-    assert f"OK    user registry: {user}: integrity_check ok, version 2" in out.splitlines()
+    assert f"OK    user registry: {user}: integrity_check ok, version 3" in out.splitlines()
     code, out, _ = run_cli(["imported", "enterprises", "-f", "csv"])
     assert out.count("\n") == 3
 

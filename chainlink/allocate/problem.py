@@ -10,20 +10,10 @@ from chainlink.errors import ChainlinkWarning
 
 #: An enclave opens for a project when the home platform's free land is at least this much (mu) short of it.
 ENCLAVE_DELTA_MU = 1e-3
-
-
 _TOL = 1e-9
-
-
 _PRESOLVE_MAX_COLUMNS = 20_000
-
-
 _BIND_RTOL = 1e-6
-
-
 _STATUS_ORDER = ("error", "time_limit_no_solution", "time_limit_feasible")
-
-
 _CELL_REASONS = ("excluded", "environment", "intensity", "no_score")
 
 
@@ -41,8 +31,6 @@ class IntensityTarget:
 
 #: 26 mountain counties' development zones, 2025: 1.3 million yuan industrial added value per mu.
 TARGET_26_COUNTIES_2025 = IntensityTarget(added_value_per_mu=130.0)
-
-
 #: Lishui 2026 plan: 1.5 million yuan added value and 300,000 yuan tax per mu.
 TARGET_LISHUI_2026 = IntensityTarget(added_value_per_mu=150.0, tax_per_mu=30.0)
 

@@ -17,6 +17,7 @@ from chainlink.imports._read import Table, column_ref
 from chainlink.imports._schema import IGNORED_HEADERS, Column, Kind, alias_map, header_key
 from chainlink.imports._validate import (
     CONFIDENCE,
+    ENCLAVE_KINDS,
     FLAG,
     PAIRING_KINDS,
     POLLUTION,
@@ -128,6 +129,7 @@ class RowChecker:
             "county_or_city",
             "partner",
             "county_platform",
+            "enclave_host",
             "gbt",
             "segment",
             "chains",
@@ -141,6 +143,7 @@ class RowChecker:
             "flag": (FLAG, 0),
             "project_kind": (PROJECT_KINDS, ""),
             "pairing_kind": (PAIRING_KINDS, ""),
+            "enclave_kind": (ENCLAVE_KINDS, ""),
             "pollution": (POLLUTION, ""),
             "status": (STATUS, "unknown"),
         }

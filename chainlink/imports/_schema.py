@@ -40,6 +40,7 @@ class Kind:
 
 SOURCE = Column("source", "source", ("来源", "数据来源", "信息来源"), max_len=2000)
 CONFIDENCE = Column("confidence", "confidence", ("可信度", "置信度"))
+QUOTE = Column("quote", "text", ("引文", "原文", "原文摘录", "摘录"))
 GBT = (
     "行业代码",
     "国民经济行业代码",
@@ -137,6 +138,7 @@ KINDS: dict[str, Kind] = {
             Column("gbt_codes", "gbt", GBT, required=True),
             Column("gbt_derivation", "long_text", ("代码依据",), max_len=2000),
             Column("note", "long_text", ("备注", "说明"), max_len=2000),
+            QUOTE,
             SOURCE,
             CONFIDENCE,
         ),
@@ -160,6 +162,10 @@ KINDS: dict[str, Kind] = {
             Column("kind", "pairing_kind", ("结对类型", "类型"), required=True),
             Column("chains", "chains", ("产业链", "chain")),
             Column("round", "text", ("批次", "轮次", "时间")),
+            QUOTE,
+            Column("enclave_name", "text", ("飞地名称", "飞地")),
+            Column("enclave_host", "enclave_host", ("飞地所在地", "飞地位置")),
+            Column("enclave_kind", "enclave_kind", ("飞地类型",)),
             SOURCE,
             CONFIDENCE,
         ),

@@ -79,6 +79,14 @@ PAIRING_KINDS = {
     "双链长制试点": "dual_chain_pilot",
     "飞地": "enclave",
 }
+ENCLAVE_KINDS = {
+    "industry": "industry",
+    "innovation": "innovation",
+    "poverty": "poverty",
+    "产业飞地": "industry",
+    "科创飞地": "innovation",
+    "消薄飞地": "poverty",
+}
 POLLUTION = {"low": "low", "medium": "medium", "high": "high", "低": "low", "中": "medium", "高": "high"}
 STATUS = {
     "lead": "lead",
@@ -288,6 +296,14 @@ class Context:
 
     def partner(self, raw: Any) -> str:
         return self.entity(raw, ("partner",), "partner district or zone", "`chainlink pairs` lists partners")
+
+    def enclave_host(self, raw: Any) -> str:
+        return self.entity(
+            raw,
+            ("partner", "county"),
+            "partner or county",
+            "give the partner id or the county code of the territory the enclave lies in",
+        )
 
     def county_platform(self, raw: Any) -> str:
         pid = self.partner(raw)

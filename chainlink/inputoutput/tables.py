@@ -23,20 +23,12 @@ from chainlink.sectors import SectorMapping
 
 #: Final-use columns kept from the NBS layout (their subtotals THC, TC, GCF, TFU are derived).
 FINAL_DEMAND_CODES: tuple[str, ...] = ("FU101", "FU102", "FU103", "FU201", "FU202", "EX")
-
-
 #: Value-added rows kept from the NBS layout (TVA is their sum).
 VALUE_ADDED_CODES: tuple[str, ...] = ("VA001", "VA002", "VA003", "VA004")
-
-
 #: The imports column (entered as a positive number and subtracted: x = Zi + f − m).
 IMPORTS_CODE = "IM"
-
-
 #: Where the project keeps the tables and the sector ↔ GB/T 4754 mapping (a source checkout).
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
-
-
 # Known labelling slips in the source's English names (the Chinese names are right).
 _ENGLISH_FIXES: dict[int, dict[str, str]] = {
     2017: {"105": "Wholesale trade", "106": "Retail trade", "147": "Entertainment"},

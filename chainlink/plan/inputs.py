@@ -12,50 +12,28 @@ from chainlink.errors import DataError, SourceError, UsageError
 
 #: Run record format; ``load_run`` refuses others.
 RUN_FORMAT = 1
-
-
 DEFAULT_TIME_LIMIT = 10.0
-
-
 #: An enclave destination scores the county's match score minus this, so that the home platform is
 #: preferred when it has room (the enclave rule ``overflow`` does that too; the discount also orders ``free``).
 ENCLAVE_DISCOUNT = 0.01
-
-
 #: SAMPLE capacities (no source gives county quotas: registry gap G09). Round numbers chosen so that
 #: with the sample projects some counties' quotas bind and others' do not. Not data.
 SAMPLE_LAND_MU = {"platform": 300.0, "enclave": 100.0}
-
-
 SAMPLE_ENERGY_TCE = {"platform": 20_000.0, "enclave": 5_000.0}
-
-
 #: Default ecological restriction (judgement): the 2021 Guiding Opinions ask the 26 counties' platforms to
 #: favour environmentally insensitive industries, so no destination takes a high-pollution project unless a
 #: scenario allows it.
 DEFAULT_MAX_POLLUTION = "medium"
-
-
 POLLUTION_CLASS = {"low": 0, "medium": 1, "high": 2}
-
-
 #: A project without a pollution class is treated as this one for the environmental check.
 UNKNOWN_POLLUTION = "medium"
-
-
 LISHUI_CITY = "丽水市"
-
-
 PAIRING_ZH = {
     "dual_chain_pilot": "双链长制试点",
     "zone_pair": "开发区结对",
     "enclave": "飞地",
     "shanhai": "山海协作",
 }
-
-
-
-
 REASON_ZH = {
     "not_paired": "未结对",
     "no_score": "无产业链契合",
@@ -67,8 +45,6 @@ REASON_ZH = {
     "non_positive_score": "得分不为正",
     "not_selected": "未选中（未证明最优）",
 }
-
-
 REASON_EN = {
     "not_paired": "not paired",
     "no_score": "no chain fit",
@@ -80,8 +56,6 @@ REASON_EN = {
     "non_positive_score": "score not positive",
     "not_selected": "not selected (not proved optimal)",
 }
-
-
 PROJECT_EXTRA_FIELDS = {
     "added_value": "added value in 10,000 yuan per year, ≥ 0 (allocate only: policy intensity)",
     "tax": "tax in 10,000 yuan per year, ≥ 0 (allocate only: policy intensity)",

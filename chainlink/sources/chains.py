@@ -68,11 +68,7 @@ CHAIN_KEYS = {
     "segments",
     "edges",
 }
-
-
 SEGMENT_KEYS = {"id", "name_zh", "name_en", "stage", "gbt", "products", "note"}
-
-
 EDGE_KEYS = {"from", "to", "weight", "source", "confidence"}
 
 
@@ -332,8 +328,6 @@ def _resolve_edges(col: _Collector, raw_edges, segments) -> list[dict[str, Any]]
 
 
 CKG_RELATIONS = ("上游材料", "下游产品")
-
-
 CKG_COLUMNS = [
     "from_key",
     "to_key",

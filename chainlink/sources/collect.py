@@ -11,23 +11,15 @@ from typing import Any
 from chainlink.errors import DataError, SourceError
 
 CONFIDENCE = ("sourced", "unverified", "sample")
-
-
 STAGES = ("material", "part", "equipment", "product", "service")
-
-
 PARTNER_KINDS = ("district", "etdz", "hitech", "new_area", "port_area", "bonded_zone", "enclave", "platform")
-
-
 PAIRING_KINDS = ("shanhai", "zone_pair", "dual_chain_pilot", "enclave")
-
-
+#: enclave (飞地) kinds of a pairing: 产业飞地, 科创飞地, 消薄飞地 (collective-economy / poverty enclave)
+ENCLAVE_KINDS = ("industry", "innovation", "poverty")
+#: the longest quote a data row may carry (a short quote, copied exactly from the cited page)
+QUOTE_MAX = 40
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
 ADMIN_CODE = re.compile(r"^\d{6}$")
-
-
 GBT_CODE = re.compile(r"^\d{2,4}$")
 
 
@@ -124,3 +116,12 @@ def _float_or_none(col: _Collector, name: str, line: int, row: dict[str, str], k
 
 def _split_codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(";") if c.strip()]
+
+
+def _check_quote(col: _Collector, name: str, line: int, row: dict[str, str], *, required: bool) -> None:
+    """A ``quote`` is a short text copied exactly from the cited page: at most QUOTE_MAX characters."""
+    quote = row.get("quote", "")
+    if len(quote) > QUOTE_MAX:
+        col.add(name, line, f"quote is {len(quote)} characters; keep it to {QUOTE_MAX} (a short exact quote)")
+    if required and not quote and row.get("confidence") == "sourced":
+        col.add(name, line, "a sourced row needs a quote: a short text copied exactly from the cited page")

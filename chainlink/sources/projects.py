@@ -18,14 +18,8 @@ from chainlink.sources.collect import (
 )
 
 PROJECT_KINDS = ("transfer", "co_construction", "enclave_park", "pilot", "investment")
-
-
 PROJECT_STATUSES = ("lead", "negotiating", "signed", "started", "producing", "unknown")
-
-
 POLLUTION_CLASSES = ("low", "medium", "high")
-
-
 PROJECT_COLUMNS = [
     "id",
     "name_zh",
@@ -51,31 +45,15 @@ PROJECT_COLUMNS = [
     "confidence",
     "note",
 ]
-
-
 # where a project physically lands: in the county itself, or in an enclave (飞地) in the partner's territory;
 # empty when the source does not say
 PROJECT_LANDINGS = ("county", "enclave")
-
-
 PROJECT_NUMBERS = ("investment_wan", "land_mu", "energy_tce", "added_value_wan", "tax_wan")
-
-
 GAP_TOPICS = ("pairing", "characteristic_industry", "quota", "zone", "project", "other")
-
-
 SOURCE_KINDS = ("article", "dataset", "package", "judgement")
-
-
 PROJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
 URL = re.compile(r"https?://[^\s;,()（）]+")
-
-
 # Files whose `source` column must cite entries of data/sources.csv (checked by build).
 CITING_FILES = (
     "counties",

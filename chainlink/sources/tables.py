@@ -6,14 +6,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from chainlink.errors import DataError
+from chainlink.errors import DataError, SourceError
 from chainlink.sources.collect import (
     ADMIN_CODE,
     CONFIDENCE,
+    ENCLAVE_KINDS,
     PAIRING_KINDS,
     PARTNER_KINDS,
     SLUG,
     _check_common,
+    _check_quote,
     _Collector,
     _float_or_none,
     _rel,
@@ -201,10 +203,16 @@ def _load_pairings(
         "kind",
         "chains",
         "round",
+        "quote",
+        "enclave_name",
+        "enclave_host",
+        "enclave_kind",
         "source",
         "confidence",
     ]
     partner_ids = {p["id"] for p in partners}
+    # an enclave lies in a partner zone (its id) or in a county-level territory (its six-digit code)
+    host_codes = counties | {p["admin_code"] for p in partners if p["admin_code"]}
     platform_ids = {p["id"] for p in partners if p["kind"] in ("platform", "etdz")}
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
@@ -232,6 +240,25 @@ def _load_pairings(
         for chain in _split_codes(row["chains"]):
             if chain not in chain_ids:
                 col.add(name, line, f"chain {chain!r} has no file chains/{chain}.yaml")
+        if row["kind"] == "enclave":
+            if row["enclave_kind"] and row["enclave_kind"] not in ENCLAVE_KINDS:
+                col.add(
+                    name,
+                    line,
+                    f"enclave_kind {row['enclave_kind']!r}: use one of {', '.join(ENCLAVE_KINDS)} "
+                    "(产业飞地, 科创飞地, 消薄飞地), or leave it empty when the source does not say",
+                )
+            host = row["enclave_host"]
+            if host and host not in partner_ids and host not in host_codes:
+                col.add(
+                    name,
+                    line,
+                    f"enclave_host {host!r} is neither a partner id nor the code of a county or partner district; "
+                    "add the partner first or leave it empty when the source does not say where the enclave is",
+                )
+        elif row["enclave_name"] or row["enclave_host"] or row["enclave_kind"]:
+            col.add(name, line, f"enclave_name/enclave_host/enclave_kind are only for kind enclave, not {row['kind']!r}")
+        _check_quote(col, name, line, row, required=False)
         _check_common(col, name, line, row)
         out.append(dict(row))
     return sorted(out, key=lambda r: r["id"])
@@ -251,6 +278,7 @@ def _load_characteristic(
         "gbt_codes",
         "gbt_derivation",
         "note",
+        "quote",
         "source",
         "confidence",
     ]
@@ -271,6 +299,7 @@ def _load_characteristic(
                 col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
         if row["gbt_codes"] and not row["gbt_derivation"]:
             col.add(name, line, "gbt_codes given without gbt_derivation; say how the code was assigned")
+        _check_quote(col, name, line, row, required=False)
         _check_common(col, name, line, row)
         out.append(dict(row))
     return sorted(out, key=lambda r: (r["county_code"], r["id"]))
@@ -289,14 +318,24 @@ def _load_partner_industries(
         "gbt_codes",
         "gbt_derivation",
         "note",
+        "quote",
+        "derived_from",
         "source",
         "confidence",
     ]
+    try:  # derived_from names projects; a broken projects.csv is reported by its own loader
+        project_ids = {r["id"] for _, r in read_csv_rows(root / "data" / "projects.csv", ["id"])}
+    except SourceError:
+        project_ids = None
     out, seen = [], {}
     for line, row in read_csv_rows(path, req, name):
         col.unique(name, line, seen, row["id"])
         if row["partner_id"] not in partner_ids:
             col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv")
+        for pid in _split_codes(row["derived_from"]):
+            if project_ids is not None and pid not in project_ids:
+                col.add(name, line, f"derived_from {pid!r} is not a project id in data/projects.csv")
+        _check_quote(col, name, line, row, required=True)
         for code in _split_codes(row["gbt_codes"]):
             if code not in codes:
                 col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
