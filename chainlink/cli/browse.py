@@ -9,13 +9,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
-
-
-def registry(db):
-    """Open the registry named by --db (or the default)."""
-    from chainlink.registry import Registry
-
-    return Registry.open(db)
+from chainlink.cli._registry import open_registry
 
 
 @app.command()
@@ -23,7 +17,7 @@ def counties(fmt: FormatOption = "table", output: OutputOption = None, db: DbOpt
     """The 26 mountain counties with their pairings and characteristic industries counted."""
     from chainlink.browse import county_rows
 
-    rows = county_rows(registry(db))
+    rows = county_rows(open_registry(db))
     columns = [
         "code",
         "name_zh",
@@ -59,7 +53,7 @@ def pairs(
     from chainlink.browse import pairing_rows
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id if county else None
     rows = pairing_rows(reg, code)
     columns = [
@@ -119,7 +113,7 @@ def browse(
 
     if write is None and importlib.util.find_spec("datasette") is None:
         raise DataError("datasette is not installed; install it with: pip install 'chainlink[browse]'")
-    reg = registry(db)
+    reg = open_registry(db)
     meta = stored_metadata(reg.conn)
     if not meta:
         import sqlite_utils

@@ -8,7 +8,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
-from chainlink.cli.browse import registry
+from chainlink.cli._registry import open_registry
 
 chains_app = typer.Typer(help="Industrial chains: list them, show one as a tree.", no_args_is_help=True)
 app.add_typer(chains_app, name="chains")
@@ -19,7 +19,7 @@ def chains_list(fmt: FormatOption = "table", output: OutputOption = None, db: Db
     """Every chain with its segment count and the counties holding a segment of it."""
     from chainlink.browse import chain_rows
 
-    rows = chain_rows(registry(db))
+    rows = chain_rows(open_registry(db))
     columns = ["id", "name_zh", "name_en", "segments", "edges", "counties", "confidence", "source"]
     emit(rows, columns, check_format(fmt), output, table_columns=["id", "name_zh", "segments", "counties"])
 
@@ -36,7 +36,7 @@ def chains_show(
     from chainlink.output import write_atomic
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
     fmt = check_format(fmt)
     if fmt == "table":
@@ -83,7 +83,7 @@ def chains_coverage(fmt: FormatOption = "table", output: OutputOption = None, db
     """
     from chainlink.coverage import COLUMNS, coverage_report
 
-    report = coverage_report(registry(db))
+    report = coverage_report(open_registry(db))
     notices = [
         f"characteristic industries on no chain: {len(report.industries_off_chain)}; "
         f"their codes on no chain: {len(report.codes_off_chain)}",
@@ -131,7 +131,7 @@ def chains_export(
     fmt = check_format(fmt, GRAPH_FORMATS)
     if (name is None) == (not all_chains):
         raise UsageError("give one chain NAME or --all (not both)")
-    reg = registry(db)
+    reg = open_registry(db)
     ids = None if all_chains else [Resolver.from_registry(reg).resolve(name, ("chain",)).id]
     text = render(export_graph(reg, ids), fmt)
     if output is None or output == "-":

@@ -17,7 +17,7 @@ from chainlink.cli._output import (
     emit,
     fold,
 )
-from chainlink.cli.browse import registry
+from chainlink.cli._registry import open_registry
 
 county_app = typer.Typer(
     help="One mountain county: every fact with its source and confidence.", no_args_is_help=True
@@ -48,7 +48,7 @@ def county_show(
     from chainlink.profiles import county_profile
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id
     _emit(county_profile(reg, code), fmt, output, lang)
 
@@ -71,7 +71,7 @@ def zone_show(
     from chainlink.profiles import zone_profile
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     pid = Resolver.from_registry(reg).resolve(zone, ("partner",)).id
     _emit(zone_profile(reg, pid), fmt, output, lang)
 

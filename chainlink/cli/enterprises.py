@@ -19,6 +19,7 @@ from chainlink.cli._output import (
     check_lang,
     emit,
 )
+from chainlink.cli._registry import open_registry
 
 enterprises_app = typer.Typer(
     name="enterprises",
@@ -39,12 +40,6 @@ KindOption = Annotated[
         metavar="KIND",
     ),
 ]
-
-
-def _registry(db):
-    from chainlink.cli.browse import registry
-
-    return registry(db)
 
 
 def _partial(lang: str, sample: bool = False) -> list[str]:
@@ -92,7 +87,7 @@ def enterprises_list(
     lang = check_lang(lang)
     if kind not in KIND_FILTERS:
         raise UsageError(f"unknown --kind {kind!r}: use one of {', '.join(KIND_FILTERS)}")
-    reg = _registry(db)
+    reg = open_registry(db)
     resolver = Resolver.from_registry(reg)
     places = None
     pid = None
@@ -154,7 +149,7 @@ def enterprises_show(
 
     fmt = check_format(fmt, XLSX_FORMATS)
     lang = check_lang(lang)
-    detail = enterprise_detail(_registry(db), enterprise)
+    detail = enterprise_detail(open_registry(db), enterprise)
     rows = _detail_rows(detail, None if fmt != "table" else PRODUCTS_SHOWN)
     if fmt != "table":
         emit(
@@ -250,7 +245,7 @@ def enterprises_unplaced(
 
     fmt = check_format(fmt, XLSX_FORMATS)
     lang = check_lang(lang)
-    rows = unplaced_rows(_registry(db))
+    rows = unplaced_rows(open_registry(db))
     total = len(rows)
     if top:
         rows = rows[:top]
@@ -310,7 +305,7 @@ def enterprises_coverage(
     }
     if by not in views:
         raise UsageError(f"unknown --by {by!r}: use chain, county or partner")
-    report = coverage(_registry(db))
+    report = coverage(open_registry(db))
     key, columns = views[by]
     t = report["totals"]
     notices = [
@@ -346,11 +341,10 @@ def dedupe(
     青田县 …), with rapidfuzz's ratio (0–100). Nothing is merged; review the pairs.
     """
     from chainlink.dedupe import COLUMNS, enterprise_pairs
-    from chainlink.registry import Registry
 
     fmt = check_format(fmt, XLSX_FORMATS)
     rows = enterprise_pairs(
-        Registry.open(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs
+        open_registry(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs
     )
     emit(
         rows,

@@ -8,6 +8,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli._registry import open_registry
 
 HEADERS = {
     "case_id": "case",
@@ -53,11 +54,10 @@ def evaluate(
     (docs/evaluation.md defines each term).
     """
     from chainlink.evaluate import COLUMNS, SUMMARY_COLUMNS, evaluate, summarise
-    from chainlink.registry import Registry
     from chainlink.score import load_preset
 
     fmt = check_format(fmt)
-    registry = Registry.open(db)
+    registry = open_registry(db)
     results = evaluate(registry, load_preset(preset), include_sample=not no_sample, only=case or None)
     if case:
         unknown = sorted(set(case) - {r.case_id for r in results})

@@ -8,17 +8,17 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli._registry import open_registry
 from chainlink.cli.match import NoSampleOption
 
 CountyArgument = Annotated[str, typer.Argument(help="County: code, 汉字, pinyin or English name.")]
 
 
 def _model_and_county(db, county: str, no_sample: bool = False):
-    from chainlink.registry import Registry
     from chainlink.resolve import Resolver
     from chainlink.score import Model
 
-    model = Model(Registry.open(db), include_sample=not no_sample)
+    model = Model(open_registry(db), include_sample=not no_sample)
     entity = Resolver.from_registry(model.registry).resolve(county, ("county",))
     return model, entity
 
@@ -43,35 +43,15 @@ def opportunities(
     Presence comes from the registry's characteristic industries, zone industries and enterprises;
     the chain segments in each sector are listed so that an opportunity can be traced to a chain.
     """
-    from chainlink.errors import UsageError
-    from chainlink.geography import RELATEDNESS, opportunities_for
-    from chainlink.metrics import strategies
+    from chainlink.geography import OPPORTUNITY_COLUMNS, opportunity_rows
 
     fmt = check_format(fmt)
-    if relatedness not in RELATEDNESS:
-        raise UsageError(f"unknown --relatedness {relatedness!r}: use io or proximity")
-    if strategy not in strategies():
-        raise UsageError(f"unknown --strategy {strategy!r}: use one of {', '.join(strategies())}")
     model, entity = _model_and_county(db, county, no_sample)
-    found, notes = opportunities_for(model, entity.id, strategy=strategy, top=top, relatedness=relatedness)
-    rows = [
-        {
-            "county_code": entity.id,
-            "rank": o.rank,
-            "sector": o.sector,
-            "sector_zh": o.sector_zh,
-            "score": o.score,
-            "density": o.density,
-            "pci": o.pci,
-            "cog": o.cog,
-            "segments": ";".join(o.segments),
-            "segments_short": (o.segments[0] + (f" +{len(o.segments) - 1}" if len(o.segments) > 1 else ""))
-            if o.segments
-            else "",
-        }
-        for o in found
-    ]
-    columns = ["county_code", "rank", "sector", "sector_zh", "score", "density", "pci", "cog", "segments"]
+    rows, notes = opportunity_rows(model, entity.id, strategy=strategy, top=top, relatedness=relatedness)
+    for row in rows:  # the table shows the first segment and how many more
+        segments = row["segments"].split(";") if row["segments"] else []
+        row["segments_short"] = segments[0] + (f" +{len(segments) - 1}" if len(segments) > 1 else "") if segments else ""
+    columns = OPPORTUNITY_COLUMNS
     if fmt != "table":
         for note in notes:
             typer.echo(f"chainlink: {note}", err=True)
@@ -96,47 +76,14 @@ def gaps(
     db: DbOption = None,
 ) -> None:
     """The county's chain gaps: 补链 missing upstream links, 延链 downstream extensions, 强链 thin held segments."""
+    from chainlink.geography import GAP_COLUMNS, gap_rows
     from chainlink.resolve import Resolver
-    from chainlink.score import RELATION_ZH, gaps_for
 
     fmt = check_format(fmt)
     model, entity = _model_and_county(db, county)
     chain_id = Resolver.from_registry(model.registry).resolve(chain, ("chain",)).id if chain else None
-    rows = [
-        {
-            "county_code": entity.id,
-            "relation": g.relation,
-            "relation_zh": RELATION_ZH[g.relation],
-            "chain_id": g.chain_id,
-            "chain_zh": g.chain_zh,
-            "segment_key": g.segment_key,
-            "segment_zh": g.segment_zh,
-            "segment_en": g.segment_en,
-            "path": " > ".join(g.path),
-            "path_zh": g.path_zh,
-            "via_industry_zh": g.via_industry_zh,
-            "via_code": g.via_code,
-            "reason": g.reason,
-            "confidence": g.confidence,
-        }
-        for g in gaps_for(model, entity.id, chain=chain_id)
-    ]
-    columns = [
-        "county_code",
-        "relation",
-        "relation_zh",
-        "chain_id",
-        "chain_zh",
-        "segment_key",
-        "segment_zh",
-        "segment_en",
-        "path",
-        "path_zh",
-        "via_industry_zh",
-        "via_code",
-        "reason",
-        "confidence",
-    ]
+    rows = gap_rows(model, entity.id, chain=chain_id)
+    columns = GAP_COLUMNS
     emit(
         rows,
         columns,

@@ -17,6 +17,7 @@ from chainlink.cli._output import (
     check_format,
     emit,
 )
+from chainlink.cli._registry import open_registry
 
 ReadDbOption = DbOption
 WriteDbOption = Annotated[
@@ -199,12 +200,11 @@ def imported(
     """
     from chainlink.errors import UsageError
     from chainlink.imports import columns_of, user_rows
-    from chainlink.registry import Registry
 
     if kind not in TABLE_COLUMNS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(TABLE_COLUMNS)}")
     fmt = check_format(fmt, XLSX_FORMATS)
-    reg = Registry.open(db)
+    reg = open_registry(db)
     rows = user_rows(reg.conn, kind)
     emit(
         rows,

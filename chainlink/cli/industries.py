@@ -8,7 +8,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit, fold, render_table
-from chainlink.cli.browse import registry
+from chainlink.cli._registry import open_registry
 
 industries_app = typer.Typer(
     help="GB/T 4754-2017 industry classification (国民经济行业分类): search it, show one code.",
@@ -37,7 +37,7 @@ def industries_search(
     """
     from chainlink.industries import search_industries
 
-    rows = search_industries(registry(db), text, limit)
+    rows = search_industries(open_registry(db), text, limit)
     columns = ["code", "level", "level_zh", "name_zh", "path", "pinyin", "match", "score"]
     emit(
         rows,
@@ -67,7 +67,7 @@ def industries_show(
     from chainlink.industries import industry_report
     from chainlink.output import write_atomic
 
-    report = industry_report(registry(db), code)
+    report = industry_report(open_registry(db), code)
     fmt = check_format(fmt)
     if fmt != "table":
         for line in report.warnings:

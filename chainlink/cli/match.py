@@ -19,6 +19,7 @@ from chainlink.cli._output import (
     check_lang,
     emit,
 )
+from chainlink.cli._registry import open_registry
 
 TABLE_HEADERS = {
     "zh": {
@@ -92,10 +93,9 @@ NoSampleOption = Annotated[
 
 
 def _model(db: Path | None, preset: str, no_sample: bool = False):
-    from chainlink.registry import Registry
     from chainlink.score import Model, load_preset
 
-    return Model(Registry.open(db), load_preset(preset), include_sample=not no_sample)
+    return Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
 
 
 @app.command()

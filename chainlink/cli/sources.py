@@ -8,7 +8,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit, fold
-from chainlink.cli.browse import registry
+from chainlink.cli._registry import open_registry
 
 
 @app.command("sources")
@@ -28,7 +28,7 @@ def sources(
 
     if kind is not None and kind not in SOURCE_KINDS:
         raise UsageError(f"unknown --kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
-    rows = [r for r in registry(db).sources if kind is None or r["kind"] == kind]
+    rows = [r for r in open_registry(db).sources if kind is None or r["kind"] == kind]
     columns = [
         "id",
         "kind",
