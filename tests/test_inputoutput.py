@@ -376,7 +376,9 @@ def test_cli_downstream_table(invoke):
     result = invoke("io", "downstream", "047", "-n", "3")
     assert result.exit_code == 0, result.output
     assert "塑料制品" in result.stdout and "0.2505" in result.stdout
-    assert "Customers of 047" in result.stdout
+    assert "047 合成材料 的需求部门（2020）" in result.stdout
+    en = invoke("io", "downstream", "047", "-n", "3", "--lang", "en")
+    assert "Customers of 047" in en.stdout and "塑料制品" not in en.stdout
 
 
 def test_cli_linkages(invoke):

@@ -7,11 +7,14 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli._options import DbOption, Rows, rows_command
 from chainlink.cli._registry import open_registry
+from chainlink.cli.browse import labels
 from chainlink.cli.match import NoSampleOption
 
-CountyArgument = Annotated[str, typer.Argument(help="County: code, 汉字, pinyin or English name.")]
+CountyArgument = Annotated[
+    str, typer.Argument(help="County: code, 汉字, pinyin or English name.", metavar="COUNTY")
+]
 
 
 def _model_and_county(db, county: str, no_sample: bool = False):
@@ -24,18 +27,21 @@ def _model_and_county(db, county: str, no_sample: bool = False):
 
 
 @app.command()
+@rows_command(top=10, top_help="How many industries (0: all).")
 def opportunities(
     county: CountyArgument,
     strategy: Annotated[
-        str, typer.Option("--strategy", help="Strategy preset (see docs/metrics.md).")
+        str, typer.Option("--strategy", help="Strategy preset (see docs/metrics.md).", metavar="NAME")
     ] = "balanced",
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many industries.")] = 10,
     relatedness: Annotated[
-        str, typer.Option("--relatedness", help="io (input–output relatedness, default) or proximity.")
+        str,
+        typer.Option(
+            "--relatedness", help="io (input–output relatedness, default) or proximity.", metavar="io|proximity"
+        ),
     ] = "io",
     no_sample: NoSampleOption = False,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Industries (IO sectors) the county does not hold, ranked by relatedness density, complexity and gain.
@@ -44,57 +50,62 @@ def opportunities(
     the chain segments in each sector are listed so that an opportunity can be traced to a chain.
     """
     from chainlink.geography import OPPORTUNITY_COLUMNS, opportunity_rows
+    from chainlink.vocabulary import note_label
 
-    fmt = check_format(fmt)
+    fmt = out.fmt
     model, entity = _model_and_county(db, county, no_sample)
-    rows, notes = opportunity_rows(model, entity.id, strategy=strategy, top=top, relatedness=relatedness)
+    rows, notes = opportunity_rows(
+        model, entity.id, strategy=strategy, top=out.top or 10**6, relatedness=relatedness
+    )
     for row in rows:  # the table shows the first segment and how many more
         segments = row["segments"].split(";") if row["segments"] else []
         row["segments_short"] = segments[0] + (f" +{len(segments) - 1}" if len(segments) > 1 else "") if segments else ""
     columns = OPPORTUNITY_COLUMNS
-    if fmt != "table":
+    if fmt not in ("table", "md"):
         for note in notes:
             typer.echo(f"chainlink: {note}", err=True)
-    emit(
-        rows,
-        columns,
-        fmt,
-        output,
-        table_columns=["rank", "sector", "sector_zh", "score", "density", "segments_short"],
-        headers={"sector_zh": "sector 部门", "segments_short": "chain segments"},
-        title=f"{entity.name_zh}（{entity.id}）产业机会 · strategy {strategy} · relatedness {relatedness}",
-        notices=notes,
+    shown = ["rank", "sector", "sector_zh", "score", "density", "segments_short"]
+    title = (
+        f"{entity.name_zh}（{entity.id}）产业机会 · 策略 {strategy} · 关联 {relatedness}"
+        if out.zh
+        else f"{entity.name_en} ({entity.id}): opportunities · strategy {strategy} · relatedness {relatedness}"
     )
+    out.emit(rows, columns, table_columns=shown, headers=labels(out.lang, *shown), title=title,
+             notices=[note_label(n, out.lang) for n in notes])  # fmt: skip
 
 
 @app.command()
+@rows_command()
 def gaps(
     county: CountyArgument,
-    chain: Annotated[str | None, typer.Option("--chain", help="Only this chain.")] = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
+    chain: Annotated[str | None, typer.Option("--chain", help="Only this chain.", metavar="CHAIN")] = None,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """The county's chain gaps: 补链 missing upstream links, 延链 downstream extensions, 强链 thin held segments."""
     from chainlink.geography import GAP_COLUMNS, gap_rows
     from chainlink.resolve import Resolver
+    from chainlink.vocabulary import relation_label
 
-    fmt = check_format(fmt)
     model, entity = _model_and_county(db, county)
     chain_id = Resolver.from_registry(model.registry).resolve(chain, ("chain",)).id if chain else None
-    rows = gap_rows(model, entity.id, chain=chain_id)
+    graph = model.graph
+    rows = out.cut(gap_rows(model, entity.id, chain=chain_id))
+    for row in rows:  # labels in the table's language
+        row["relation_label"] = relation_label(row["relation"], out.lang)
+        row["path_label"] = (
+            row["path_zh"] if out.zh else " > ".join(graph.nodes[k]["name_en"] for k in row["path"].split(" > ") if k)
+        )
+        row["chain_label"] = row["chain_zh"] if out.zh else row["chain_id"]
     columns = GAP_COLUMNS
-    emit(
+    shown = ["relation_label", "path_label", "chain_label", "confidence"]
+    out.emit(
         rows,
         columns,
-        fmt,
-        output,
-        table_columns=["relation_zh", "path_zh", "chain_zh", "confidence"],
-        headers={
-            "relation_zh": "类型",
-            "path_zh": "链路（上游→下游）",
-            "chain_zh": "产业链",
-            "confidence": "可信度",
-        },
-        title=f"{entity.name_zh}（{entity.id}）产业链缺口：补链 / 延链 / 强链",
+        table_columns=shown,
+        headers=labels(out.lang, *shown),
+        title=f"{entity.name_zh}（{entity.id}）产业链缺口：补链 / 延链 / 强链"
+        if out.zh
+        else f"{entity.name_en} ({entity.id}): chain gaps — fill / extend / strengthen",
     )
