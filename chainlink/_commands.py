@@ -20,7 +20,12 @@ ROOT_HELP = (
     "Industrial-chain matching for Zhejiang's 26 mountain counties and their paired zones "
     "(山海协作 · 产业链“双链长制”)."
 )
-ROOT_OPTIONS = [("--version", "Show the version and exit."), ("-h, --help", "Show this message and exit.")]
+ROOT_OPTIONS = [
+    ("--version", "Show the version and exit."),
+    ("--install-completion", "Install completion for the current shell."),
+    ("--show-completion", "Show completion for the current shell, to copy it or customize the installation."),
+    ("-h, --help", "Show this message and exit."),
+]
 
 # name → (module under chainlink.cli, summary: the command's help up to the end of its first sentence)
 COMMANDS: dict[str, tuple[str, str]] = {

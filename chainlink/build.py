@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -314,8 +315,11 @@ def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
     conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
 
-def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
+def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[..., None] | None = None) -> BuildReport:
     """Build ``db_path`` from the sources under ``root`` atomically and return a report.
+
+    ``progress(done, total, what)``, if given, is called after each step (validating the sources, each
+    table written, indexes, compaction).
 
     The temporary file is removed on any failure (and its journal); temporary files of earlier builds
     whose process died are removed first. Imported user tables of the old file are carried over when
@@ -325,8 +329,16 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
     import sqlite_utils
 
     target = Path(db_path)
+    steps = len(TABLES) + 3
+
+    def step(done: int, what: str) -> None:
+        if progress is not None:
+            progress(done, steps, what)
+
+    step(0, "sources")
     inputs = inputs_hash(root)
     tables = compile_tables(root, pinyin=_previous_pinyin(target))
+    step(1, "sources")
     hashes = table_hashes(tables)
     digest = content_hash(tables)
     folder = target.parent if str(target.parent) else Path(".")
@@ -347,8 +359,9 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
         conn = sqlite3.connect(tmp)
         db = sqlite_utils.Database(conn)
         with conn:
-            for name, pk in TABLES.items():
+            for i, (name, pk) in enumerate(TABLES.items(), 2):
                 _write_table(db, name, pk, tables[name])
+                step(i, name)
             db["meta"].insert_all(
                 [
                     {"key": "app", "value": "chainlink"},
@@ -367,10 +380,12 @@ def compile_registry(root: str | Path, db_path: str | Path) -> BuildReport:
             if carried:
                 migrate_carried(conn, target)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        step(steps - 1, "vacuum")
         conn.execute("VACUUM")
         conn.close()
         public_mode(tmp)
         os.replace(tmp, target)
+        step(steps, "done")
     except BaseException:
         _remove_temp(tmp)
         raise

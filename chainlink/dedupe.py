@@ -14,7 +14,7 @@ import math
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from chainlink.errors import DataError
@@ -227,6 +227,7 @@ def candidate_pairs(
     threshold: float = 85.0,
     within_place: bool = False,
     max_pairs: int = MAX_PAIRS,
+    progress: Callable[..., None] | None = None,
 ) -> list[dict[str, Any]]:
     """Pairs of enterprises whose :func:`name_key` scores ≥ ``threshold`` (0–100), best first.
 
@@ -235,7 +236,8 @@ def candidate_pairs(
     up to :data:`EXACT_LIMIT` distinct keys every pair is scored, above that candidates are found by blocking
     (:func:`_similar_keys`: complete for keys that differ by at most two edits, i.e. every pair of keys up to
     9 characters at the default threshold 85), so 300,000 enterprises take seconds, not hours. More than
-    ``max_pairs`` pairs is an error (a list nobody can read; raise the threshold).
+    ``max_pairs`` pairs is an error (a list nobody can read; raise the threshold). ``progress(done,
+    total)``, if given, is called with the enterprises compared so far.
     """
     items = [dict(e) for e in enterprises]
     for item in items:
@@ -268,7 +270,11 @@ def candidate_pairs(
             }
         )
 
+    done = 0
     for members in groups.values():
+        if progress is not None:
+            progress(done, len(items))
+        done += len(members)
         by_key: dict[str, list[int]] = {}
         for i in members:
             if items[i]["key"]:
@@ -283,6 +289,8 @@ def candidate_pairs(
             for i in by_key[keys[a]]:
                 for j in by_key[keys[b]]:
                     add(i, j, score)
+    if progress is not None:
+        progress(done, len(items))
     found.sort(key=lambda r: (-r["score"], r["credit_code_1"], r["credit_code_2"]))
     return found
 
@@ -293,6 +301,7 @@ def enterprise_pairs(
     threshold: float = 85.0,
     within_place: bool = False,
     max_pairs: int = MAX_PAIRS,
+    progress: Callable[..., None] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`candidate_pairs` over the registry's imported enterprises (``user_enterprises``)."""
     from chainlink.registry import has_table
@@ -306,5 +315,6 @@ def enterprise_pairs(
         )
     ]
     return candidate_pairs(
-        rows, place_names(conn), threshold=threshold, within_place=within_place, max_pairs=max_pairs
+        rows, place_names(conn), threshold=threshold, within_place=within_place, max_pairs=max_pairs,
+        progress=progress,
     )

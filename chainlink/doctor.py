@@ -15,8 +15,6 @@ from typing import Any
 
 from chainlink.errors import DataError
 
-STATUSES = ("ok", "warn", "fail", "skip")
-
 
 @dataclass
 class Check:

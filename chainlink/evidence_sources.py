@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chainlink.sources import _check_common, _Collector, _rel, _split_codes, read_csv_rows
+from chainlink.sources.collect import _check_common, _Collector, _rel, _split_codes, read_csv_rows
 
 POLLUTION_COLUMNS = [
     "id",

@@ -50,106 +50,111 @@ def firm_text(firms: list[dict[str, Any]], lang: str = "zh", limit: int = MAX_FI
     return "; ".join(parts) + tail
 
 
-def explain_zh(s: Any) -> str:
-    """Chinese one-liner: what, why (the chain relation and the fact behind it), via whom, where, how sure."""
-    hops = s.hops
+# Every sentence part of an explanation, Chinese and English: key → (zh, en) template. One path
+# (:func:`explain`) fills them, so the two languages say the same thing.
+TEXT: dict[str, tuple[str, str]] = {
+    "held": ("{county}{cite}即“{via}”环节", "{county}'s {cite} is the '{via}' segment"),
+    "strengthen": ("{held}，可强链", "{held}: strengthen it"),
+    "fill": ("{held}，“{segment}”是其上游（{hops}环），本地尚缺，可补链",
+             "{held}; '{segment}' is {hops} step(s) upstream and missing locally: fill the link"),
+    "extend": ("{held}，“{segment}”是其下游（{hops}环），可延链", "{held}; '{segment}' is {hops} step(s) downstream: extend"),
+    "overlap": ("“{segment}”与{county}特色产业“{industry}”（{code}）仅有行业代码重叠，无来源说明本县已有该环节：弱相关信号",
+                "'{segment}' only shares a GB/T code with {county}'s industry '{industry}' ({code}); no source says the "
+                "county has the segment: a weak related signal"),
+    "project_io": ("{county}没有来源记载的相邻环节（“{segment}”）；{io_part}",
+                   "{county} has no sourced segment next to '{segment}'; {io_part}"),
+    "io_related": ("与本县产业“{io_industry}”投入产出关联{io:.2f}", "input–output relatedness to its industries {io:.2f}"),
+    "io_unrelated": ("与本县产业无投入产出关联", "input–output relatedness to its industries {io:.2f}"),
+    "partner_has": ("“{segment}”：结对方确有该产业，与{county}产业{io_industry_q}投入产出相关（本县无此环节的来源记载）",
+                    "'{segment}': the partner has the industry, input–output related to {county}'s industries"),
+    "no_segment": ("{county}：本项目行业无对应产业链环节，按投入产出部门与结对方产业画像匹配",
+                   "{county}: no chain segment carries the project's industry; matched by IO sector and partner profile"),
+    "subject": ("{project}：", "{project}: "),
+    "unpaired": ("；{partner}与{county}无结对记录", "; {partner} is not paired with {county} in the registry"),
+    "via": ("；经{pairing}与{partner}共引", "; co-introduce with {partner} through the {pairing}"),
+    "fit": ("（{reason}）", " ({reason})"),
+    "no_fit": ("（对方产业画像未见该行业）", " (its profile does not show the industry)"),
+    "others": ("；另可经{n}个结对方", "; {n} other partner(s) could too"),
+    "no_partner": ("；暂无有据可查的结对方", "; no sourced partner on record"),
+    "land": ("；落地：{landing}", "; landing: {landing}"),
+    "eco": ("；生态规则：{rule}", "; ecology rule: {rule}"),
+    "io": ("；链接强度{link:.2f}、投入产出关联{io:.2f}（2020年全国投入产出表）",
+           "; link strength {link:.2f}, input–output relatedness {io:.2f} (NBS 2020)"),
+    "county_firms": ("；本县相关企业：{firms}", "; county firms: {firms}"),
+    "partner_firms": ("；对方该环节企业：{firms}", "; partner firms on the segment: {firms}"),
+    "project": ("；可对接项目“{name}”{more}{sample}", "; candidate project '{name}'{more}{sample}"),
+    "more": ("等{total}个", " and {more} more"),
+    "sample_project": ("（示例数据，非真实项目）", " (sample data, not a real project)"),
+    "note": ("；{note}", "; {note}"),
+    "pairing": ("结对", "pairing"),
+    "end": ("{confidence}。", "{confidence}."),
+}  # fmt: skip
+
+
+def explain(s: Any, lang: str = "zh") -> str:
+    """One-liner in ``lang``: what, why (the chain relation and the fact behind it), via whom, where,
+    how sure — the sentence parts of :data:`TEXT`, the names in the language's fields."""
+    zh = lang == "zh"
+    side = 0 if zh else 1
+
+    def t(key: str, **values: Any) -> str:
+        return TEXT[key][side].format(**values)
+
+    def name(field: str) -> str:
+        return getattr(s, f"{field}_{lang}")
+
     h = s.holding
+    io_value, link_value = s.components.get("io", 0), s.components.get("link", 0)
     if h is not None and h.basis != "overlap":
-        held = f"{s.county_zh}{h.cite_zh()}即“{s.via_segment_zh}”环节"
-        if s.relation == "strengthen":
-            what = f"{held}，可强链"
-        elif s.relation == "fill":
-            what = f"{held}，“{s.segment_zh}”是其上游（{hops}环），本地尚缺，可补链"
-        else:
-            what = f"{held}，“{s.segment_zh}”是其下游（{hops}环），可延链"
+        held = t("held", county=name("county"), cite=h.cite_zh() if zh else h.cite_en(), via=name("via_segment"))
+        what = t(s.relation if s.relation in ("strengthen", "fill") else "extend", held=held,
+                 segment=name("segment"), hops=s.hops)  # fmt: skip
     elif h is not None:
-        what = (f"“{s.segment_zh}”与{s.county_zh}特色产业“{h.industry_zh}”（{h.held_code}）仅有行业代码重叠，"
-                "无来源说明本县已有该环节：弱相关信号")  # fmt: skip
+        what = t("overlap", segment=name("segment"), county=name("county"),
+                 industry=h.industry_zh if zh else h.industry_en, code=h.held_code)  # fmt: skip
     elif s.segment_key and s.mode == "project":
-        what = f"{s.county_zh}没有来源记载的相邻环节（“{s.segment_zh}”）；" + (
-            f"与本县产业“{s.io_industry_zh}”投入产出关联{s.components.get('io', 0):.2f}"
-            if s.io_industry_zh else "与本县产业无投入产出关联"
-        )
+        io_part = t("io_related" if s.io_industry_zh else "io_unrelated", io_industry=s.io_industry_zh, io=io_value)
+        what = t("project_io", county=name("county"), segment=name("segment"), io_part=io_part)
     elif s.segment_key:
-        what = f"“{s.segment_zh}”：结对方确有该产业，与{s.county_zh}产业" + (
-            f"“{s.io_industry_zh}”" if s.io_industry_zh else ""
-        ) + "投入产出相关（本县无此环节的来源记载）"
+        what = t("partner_has", segment=name("segment"), county=name("county"),
+                 io_industry_q=f"“{s.io_industry_zh}”" if s.io_industry_zh else "")  # fmt: skip
     else:
-        what = f"{s.county_zh}：本项目行业无对应产业链环节，按投入产出部门与结对方产业画像匹配"
-    subject = f"{s.project_name}：" if s.mode == "project" else ""
+        what = t("no_segment", county=name("county"))
+    subject = t("subject", project=s.project_name) if s.mode == "project" else ""
     if s.partner_id and not s.pairing_kind:
-        via = f"；{s.partner_zh}与{s.county_zh}无结对记录"
+        via = t("unpaired", partner=name("partner"), county=name("county"))
     elif s.partner_id:
-        via = f"；经{PAIRING_ZH.get(s.pairing_kind, '结对')}与{s.partner_zh}共引"
-        if s.partner_fit_reason_zh:
-            via += f"（{s.partner_fit_reason_zh}）"
-        else:
-            via += "（对方产业画像未见该行业）"
+        kinds = PAIRING_ZH if zh else PAIRING_EN
+        via = t("via", pairing=kinds.get(s.pairing_kind, t("pairing")), partner=name("partner"))
+        reason = s.partner_fit_reason_zh if zh else s.partner_fit_reason_en
+        via += t("fit", reason=reason) if reason else t("no_fit")
         if s.other_partners:
-            via += f"；另可经{len(s.other_partners)}个结对方"
+            via += t("others", n=len(s.other_partners))
     else:
-        via = "；暂无有据可查的结对方"
-    land = f"；落地：{landing_label(s.landing, s.enclave_name, s.enclave_host, 'zh')}"
-    eco = f"；生态规则：{s.ecology_rule_zh}" if s.ecology_rule_zh else ""
-    io = f"；链接强度{s.components.get('link', 0):.2f}、投入产出关联{s.components.get('io', 0):.2f}（2020年全国投入产出表）"
+        via = t("no_partner")
+    land = t("land", landing=landing_label(s.landing, s.enclave_name, s.enclave_host, lang))
+    rule = s.ecology_rule_zh if zh else s.ecology_rule_en
+    eco = t("eco", rule=rule) if rule else ""
+    io = t("io", link=link_value, io=io_value)
     firms = ""
     if s.county_firms:
-        firms += f"；本县相关企业：{firm_text(s.county_firms, 'zh')}"
+        firms += t("county_firms", firms=firm_text(s.county_firms, lang))
     if s.partner_firms:
-        firms += f"；对方该环节企业：{firm_text(s.partner_firms, 'zh')}"
+        firms += t("partner_firms", firms=firm_text(s.partner_firms, lang))
     project = ""
     if s.mode == "county" and s.project_name:
-        more = f"等{s.more_projects + 1}个" if s.more_projects else ""
-        project = f"；可对接项目“{s.project_name}”{more}" + ("（示例数据，非真实项目）" if s.sample else "")
-    notes = "".join(f"；{n}" for n in s.notes_zh)
-    return f"{subject}{what}{via}{land}{eco}{io}{firms}{project}{notes}{CONFIDENCE_NOTE_ZH.get(s.confidence, '')}。"
+        more = t("more", total=s.more_projects + 1, more=s.more_projects) if s.more_projects else ""
+        project = t("project", name=s.project_name, more=more, sample=t("sample_project") if s.sample else "")
+    notes = "".join(t("note", note=n) for n in (s.notes_zh if zh else s.notes))
+    confidence = (CONFIDENCE_NOTE_ZH if zh else CONFIDENCE_NOTE_EN).get(s.confidence, "")
+    return f"{subject}{what}{via}{land}{eco}{io}{firms}{project}{notes}" + t("end", confidence=confidence)
+
+
+def explain_zh(s: Any) -> str:
+    """Chinese one-liner (:func:`explain` in zh)."""
+    return explain(s, "zh")
 
 
 def explain_en(s: Any) -> str:
     """English one-liner, same content as :func:`explain_zh`."""
-    hops = s.hops
-    h = s.holding
-    if h is not None and h.basis != "overlap":
-        held = f"{s.county_en}'s {h.cite_en()} is the '{s.via_segment_en}' segment"
-        if s.relation == "strengthen":
-            what = f"{held}: strengthen it"
-        elif s.relation == "fill":
-            what = f"{held}; '{s.segment_en}' is {hops} step(s) upstream and missing locally: fill the link"
-        else:
-            what = f"{held}; '{s.segment_en}' is {hops} step(s) downstream: extend"
-    elif h is not None:
-        what = (f"'{s.segment_en}' only shares a GB/T code with {s.county_en}'s industry '{h.industry_en}' "
-                f"({h.held_code}); no source says the county has the segment: a weak related signal")  # fmt: skip
-    elif s.segment_key and s.mode == "project":
-        what = (f"{s.county_en} has no sourced segment next to '{s.segment_en}'; input–output relatedness to its "
-                f"industries {s.components.get('io', 0):.2f}")  # fmt: skip
-    elif s.segment_key:
-        what = f"'{s.segment_en}': the partner has the industry, input–output related to {s.county_en}'s industries"
-    else:
-        what = f"{s.county_en}: no chain segment carries the project's industry; matched by IO sector and partner profile"
-    subject = f"{s.project_name}: " if s.mode == "project" else ""
-    if s.partner_id and not s.pairing_kind:
-        via = f"; {s.partner_en} is not paired with {s.county_en} in the registry"
-    elif s.partner_id:
-        via = f"; co-introduce with {s.partner_en} through the {PAIRING_EN.get(s.pairing_kind, 'pairing')}"
-        via += f" ({s.partner_fit_reason_en})" if s.partner_fit_reason_en else " (its profile does not show the industry)"
-        if s.other_partners:
-            via += f"; {len(s.other_partners)} other partner(s) could too"
-    else:
-        via = "; no sourced partner on record"
-    land = f"; landing: {landing_label(s.landing, s.enclave_name, s.enclave_host, 'en')}"
-    eco = f"; ecology rule: {s.ecology_rule_en}" if s.ecology_rule_en else ""
-    io = f"; link strength {s.components.get('link', 0):.2f}, input–output relatedness {s.components.get('io', 0):.2f} (NBS 2020)"
-    firms = ""
-    if s.county_firms:
-        firms += f"; county firms: {firm_text(s.county_firms, 'en')}"
-    if s.partner_firms:
-        firms += f"; partner firms on the segment: {firm_text(s.partner_firms, 'en')}"
-    project = ""
-    if s.mode == "county" and s.project_name:
-        more = f" and {s.more_projects} more" if s.more_projects else ""
-        project = f"; candidate project '{s.project_name}'{more}" + (
-            " (sample data, not a real project)" if s.sample else ""
-        )
-    notes = "".join(f"; {n}" for n in s.notes)
-    return f"{subject}{what}{via}{land}{eco}{io}{firms}{project}{notes}{CONFIDENCE_NOTE_EN.get(s.confidence, '')}."
+    return explain(s, "en")

@@ -24,8 +24,6 @@ class GeoMatrix:
     """Presence of IO sectors in locations, with the facts behind each cell."""
 
     locations: list[str]
-    location_kind: list[str]
-    location_names: list[str]
     products: list[str]
     product_names: list[str]
     presence: Any  # ndarray (locations × products), 0/1
@@ -63,11 +61,6 @@ def location_matrix(model: Any) -> GeoMatrix:
         r[0] for r in conn.execute("SELECT name_zh FROM io_sectors WHERE year = 2020 ORDER BY code")
     ]
     locations = sorted(model.counties) + sorted({loc for loc, kind, *_ in facts if kind == "partner"})
-    kinds = ["county" if loc in model.counties else "partner" for loc in locations]
-    names = [
-        model.counties[loc]["name_zh"] if loc in model.counties else model.partners[loc]["name_zh"]
-        for loc in locations
-    ]
     row = {loc: i for i, loc in enumerate(locations)}
     col = {p: j for j, p in enumerate(products)}
     presence = np.zeros((len(locations), len(products)), dtype=np.int8)
@@ -76,7 +69,7 @@ def location_matrix(model: Any) -> GeoMatrix:
         for sector in model.sectors_of(codes):
             presence[row[loc], col[sector]] = 1
             cells.setdefault((loc, sector), []).append(fact_id)
-    return GeoMatrix(locations, kinds, names, products, product_names, presence, cells)
+    return GeoMatrix(locations, products, product_names, presence, cells)
 
 
 def io_phi(model: Any, products: list[str]) -> Any:

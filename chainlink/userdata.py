@@ -15,7 +15,6 @@ from pathlib import Path
 
 from chainlink.errors import DataError
 
-USER_PREFIX = "user_"
 _USER_LIKE = "LIKE 'user\\_%' ESCAPE '\\'"
 
 

@@ -180,7 +180,8 @@ def test_explain_table_with_run(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "产业链路径（上游→下游）：" in out and "权重" in out and "io2020" in out
-    assert "结对：P024 dual_chain_pilot ningbo-petrochem-etdz" in out
+    assert "结对：P024 产业链“双链长制”试点，结对方 ningbo-petrochem-etdz" in out
+    assert "dual_chain_pilot" not in out and "chain_fit" not in out and "产业链契合" in out
     assert "运行结果：分配到 ningbo-hangzhou-bay@331102" in out  # D went to the bay enclave: 莲都 was full
     assert (
         "为何未选得分更高的目的地：\n  - 331102 莲都区 (0.688981): 容量不足：用地剩 5 亩（共 100，情景），需 30"

@@ -298,7 +298,7 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
     import sqlite3
 
     import chainlink.build as build
-    import chainlink.sources as sources
+    import chainlink.sources.tables as sources  # load_industries looks industry_pinyin up there
 
     fresh = build.compile_tables(mini_root)["industries"]
     calls: list[int] = []

@@ -123,7 +123,9 @@ def test_output_file_is_written_whole(tmp_path: Path) -> None:
 def test_county_without_pairing_says_what_is_missing() -> None:
     result = run("match", "永嘉")
     assert result.returncode == 0, result.stderr
-    assert "missing data: no sourced pairing: partner unknown" in result.stdout
+    assert "缺少数据：没有有来源的结对记录：结对方不明" in result.stdout
+    en = run("match", "永嘉", "--lang", "en")
+    assert "missing data: no sourced pairing: partner unknown" in en.stdout
     js = run("match", "永嘉", "-f", "json")
     assert "chainlink: missing data: no sourced pairing: partner unknown" in js.stderr
     assert all(r["partner_id"] == "" for r in json.loads(js.stdout))
@@ -142,8 +144,8 @@ def test_county_without_pairing_says_what_is_missing() -> None:
             "chainlink: error: /nonexistent/x.db: registry not found",
         ),
         (["match", "qingtian", "--partner", "西湖"], 1, "chainlink: error: 西湖区 is not paired with 青田县"),
-        (["match", "qingtian", "--top", "0"], 2, "chainlink: error: invalid value for '--top'"),
-        (["export", "--format", "table"], 2, "chainlink: error: unknown --format 'table'"),
+        (["match", "qingtian", "--top", "-1"], 2, "chainlink: error: invalid value for '--top'"),
+        (["export", "--format", "html"], 2, "chainlink: error: unknown --format 'html'"),
         (["chains", "show", "nosuchchain"], 1, "chainlink: error: unknown chain 'nosuchchain'"),
         (["nosuchcommand"], 2, "chainlink: error: no such command 'nosuchcommand'"),
     ],

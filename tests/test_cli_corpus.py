@@ -144,7 +144,7 @@ CASES = [
          "chainlink: error: unknown county '" + "x" * 79 + "…' (131,072 characters); "
          "list them with `chainlink counties` or `chainlink chains list`"),
     Case("11-no-such-option", ["export", "--db", "t.db", "--bogus"], 2,
-         "chainlink: error: no such option: --bogus (Possible options: --bom); see `chainlink export --help`"),
+         "chainlink: error: no such option: --bogus; did you mean --bom? (see `chainlink export --help`)"),
     # -- items 3, 4, 8: xlsx and encodings ------------------------------------------------------------
     Case("4-gbk-utf8-last-row", ["import", "enterprises", "{bad}/gbk_utf8_last_row.csv", "--db", "t.db"], 1,
          "chainlink: error: {bad}/gbk_utf8_last_row.csv:3: this line is UTF-8 text in a file read as GB18030/GBK; "

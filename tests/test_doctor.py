@@ -143,7 +143,7 @@ def test_journal_left_in_wal(db: Path) -> None:
 
 def test_cli_exit_codes(db: Path, mini_root: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["doctor", "--db", str(db), "--sources", str(mini_root)])
+    ok = runner.invoke(app, ["doctor", "--db", str(db), "--sources", str(mini_root)], env={"COLUMNS": "400"})
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines()[0] == f"OK    files: registry: {db} (reference and user data, from --db or $CHAINLINK_DB)"
     assert ok.output.splitlines()[2] == "OK    integrity: integrity_check ok"

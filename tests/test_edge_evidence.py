@@ -299,6 +299,7 @@ def test_chains_show_golden(real_db: Path) -> None:
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
+    env["COLUMNS"] = "80"  # the terminal width a golden text is rendered for
     out = subprocess.run(
         [sys.executable, "-m", "chainlink", "chains", "show", "pumps-valves", "--db", str(real_db)],
         capture_output=True,

@@ -247,6 +247,7 @@ def _cli(*args: str) -> str:
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
+    env["COLUMNS"] = "80"  # the terminal width a golden text is rendered for
     done = subprocess.run(
         [sys.executable, "-m", "chainlink", *args], capture_output=True, text=True, encoding="utf-8", env=env
     )

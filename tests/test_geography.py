@@ -70,10 +70,48 @@ def test_opportunities_exclude_held_and_say_what_is_undefined(model: Model) -> N
     held = model.location_sectors["331121"]
     assert len(found) == 5 and not {o.sector for o in found} & held
     assert [o.rank for o in found] == [1, 2, 3, 4, 5]
-    if notes:  # complexity undefined on a disconnected registry matrix: said, never silent NaN
-        assert "ranked by density only" in notes[0]
-        assert all(o.pci is None for o in found)
-    assert [o.density for o in found] == sorted((o.density for o in found), reverse=True) or not notes
+    # Complexity is either defined on the registry's matrix (every row has PCI and COG, no note) or not (one
+    # note, never a silent NaN); both cases are forced on small matrices below.
+    defined = all(o.pci is not None and o.cog is not None for o in found)
+    undefined = all(o.pci is None and o.cog is None for o in found) and len(notes) == 1
+    assert (defined and notes == []) or undefined
+
+
+def _small_matrix(model: Model, monkeypatch: pytest.MonkeyPatch, presence: np.ndarray) -> list[str]:
+    """Make opportunities_for see four counties × five sectors with ``presence`` (relatedness: proximity)."""
+    import chainlink.geography as geography
+
+    real = geography.location_matrix(model)
+    products = real.products[:5]
+    small = geography.GeoMatrix(
+        ["331121", "330881", "331102", "330324"], products, real.product_names[:5], presence, {}
+    )
+    monkeypatch.setattr(geography, "location_matrix", lambda _model: small)
+    return products
+
+
+def test_opportunities_say_when_complexity_is_undefined(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two groups that share no sector: complexity is undefined across them; said, and ranked by density only.
+    presence = np.array([[1, 0, 0, 0, 0], [1, 1, 0, 0, 0], [0, 0, 1, 1, 0], [0, 0, 1, 1, 1]], dtype=np.int8)
+    _small_matrix(model, monkeypatch, presence)
+    found, notes = opportunities_for(model, "331121", top=3, relatedness="proximity")
+    assert len(notes) == 1 and "disconnected" in notes[0] and "ranked by density only" in notes[0]
+    assert found and all(o.pci is None and o.cog is None for o in found)
+    assert [o.density for o in found] == sorted((o.density for o in found), reverse=True)
+
+
+def test_opportunities_use_complexity_when_it_is_defined(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A connected (nested) matrix of four counties × five sectors (relatedness from it: proximity):
+    # complexity is defined, so no note,
+    # and every opportunity carries its PCI and COG.
+    presence = np.array(
+        [[1, 0, 0, 0, 0], [1, 1, 0, 0, 0], [1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=np.int8
+    )
+    products = _small_matrix(model, monkeypatch, presence)
+    found, notes = opportunities_for(model, "331121", top=3, relatedness="proximity")
+    assert notes == []
+    assert len(found) == 3 and not {o.sector for o in found} & {products[0]}
+    assert all(o.pci is not None and o.cog is not None for o in found)
 
 
 def test_cli_gaps_and_opportunities() -> None:

@@ -376,7 +376,9 @@ def test_cli_downstream_table(invoke):
     result = invoke("io", "downstream", "047", "-n", "3")
     assert result.exit_code == 0, result.output
     assert "塑料制品" in result.stdout and "0.2505" in result.stdout
-    assert "Customers of 047" in result.stdout
+    assert "047 合成材料 的需求部门（2020）" in result.stdout
+    en = invoke("io", "downstream", "047", "-n", "3", "--lang", "en")
+    assert "Customers of 047" in en.stdout and "塑料制品" not in en.stdout
 
 
 def test_cli_linkages(invoke):
@@ -407,6 +409,11 @@ def test_cli_errors(invoke):
 
 def test_docstring_examples():
     import doctest
+    import importlib
+    import pkgutil
 
-    result = doctest.testmod(io, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 5 and result.failed == 0
+    attempted = failed = 0
+    for info in pkgutil.iter_modules(io.__path__, io.__name__ + "."):  # the package's modules hold the code
+        result = doctest.testmod(importlib.import_module(info.name), optionflags=doctest.NORMALIZE_WHITESPACE)
+        attempted, failed = attempted + result.attempted, failed + result.failed
+    assert attempted >= 5 and failed == 0

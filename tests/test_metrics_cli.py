@@ -230,7 +230,7 @@ def test_file_level_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_usage_errors_exit_2(long_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "compute", str(long_csv), *BASE, "--presence", "rpop")
     assert code == 2 and "needs --pop FILE" in err
-    code, _, err = cli(capsys, "compute", str(long_csv), *BASE, "--format", "xlsx")
+    code, _, err = cli(capsys, "compute", str(long_csv), *BASE, "--format", "xml")
     assert code == 2 and "unknown --format" in err
     code, _, err = cli(capsys, "relatedness", str(long_csv), *BASE, "--method", "pearson")
     assert code == 2 and "unknown method 'pearson'" in err

@@ -106,3 +106,24 @@ def test_all_26_match_outputs(lang: str, widths: tuple[int, ...], monkeypatch: p
                 # 80 columns when a long word meets 'strengthen' and 'unverified'; the atoms check holds)
                 # a line may pass the width only where an unsplittable URL (a quoted source) does
                 assert all(cell_len(line) <= width or "http" in line for line in out.stdout.splitlines())
+
+
+@pytest.mark.parametrize("args", [["chains", "show", "鞋革"], ["chains", "show", "pumps-valves"], ["doctor"],
+                                  ["county", "show", "青田"], ["sources"]])  # fmt: skip
+def test_trees_and_lists_follow_the_width(args: list[str]) -> None:
+    """`chains show` and `doctor` printed 109–124-column lines: now every line fits 60, 80 and 160
+    columns unless it holds one unsplittable piece (a file path or URL) too long for the line."""
+    from rich.cells import cell_len
+
+    runner = CliRunner()
+    wide = runner.invoke(app, args, env={"COLUMNS": "1000"})
+    assert wide.exit_code == 0, wide.output
+    atoms = {a for a in ATOM.findall(wide.stdout) if len(a) > 1}
+    assert max(cell_len(line) for line in wide.stdout.splitlines()) > 100  # there is something to fold
+    for width in (60, 80, 160):
+        out = runner.invoke(app, args, env={"COLUMNS": str(width)})
+        assert out.exit_code == 0, out.output
+        _check(out.stdout, atoms, f"{' '.join(args)} width {width}")
+        for line in out.stdout.splitlines():
+            if cell_len(line) > width:
+                assert any(cell_len(a) > width // 2 for a in ATOM.findall(line)), (width, line)

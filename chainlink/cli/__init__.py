@@ -22,7 +22,7 @@ app = typer.Typer(
     cls=LazyGroup,
     help=ROOT_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -85,13 +85,22 @@ def _click_exceptions():  # noqa: ANN202 - typer >= 0.20 vendors click as typer.
 
 def _usage_message(exc: Exception) -> str:
     """A click usage error as one line: what is wrong and where to read more (no usage block)."""
+    import re
+
     text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     text = " ".join(text.split())
+    # click's suggestions, in the one-line form: "…; did you mean 'match'?" / "did you mean --top or --bom?"
+    text = re.sub(r"\. Did you mean (.+?)\?$", r"; did you mean \1?", text)
+    possible = re.search(r" \(Possible options: (.+)\)$", text)
+    if possible:
+        names = possible.group(1).split(", ")
+        text = text[: possible.start()] + "; did you mean " + (" or ".join([", ".join(names[:-1]), names[-1]])
+                                                              if len(names) > 1 else names[0]) + "?"
     if text[:1].isupper() and not text[:2].isupper():
         text = text[0].lower() + text[1:]
     ctx = getattr(exc, "ctx", None)
     where = f"`{ctx.command_path} --help`" if ctx is not None else "`chainlink --help`"
-    return f"{text.rstrip('.')}; see {where}"
+    return f"{text.rstrip('.')} (see {where})" if text.endswith("?") else f"{text.rstrip('.')}; see {where}"
 
 
 def main(argv: list[str] | None = None) -> None:

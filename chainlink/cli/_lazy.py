@@ -29,7 +29,37 @@ def _load(name: str) -> dict[str, Any]:
 
     importlib.import_module(f"chainlink.cli.{COMMANDS[name][0]}")
     full = typer.main.get_group(app)
-    return dict(full.commands.loaded if isinstance(full.commands, LazyCommands) else full.commands)
+    commands = dict(full.commands.loaded if isinstance(full.commands, LazyCommands) else full.commands)
+    for command in commands.values():
+        name_metavars(command)
+    return commands
+
+
+# Metavars by type, for options that name none: words a reader knows, not Python types (TEXT, INTEGER).
+TYPE_METAVARS = {"integer": "N", "float": "X", "path": "FILE", "boolean": "BOOL"}
+
+
+def name_metavars(command: Any) -> None:
+    """Give every argument and option of ``command`` (and its subcommands) a metavar in words.
+
+    An argument is named by its parameter in capitals (COUNTY); an option without one by its type (N
+    for integers, X for numbers, FILE for paths) or, for text, by the option's own name (--partner →
+    PARTNER).
+    """
+    for param in getattr(command, "params", []):
+        if param.metavar is not None or getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        if param.param_type_name == "argument":
+            param.metavar = (param.name or "value").upper()
+            continue
+        type_name = getattr(param.type, "name", "text").split()[0].lower()
+        if type_name in TYPE_METAVARS:
+            param.metavar = TYPE_METAVARS[type_name]
+        else:
+            long = max(param.opts, key=len).lstrip("-")
+            param.metavar = long.replace("-", "_").upper()
+    for sub in getattr(command, "commands", {}).values():
+        name_metavars(sub)
 
 
 class LazyCommands(MutableMapping):
@@ -68,6 +98,8 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for command in self.commands.values():
+            name_metavars(command)
         self.commands = LazyCommands(self.commands)
 
     def list_commands(self, ctx: Any) -> list[str]:

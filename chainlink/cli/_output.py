@@ -1,4 +1,8 @@
-"""Shared CLI output: one `emit` for every command that returns rows, and the common options."""
+"""Shared CLI output: one `emit` for every command that returns rows, tables, Markdown and line wrapping.
+
+The options that choose the output (``--format``, ``--output``, ``--bom``, ``--top``, ``--lang``) are
+defined once in :mod:`chainlink.cli._options`.
+"""
 
 from __future__ import annotations
 
@@ -7,49 +11,10 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
+from chainlink.cli._options import FORMATS, DbOption, LangOption, check_lang  # noqa: F401  (re-exported)
 from chainlink.errors import UsageError
-
-FORMATS = ("table", "csv", "tsv", "json", "ndjson")
-XLSX_FORMATS = (*FORMATS, "xlsx")  # commands that also write Excel workbooks
-
-FormatOption = Annotated[
-    str,
-    typer.Option("--format", "-f", help="Output format: table, csv, tsv, json or ndjson.", metavar="FORMAT"),
-]
-XlsxFormatOption = Annotated[
-    str,
-    typer.Option(
-        "--format", "-f", help="Output format: table, csv, tsv, json, ndjson or xlsx.", metavar="FORMAT"
-    ),
-]
-EscapeOption = Annotated[
-    bool,
-    typer.Option(
-        "--escape-formulas/--no-escape-formulas",
-        help="In csv, tsv and xlsx, keep text that begins with = + - @ from being run as an Excel formula "
-        "(csv/tsv: a leading '; xlsx: Excel's quote prefix).",
-    ),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write to FILE (atomically) instead of stdout; - is stdout.", metavar="FILE"
-    ),
-]
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Self-contained registry to read (default: $CHAINLINK_DB, else the registry shipped with chainlink "
-        "plus your user registry; `chainlink --version` shows them).",
-        metavar="PATH",
-    ),
-]
-LangOption = Annotated[str, typer.Option("--lang", help="Language of explanations: zh or en.")]
 
 
 def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
@@ -57,14 +22,6 @@ def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
     value = fmt.lower()
     if value not in allowed:
         raise UsageError(f"unknown --format {fmt!r}: use one of {', '.join(allowed)}")
-    return value
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is ``zh`` or ``en``."""
-    value = lang.lower()
-    if value not in ("zh", "en"):
-        raise UsageError(f"unknown --lang {lang!r}: use zh or en")
     return value
 
 
@@ -84,22 +41,25 @@ def emit(
 ) -> None:
     """Write ``rows`` in ``fmt`` to ``output`` (atomically) or stdout.
 
-    Machine formats carry ``columns`` and nothing else. The table shows ``table_columns``
-    (default ``columns``) with ``headers`` as column titles, as wide as the terminal (``COLUMNS`` honoured), then
-    ``notices`` (e.g. that some rows are sample data) below it. ``xlsx`` writes the workbook
+    Machine formats carry ``columns`` and nothing else. The table (and ``md``, a Markdown table) shows
+    ``table_columns`` (default ``columns``) with ``headers`` as column titles, as wide as the terminal
+    (``COLUMNS`` honoured), then ``notices`` (e.g. that some rows are sample data) below it. ``xlsx`` writes the workbook
     ``sheets(rows, columns)`` returns (default: one sheet of ``columns``).
     """
     from chainlink.output import render, write_atomic
 
-    fmt = check_format(fmt, XLSX_FORMATS)
+    fmt = check_format(fmt, FORMATS)
     if fmt == "xlsx":
         from chainlink.xlsx import Sheet, workbook_bytes
 
         book = sheets(rows, columns) if sheets else [Sheet("data", columns, rows)]
         write_binary(workbook_bytes(book, escape_formulas=escape_formulas), output)
         return
-    if fmt != "table":
+    if fmt == "md":
+        text = render_markdown(rows, table_columns or columns, headers=headers, title=title, notices=notices)
+    elif fmt != "table":
         text = render(rows, columns, fmt, bom=bom, escape_formulas=escape_formulas)
+    if fmt != "table":
         if output is not None:
             write_atomic(output, text)
         else:
@@ -204,6 +164,19 @@ def fold(text: str, width: int | None = None, indent: int = 3) -> str:
     return "\n".join(wrap(text, width, indent))
 
 
+def fold_lines(lines: Sequence[str], width: int | None = None, indent: int | None = None) -> str:
+    """Lines (a tree, a list of facts) folded to ``width`` (default: the terminal's), newline-terminated.
+
+    A follow-on line is indented by ``indent`` spaces, or by the line's own indent plus three.
+    """
+    width = width or terminal_width()
+    out = []
+    for line in lines:
+        own = len(line) - len(line.lstrip(" "))
+        out.append(fold(line, width, own + 3 if indent is None else indent))
+    return "".join(part + "\n" for part in out)
+
+
 def _column_widths(cells: list[list[str]], width: int) -> list[int]:
     """Column widths that fit ``width`` (with 3 cells between columns), shrinking the widest first.
 
@@ -272,6 +245,38 @@ def render_table(
     for notice in notices:
         buf.write(fold(notice, width) + "\n")
     return buf.getvalue()
+
+
+def render_markdown(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    headers: Mapping[str, str] | None = None,
+    title: str | None = None,
+    notices: Sequence[str] = (),
+) -> str:
+    """Rows as a GitHub-flavoured Markdown table (for wikis): the title as a heading, notices below.
+
+    >>> print(render_markdown([{"a": "x|y", "b": 1.5}], ["a", "b"], title="T"), end="")
+    ## T
+    <BLANKLINE>
+    | a | b |
+    | --- | --- |
+    | x\\|y | 1.500 |
+    """
+
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+    heads = [(headers or {}).get(col, col) for col in columns]
+    lines = [f"## {title}", ""] if title else []
+    lines.append("| " + " | ".join(cell(h) for h in heads) + " |")
+    lines.append("|" + " --- |" * len(columns))
+    lines += ["| " + " | ".join(cell(_fmt_cell(row.get(c))) for c in columns) + " |" for row in rows]
+    if notices:
+        lines.append("")
+        lines += [f"- {cell(n)}" for n in notices]
+    return "\n".join(lines) + "\n"
 
 
 def _fmt_cell(value: Any) -> str:

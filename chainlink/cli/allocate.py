@@ -9,20 +9,11 @@ from typing import Annotated, Any
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import (
-    DbOption,
-    EscapeOption,
-    LangOption,
-    OutputOption,
-    check_format,
-    check_lang,
-    emit,
-    fold,
-    render_table,
-)
-from chainlink.vocabulary import RELATION_ZH
+from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
+from chainlink.cli._output import fold, render_table
+from chainlink.cli._progress import progress_bar
+from chainlink.vocabulary import RELATION_ZH, component_label, note_label, pairing_label
 
-ALLOCATE_FORMATS = ("table", "csv", "tsv", "json")
 ALLOCATION_COLUMNS = (
     "project_id",
     "project_name",
@@ -55,8 +46,6 @@ STATUS_ZH = {
     "heuristic": "启发式",
 }
 
-FileOption = Annotated[Path | None, typer.Option(metavar="FILE")]
-
 
 def _open(db: Path | None):
     from chainlink.registry import Registry
@@ -74,17 +63,12 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.flush()
 
 
-def _fmt_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]) -> str:
-    if fmt is None:
-        return "json" if output is not None and output.suffix.lower() == ".json" else "table"
-    return check_format(fmt, allowed)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # allocate
 
 
 @app.command()
+@rows_command()
 def allocate(
     projects: Annotated[
         Path | None,
@@ -165,24 +149,15 @@ def allocate(
             metavar="TARGET",
         ),
     ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, csv, tsv or json (the run record). Default: table, or json when --output ends in .json.",
-            metavar="FORMAT",
-        ),
-    ] = None,
-    output: OutputOption = None,
     save_run: Annotated[
         Path | None,
         typer.Option(
             "--save-run", help="Also write the run record (JSON) to FILE, atomically.", metavar="FILE"
         ),
     ] = None,
-    escape_formulas: EscapeOption = True,
-    lang: LangOption = "zh",
+    quiet: QuietOption = False,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Assign overflow projects to mountain-county platforms and enclaves, maximising the total match score.
@@ -192,15 +167,15 @@ def allocate(
     floors and per-mu intensity targets. Solved exactly (HiGHS MILP) with status, objective, bound and gap;
     every unassigned project is listed with its reason. Quotas and restrictions are SAMPLE values unless a
     --scenario gives real ones, and every output says so. --format json is the run record (inputs, parameters,
-    registry version, results) that `chainlink diff` and `chainlink explain --run` read.
+    registry version, results) that `chainlink diff` and `chainlink explain --run` read; the other row
+    formats carry one row per project (--top N: the first N).
     """
     import time
 
     from chainlink.plan import Options, build_plan, dump_run, parse_share, run_plan
     from chainlink.scenario import read_scenario
 
-    fmt = _fmt_format(fmt, output, ALLOCATE_FORMATS)
-    lang = check_lang(lang)
+    fmt, lang, output = out.fmt, out.lang, out.output
     options = Options(
         preset=preset, any_pair=any_pair, include_sample=not no_sample, time_limit=time_limit,
         enclave_rule=enclave_rule, min_projects=min_projects,
@@ -209,9 +184,11 @@ def allocate(
     )  # fmt: skip
     sc = read_scenario(scenario) if scenario is not None else None
     start = time.perf_counter()
-    plan = build_plan(_open(db), options, scenario=sc, projects_file=projects)
+    with progress_bar(quiet, "scoring" if lang == "en" else "评分"):  # a spinner with the time elapsed
+        plan = build_plan(_open(db), options, scenario=sc, projects_file=projects)
     built = time.perf_counter() - start
-    record, result = run_plan(plan)
+    with progress_bar(quiet, "solving" if lang == "en" else "求解"):
+        record, result = run_plan(plan)
     seconds = (built, result.seconds)
     text = dump_run(record)
     if save_run is not None:
@@ -220,12 +197,15 @@ def allocate(
         write_atomic(save_run, text)
     if fmt == "json":
         _write(text, output)
-    elif fmt in ("csv", "tsv"):
-        for line in _notices(record, "en"):
-            typer.echo(f"chainlink: {line}", err=True)
-        emit(allocation_rows(record), ALLOCATION_COLUMNS, fmt, output, escape_formulas=escape_formulas)
-    else:
+    elif fmt == "table":
         _write(allocation_table(record, lang, seconds), output)
+    else:
+        notices = _notices(record, lang)
+        if fmt != "md":
+            for line in _notices(record, "en"):
+                typer.echo(f"chainlink: {line}", err=True)
+        out.emit(out.cut(allocation_rows(record)), ALLOCATION_COLUMNS, notices=notices,
+                 table_columns=["project_id", "status", "destination_id", "score", "relation", "reason"])  # fmt: skip
 
 
 def allocation_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -291,11 +271,11 @@ def _notices(record: dict[str, Any], lang: str) -> list[str]:
         )  # fmt: skip
     for note in record["notes"]:
         if note.startswith("nothing"):
-            out.insert(0, note)
+            out.insert(0, note_label(note, lang))
         else:
-            out.append(f"missing data: {note}")
+            out.append(note_label(note, lang, "missing"))
     for warning in record["results"]["warnings"]:
-        out.append(f"warning: {warning}")
+        out.append(note_label(warning, lang, "warning"))
     return out
 
 
@@ -460,26 +440,22 @@ def _f(value: Any) -> str:
 
 
 @app.command()
+@rows_command()
 def diff(
     run_a: Annotated[
         Path, typer.Argument(help="The earlier run record (JSON from `allocate`).", metavar="RUN1")
     ],
     run_b: Annotated[Path, typer.Argument(help="The later run record.", metavar="RUN2")],
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, tsv, json or ndjson.", metavar="FORMAT")
-    ] = "table",
-    output: OutputOption = None,
-    escape_formulas: EscapeOption = True,
-    lang: LangOption = "zh",
+    *,
+    out: Rows,
 ) -> None:
     """What changed between two allocation runs: moved, newly assigned and dropped projects, score changes,
     capacity and parameter changes. Exit 0 whether or not they differ; 1 if a file is not a run record."""
     from chainlink.plan import DIFF_COLUMNS, diff_runs, load_run
 
-    fmt = check_format(fmt, ("table", "csv", "tsv", "json", "ndjson"))
-    lang = check_lang(lang)
+    lang = out.lang
     a, b = load_run(run_a), load_run(run_b)
-    rows = diff_runs(a, b)
+    rows = out.cut(diff_runs(a, b))
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["change"]] = counts.get(row["change"], 0) + 1
@@ -490,10 +466,9 @@ def diff(
     if a.get("capacities_confidence") == "sample" or b.get("capacities_confidence") == "sample":
         notices.append("注意：至少一次运行使用示例(SAMPLE)容量。" if zh else
                        "Note: at least one run uses SAMPLE capacities.")  # fmt: skip
-    headers = ({"change": "变化", "item": "对象", "before": "之前", "after": "之后", "detail": "说明"} if zh
-               else None)  # fmt: skip
-    emit(rows, DIFF_COLUMNS, fmt, output, headers=headers, title=title, notices=notices,
-         escape_formulas=escape_formulas)  # fmt: skip
+    from chainlink.cli.browse import labels
+
+    out.emit(rows, DIFF_COLUMNS, headers=labels(lang, *DIFF_COLUMNS), title=title, notices=notices)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -501,6 +476,7 @@ def diff(
 
 
 @app.command()
+@rows_command()
 def explain(
     project: Annotated[
         str | None,
@@ -528,25 +504,22 @@ def explain(
         str | None,
         typer.Option("--preset", help="Weight preset (default: the run's, else default).", metavar="NAME"),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv or json.", metavar="FORMAT")
-    ] = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Take one (project, county) score apart: each component with its value, weight and contribution and
     the data behind it (the chain path upstream→downstream, IO edge weights and their source, IO relatedness,
     density, the pairing and its source), the eligibility rules, and with --run the binding constraints and
-    why each higher-scoring destination was not chosen."""
+    why each higher-scoring destination was not chosen. --format json is the whole explanation; the other
+    row formats carry one row per component."""
     from chainlink.errors import UsageError
     from chainlink.plan import explain as explain_cell
     from chainlink.plan import find_project, load_run
     from chainlink.resolve import Resolver
     from chainlink.score import load_preset
 
-    fmt = check_format(fmt, ("table", "csv", "json"))
-    lang = check_lang(lang)
+    fmt, lang, output = out.fmt, out.lang, out.output
     if project_file is not None and county is None:
         project, county = None, project
     if county is None:
@@ -567,100 +540,130 @@ def explain(
 
         _write(dump_run(data), output)
         return
-    if fmt == "csv":
-        emit(data["components"], ("component", "value", "weight", "contribution", "data"), "csv", output)
+    if fmt != "table":
+        rows = [{**r, "label": component_label(r["component"], lang)} for r in data["components"]]
+        columns = ("component", "label", "value", "weight", "contribution", "data", "data_zh")
+        shown = ["component", "value", "weight", "contribution", "data_zh" if lang == "zh" else "data"]
+        from chainlink.cli.browse import labels
+
+        out.emit(out.cut(rows), columns, table_columns=shown, headers=labels(lang, *shown) | {
+            "data_zh": "依据", "data": "data"})  # fmt: skip
         return
     _write(explain_text(data, lang), output)
 
 
+# The explanation's sentences, Chinese and English, in one table: key → (zh, en) templates.
+EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
+    "head": ("解释：项目 {id}“{project}” → {county}（{code}）", "Explain: project {id} '{project}' → {county} ({code})"),
+    "sample": ("注意：示例(sample)项目，非真实项目。", "Note: a SAMPLE project, not a real one."),
+    "score": ("得分 {score:.4f}（{relation}：{segment}，{chain}；可信度 {confidence}）",
+              "Score {score:.4f} ({relation}: {segment}, chain {chain}; confidence {confidence})"),
+    "path": ("产业链路径（上游→下游）：{path}", "Chain path (upstream→downstream): {path}"),
+    "edge": ("  {a} → {b}: 权重 {weight:.4g}（{source}），可信度 {confidence}",
+             "  {a} → {b}: weight {weight:.4g} ({source}), confidence {confidence}"),
+    "components": ("分项", "Components"),
+    "formula": ("得分 = Σ 权重×值 / Σ 权重 = {total:.4f}", "score = Σ weight×value / Σ weight = {total:.4f}"),
+    "pairing": ("结对：{id} {kind}，结对方 {partner}{chains}；{round}；来源：{source}（{confidence}）",
+                "Pairing: {id} {kind} with {partner}{chains}; {round}; source: {source} ({confidence})"),
+    "unpaired": ("与项目来源地无结对记录：默认不可分配到该县（--any-pair 放开）。",
+                 "Not paired with the project's origin: not eligible by default (--any-pair relaxes it)."),
+    "no_run": ("未给出 --run：容量与其他项目的竞争未计入；先运行 `chainlink allocate --output run.json`。",
+               "No --run given: capacities and competing projects are not considered; run "
+               "`chainlink allocate --output run.json` first."),
+    "not_in_run": ("该项目不在此次运行中。", "The project is not in this run."),
+    "hash_differs": ("注意：项目数据与运行记录中的不一致（哈希不同）。",
+                     "Note: the project's data differ from the run's (hash differs)."),
+    "assigned": ("运行结果：分配到 {where}，得分 {score}（{status}）", "In the run: assigned to {where}, score {score} ({status})"),
+    "unassigned": ("运行结果：未分配，原因 {reason}：{detail}", "In the run: unassigned, {reason}: {detail}"),
+    "constraints": ("约束 {id}（{kind}）：用地 {land_used}/{land_cap} 亩（{land_source}），能耗 {energy_used}/{energy_cap} "
+                    "吨标煤（{energy_source}），污染上限 {max_pollution}（{restriction_source}）；约束绑定：{binding}",
+                    "Constraints {id} ({kind}): land {land_used}/{land_cap} mu ({land_source}), energy "
+                    "{energy_used}/{energy_cap} tce ({energy_source}), max pollution {max_pollution} "
+                    "({restriction_source}); binding: {binding}"),
+    "fairness": ("公平下限：{projects} 个项目、{land} 亩；是否满足：{met}",
+                 "fairness floor: {projects} projects, {land} mu; met: {met}"),
+    "why_not": ("为何未选得分更高的目的地：", "Why not a higher-scoring destination:"),
+    "why_none": ("为何未分配到其可去的目的地：", "Why none of its destinations took it:"),
+    "higher": ("  - {destination} {name} ({score}): {why}", "  - {destination} {name} ({score}): {why}"),
+    "none_higher": ("没有得分更高的目的地。", "No destination scores higher."),
+}  # fmt: skip
+
+
 def explain_text(data: dict[str, Any], lang: str) -> str:
-    """The explanation as text (Chinese first, ``lang='en'`` for English)."""
+    """The explanation as text (Chinese first, ``lang='en'`` for English): one path, worded by
+    :data:`EXPLAIN_TEXT`; components, pairing kinds, relations, confidence levels and notes labelled
+    from :mod:`chainlink.vocabulary`."""
+    from chainlink.vocabulary import confidence_label, relation_label
+
     zh = lang == "zh"
+    side = 0 if zh else 1
+
+    def t(key: str, **values: Any) -> str:
+        return EXPLAIN_TEXT[key][side].format(**values)
+
+    def name(item: dict[str, Any]) -> str:
+        return item["name_zh"] if zh else item["name_en"]
+
     p, c = data["project"], data["county"]
-    lines = []
-    pname = p["name_zh"] if zh else p["name_en"]
-    cname = c["name_zh"] if zh else c["name_en"]
-    lines.append(f"解释：项目 {p['id']}“{pname}” → {cname}（{c['code']}）" if zh else
-                 f"Explain: project {p['id']} '{pname}' → {cname} ({c['code']})")  # fmt: skip
+    lines = [t("head", id=p["id"], project=name(p), county=name(c), code=c["code"])]
     if p["sample"]:
-        lines.append(
-            "注意：示例(sample)项目，非真实项目。" if zh else "Note: a SAMPLE project, not a real one."
-        )
-    for problem in p["problems"]:
-        lines.append(f"missing data: {problem}")
+        lines.append(t("sample"))
+    lines += [note_label(problem, lang, "missing") for problem in p["problems"]]
     if data["score"] is None:
-        lines.append(("无得分：" if zh else "No score: ") + data["no_score"])
+        lines.append(note_label(data["no_score"], lang, "no_score"))
     else:
         seg = data["segment"]
-        rel = RELATION_ZH[data["relation"]] if zh else data["relation"]
-        lines.append(
-            f"得分 {data['score']:.4f}（{rel}：{seg['name_zh']}，{seg['chain_zh']}；可信度 {data['confidence']}）" if zh
-            else f"Score {data['score']:.4f} ({rel}: {seg['name_en']}, chain {seg['chain_id']}; confidence "
-            f"{data['confidence']})"
-        )  # fmt: skip
-        lines.append(("产业链路径（上游→下游）：" if zh else "Chain path (upstream→downstream): ")
-                     + (data["path_zh"] if zh else data["path_en"]))  # fmt: skip
+        lines.append(t("score", score=data["score"], relation=relation_label(data["relation"], lang),
+                       segment=name(seg), chain=seg["chain_zh"] if zh else seg["chain_id"],
+                       confidence=confidence_label(data["confidence"], lang)))  # fmt: skip
+        lines.append(t("path", path=data["path_zh"] if zh else data["path_en"]))
         for e in data["path"]:
-            lines.append(f"  {e['from_zh']} → {e['to_zh']}: " + (f"权重 {e['weight']:.4g}（{e['weight_source']}），"
-                         f"可信度 {e['confidence']}" if zh else f"weight {e['weight']:.4g} ({e['weight_source']}), "
-                         f"confidence {e['confidence']}"))  # fmt: skip
+            lines.append(t("edge", a=e["from_zh"], b=e["to_zh"], weight=e["weight"], source=e["weight_source"],
+                           confidence=confidence_label(e["confidence"], lang)))  # fmt: skip
     text = "\n".join(fold(line) for line in lines) + "\n\n"
     if data["components"]:
-        heads = {"component": "分项", "value": "值", "weight": "权重", "contribution": "贡献"} if zh else None
-        notices = [f"· {r['component']}: {r['data_zh'] if zh else r['data']}" for r in data["components"]]
-        total = sum(r["contribution"] for r in data["components"])
-        notices.insert(0, (f"得分 = Σ 权重×值 / Σ 权重 = {total:.4f}" if zh else
-                           f"score = Σ weight×value / Σ weight = {total:.4f}"))  # fmt: skip
-        text += render_table(data["components"], ["component", "value", "weight", "contribution"], headers=heads,
-                             title="分项" if zh else "Components", notices=notices)  # fmt: skip
+        rows = [{**r, "component": component_label(r["component"], lang)} for r in data["components"]]
+        notices = [f"· {r['component']}: {r['data_zh'] if zh else r['data']}" for r in rows]
+        notices.insert(0, t("formula", total=sum(r["contribution"] for r in rows)))
+        columns = ["component", "value", "weight", "contribution"]
+        from chainlink.cli.browse import labels
+
+        text += render_table(rows, columns, headers=labels(lang, *columns), title=t("components"), notices=notices)
     more = []
-    if data["pairings"]:
-        for pr in data["pairings"]:
-            more.append(("结对：" if zh else "Pairing: ") + f"{pr['id']} {pr['kind']} {pr['partner_id']}"
-                        + (f" ({pr['chains']})" if pr["chains"] else "") + f"; {pr['round']}; {pr['source']} "
-                        f"({pr['confidence']})")  # fmt: skip
-    else:
-        more.append("与项目来源地无结对记录：默认不可分配到该县（--any-pair 放开）。" if zh else
-                    "Not paired with the project's origin: not eligible by default (--any-pair relaxes it).")  # fmt: skip
+    for pr in data["pairings"]:
+        chains = f"（{pr['chains']}）" if zh and pr["chains"] else f" on {pr['chains']}" if pr["chains"] else ""
+        more.append(t("pairing", id=pr["id"], kind=pairing_label(pr["kind"], lang), partner=pr["partner_id"],
+                      chains=chains, round=pr["round"], source=pr["source"],
+                      confidence=confidence_label(pr["confidence"], lang)))  # fmt: skip
+    if not data["pairings"]:
+        more.append(t("unpaired"))
     run = data["run"]
     if run is None:
-        more.append("未给出 --run：容量与其他项目的竞争未计入；先运行 `chainlink allocate --output run.json`。" if zh else
-                    "No --run given: capacities and competing projects are not considered; run "
-                    "`chainlink allocate --output run.json` first.")  # fmt: skip
+        more.append(t("no_run"))
     else:
         if not run["in_run"]:
-            more.append("该项目不在此次运行中。" if zh else "The project is not in this run.")
+            more.append(t("not_in_run"))
         elif not run["hash_matches"]:
-            more.append("注意：项目数据与运行记录中的不一致（哈希不同）。" if zh else
-                        "Note: the project's data differ from the run's (hash differs).")  # fmt: skip
+            more.append(t("hash_differs"))
         where = run["assigned_to"]
         if where:
-            more.append(f"运行结果：分配到 {where}，得分 {run['score']}（{run['status']}）" if zh else
-                         f"In the run: assigned to {where}, score {run['score']} ({run['status']})")  # fmt: skip
+            more.append(t("assigned", where=where, score=run["score"], status=run["status"]))
         elif run["in_run"]:
-            more.append(f"运行结果：未分配，原因 {run['unassigned_reason']}：{run['unassigned_detail']}" if zh else
-                         f"In the run: unassigned, {run['unassigned_reason']}: {run['unassigned_detail']}")  # fmt: skip
+            more.append(t("unassigned", reason=run["unassigned_reason"], detail=run["unassigned_detail"]))
         for d in run["county_destinations"]:
-            more.append(
-                ("约束 " if zh else "Constraints ") + f"{d['id']} ({d['kind']}): land {_num(d['land_used'])}/"
-                f"{_num(d['land_cap'])} mu ({d['land_source']}), energy {_num(d['energy_used'])}/"
-                f"{_num(d['energy_cap'])} tce ({d['energy_source']}), max pollution {d['max_pollution']} "
-                f"({d['restriction_source']}); binding: {d['binding']}"
-            )
+            more.append(t("constraints", id=d["id"], kind=d["kind"], land_used=_num(d["land_used"]),
+                          land_cap=_num(d["land_cap"]), land_source=d["land_source"],
+                          energy_used=_num(d["energy_used"]), energy_cap=_num(d["energy_cap"]),
+                          energy_source=d["energy_source"], max_pollution=d["max_pollution"],
+                          restriction_source=d["restriction_source"], binding=d["binding"]))  # fmt: skip
         county = run["county"]
         if county and (county["min_projects"] or county["min_land"]):
-            more.append(f"fairness floor: {county['min_projects']} projects, {county['min_land']} mu; met: "
-                        f"{county['floor_met']}")  # fmt: skip
+            more.append(t("fairness", projects=county["min_projects"], land=county["min_land"], met=county["floor_met"]))
         if run["higher_scoring"]:
-            if where:
-                more.append("为何未选得分更高的目的地：" if zh else "Why not a higher-scoring destination:")
-            else:
-                more.append("为何未分配到其可去的目的地：" if zh else "Why none of its destinations took it:")
+            more.append(t("why_not") if where else t("why_none"))
             for h in run["higher_scoring"]:
-                name = h["name_zh"] if zh else h["name_en"]
-                more.append(
-                    f"  - {h['destination']} {name} ({h['score']}): {h['why_zh'] if zh else h['why']}"
-                )
+                more.append(t("higher", destination=h["destination"], name=name(h), score=h["score"],
+                              why=h["why_zh"] if zh else h["why"]))  # fmt: skip
         elif run["in_run"]:
-            more.append("没有得分更高的目的地。" if zh else "No destination scores higher.")
+            more.append(t("none_higher"))
     return text + "\n" + "".join(fold(line) + "\n" for line in more)

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli._options import DbOption, Rows, rows_command
+
+
+def labels(lang: str, *columns: str) -> dict[str, str]:
+    """Table headers for ``columns`` in ``lang`` (:data:`chainlink.vocabulary.HEADERS`)."""
+    from chainlink.vocabulary import header
+
+    return {c: header(c, lang) for c in columns}
 
 
 def registry(db):
@@ -19,11 +26,12 @@ def registry(db):
 
 
 @app.command()
-def counties(fmt: FormatOption = "table", output: OutputOption = None, db: DbOption = None) -> None:
+@rows_command()
+def counties(out: Rows, db: DbOption = None) -> None:
     """The 26 mountain counties with their pairings and characteristic industries counted."""
     from chainlink.browse import county_rows
 
-    rows = county_rows(registry(db))
+    rows = out.cut(county_rows(registry(db)))
     columns = [
         "code",
         "name_zh",
@@ -36,23 +44,22 @@ def counties(fmt: FormatOption = "table", output: OutputOption = None, db: DbOpt
         "lon",
         "confidence",
     ]
-    emit(
+    out.emit(
         rows,
         columns,
-        check_format(fmt),
-        output,
-        table_columns=["code", "name_zh", "name_en", "city", "pairings", "characteristic_industries"],
-        headers={"characteristic_industries": "industries"},
+        table_columns=["code", "name_zh" if out.zh else "name_en", "city", "pairings", "characteristic_industries"],
+        headers=labels(out.lang, "code", "name_zh", "name_en", "city", "pairings", "characteristic_industries"),
     )
 
 
 @app.command()
+@rows_command()
 def pairs(
     county: Annotated[
         str | None, typer.Argument(help="Only this county (code, 汉字, pinyin, English).")
     ] = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Pairings between mountain counties and partner districts or zones, with their sources."""
@@ -61,7 +68,12 @@ def pairs(
 
     reg = registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id if county else None
-    rows = pairing_rows(reg, code)
+    rows = out.cut(pairing_rows(reg, code))
+    if out.fmt in ("table", "md"):
+        from chainlink.vocabulary import pairing_label
+
+        for row in rows:
+            row["kind_label"] = pairing_label(row["kind"], out.lang)
     columns = [
         "id",
         "county_code",
@@ -76,13 +88,11 @@ def pairs(
         "confidence",
         "source",
     ]
-    emit(
+    out.emit(
         rows,
         columns,
-        check_format(fmt),
-        output,
-        table_columns=["id", "county_zh", "partner_short_zh", "kind", "round"],
-        headers={"partner_short_zh": "partner"},
+        table_columns=["id", "county_zh", "partner_short_zh", "kind_label", "round"],
+        headers=labels(out.lang, "id", "county_zh", "partner_short_zh", "kind_label", "round"),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
+from chainlink.cli._options import QuietOption
 
 
 @app.command()
@@ -28,7 +29,7 @@ def build(
         typer.Option(
             "--db",
             help="Registry to write or check (default: registry.db in the sources folder).",
-            metavar="PATH",
+            metavar="FILE",
         ),
     ] = None,
     force: Annotated[
@@ -41,6 +42,7 @@ def build(
             "--full", help="With --check: compile and compare every row even when the recorded hashes agree."
         ),
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Validate data/*.csv and chains/*.yaml and compile them into registry.db.
 
@@ -64,6 +66,9 @@ def build(
     if not force and is_current(root, target):
         typer.echo(f"{target}: up to date with the sources; nothing to write (--force rebuilds)")
         return
-    report = compile_registry(root, target)
+    from chainlink.cli._progress import progress_bar
+
+    with progress_bar(quiet, "build") as bar:
+        report = compile_registry(root, target, progress=bar)
     counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
     typer.echo(f"wrote {report.path} ({counts})")

@@ -7,48 +7,47 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
-from chainlink.cli.browse import registry
+from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._output import check_format
+from chainlink.cli.browse import labels, registry
 
 chains_app = typer.Typer(help="Industrial chains: list them, show one as a tree.", no_args_is_help=True)
 app.add_typer(chains_app, name="chains")
 
 
 @chains_app.command("list")
-def chains_list(fmt: FormatOption = "table", output: OutputOption = None, db: DbOption = None) -> None:
+@rows_command()
+def chains_list(out: Rows, db: DbOption = None) -> None:
     """Every chain with its segment count and the counties holding a segment of it."""
     from chainlink.browse import chain_rows
 
-    rows = chain_rows(registry(db))
+    rows = out.cut(chain_rows(registry(db)))
     columns = ["id", "name_zh", "name_en", "segments", "edges", "counties", "confidence", "source"]
-    emit(rows, columns, check_format(fmt), output, table_columns=["id", "name_zh", "segments", "counties"])
+    shown = ["id", "name_zh" if out.zh else "name_en", "segments", "counties"]
+    out.emit(rows, columns, table_columns=shown, headers=labels(out.lang, *shown))
 
 
 @chains_app.command("show")
+@rows_command()
 def chains_show(
-    name: Annotated[str, typer.Argument(help="Chain id, Chinese or English name, or alias.")],
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
+    name: Annotated[str, typer.Argument(help="Chain id, Chinese or English name, or alias.", metavar="CHAIN")],
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """One chain's segments upstream → downstream, with the counties holding each."""
     from chainlink.browse import chain_segment_rows, chain_tree
-    from chainlink.output import write_atomic
     from chainlink.resolve import Resolver
 
     reg = registry(db)
     chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
-    fmt = check_format(fmt)
-    if fmt == "table":
-        from chainlink.cli._output import fold
+    if out.fmt == "table":
+        from chainlink.cli._output import fold_lines
         from chainlink.firms import chain_firm_lines
 
-        text = chain_tree(reg, chain_id)
-        text += "\n" + "\n".join(fold(line, 80, 6) for line in chain_firm_lines(reg, chain_id)) + "\n"
-        if output is not None:
-            write_atomic(output, text)
-        else:
-            typer.echo(text, nl=False)
+        text = fold_lines(chain_tree(reg, chain_id).splitlines())
+        text += "\n" + fold_lines(chain_firm_lines(reg, chain_id), indent=6)
+        out.text(text)
         return
     from chainlink.firms import segment_firm_names
 
@@ -71,11 +70,13 @@ def chains_show(
         "held_by",
         "real_firms",
     ]
-    emit(rows, columns, fmt, output)
+    shown = ["segment_key", "name_zh" if out.zh else "name_en", "stage", "held_by", "real_firms"]
+    out.emit(out.cut(rows), columns, table_columns=shown, headers=labels(out.lang, *shown))
 
 
 @chains_app.command("coverage")
-def chains_coverage(fmt: FormatOption = "table", output: OutputOption = None, db: DbOption = None) -> None:
+@rows_command()
+def chains_coverage(out: Rows, db: DbOption = None) -> None:
     """What the chains do not cover: characteristic industries and sourced projects on no chain segment,
     and segments that no county or zone holds (match at the hold threshold 0.6).
 
@@ -91,20 +92,15 @@ def chains_coverage(fmt: FormatOption = "table", output: OutputOption = None, db
         f"placed only by a broad code (< 0.8): {len(report.projects_weak)}",
         f"segments no county or zone holds: {len(report.segments_unheld)}",
     ]
-    emit(
-        report.rows(),
-        COLUMNS,
-        check_format(fmt),
-        output,
-        table_columns=["kind", "id", "name_zh", "detail"],
-        notices=notices,
-    )
+    shown = ["kind", "id", "name_zh", "detail"]
+    out.emit(out.cut(report.rows()), COLUMNS, table_columns=shown, headers=labels(out.lang, *shown), notices=notices)
 
 
 @chains_app.command("export")
 def chains_export(
     name: Annotated[
-        str | None, typer.Argument(help="Chain id, Chinese or English name, or alias (or use --all).")
+        str | None,
+        typer.Argument(help="Chain id, Chinese or English name, or alias (or use --all).", metavar="CHAIN"),
     ] = None,
     all_chains: Annotated[bool, typer.Option("--all", help="Export every chain.")] = False,
     fmt: Annotated[

@@ -7,17 +7,9 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import (
-    DbOption,
-    FormatOption,
-    LangOption,
-    OutputOption,
-    check_format,
-    check_lang,
-    emit,
-    fold,
-)
-from chainlink.cli.browse import registry
+from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._output import fold
+from chainlink.cli.browse import labels, registry
 
 county_app = typer.Typer(
     help="One mountain county: every fact with its source and confidence.", no_args_is_help=True
@@ -31,13 +23,13 @@ app.add_typer(zone_app, name="zone")
 
 
 @county_app.command("show")
+@rows_command()
 def county_show(
     county: Annotated[
-        str, typer.Argument(help="County: code, 汉字, pinyin or English (331121, 青田, qingtian).")
+        str, typer.Argument(help="County: code, 汉字, pinyin or English (331121, 青田, qingtian).", metavar="COUNTY")
     ],
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Names, codes and coordinates, pairings, characteristic industries (GB/T codes and how they were
@@ -50,18 +42,20 @@ def county_show(
 
     reg = registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id
-    _emit(county_profile(reg, code), fmt, output, lang)
+    _emit(county_profile(reg, code), out)
 
 
 @zone_app.command("show")
+@rows_command()
 def zone_show(
     zone: Annotated[
         str,
-        typer.Argument(help="Zone or district: id, 汉字, pinyin or English (ningbo-etdz, 宁波经开区, 梅山)."),
+        typer.Argument(
+            help="Zone or district: id, 汉字, pinyin or English (ningbo-etdz, 宁波经开区, 梅山).", metavar="ZONE"
+        ),
     ],
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Kind, host region, parent and child zones, pairings, leading industries and projects.
@@ -73,27 +67,22 @@ def zone_show(
 
     reg = registry(db)
     pid = Resolver.from_registry(reg).resolve(zone, ("partner",)).id
-    _emit(zone_profile(reg, pid), fmt, output, lang)
+    _emit(zone_profile(reg, pid), out)
 
 
-def _emit(profile, fmt: str, output, lang: str) -> None:
-    from chainlink.output import write_atomic
+def _emit(profile, out: Rows) -> None:
     from chainlink.profiles import COLUMNS
 
-    fmt = check_format(fmt)
-    lang = check_lang(lang)
-    if fmt != "table":
-        emit(profile.rows(), COLUMNS, fmt, output)
+    if out.fmt != "table":
+        out.emit(out.cut(profile.rows()), COLUMNS, headers=labels(out.lang, *COLUMNS))
         return
-    text = render_profile(profile, lang)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        typer.echo(text, nl=False)
+    out.text(render_profile(profile, out.lang))
 
 
 def render_profile(profile, lang: str = "zh", width: int | None = None) -> str:
     """The profile as plain text, ``width`` columns (long source addresses wrap)."""
+    from chainlink.vocabulary import confidence_label
+
     lines = [fold(profile.heading_zh if lang == "zh" else profile.heading_en, width, 3)]
     for section in profile.sections:
         lines.append("")
@@ -105,5 +94,6 @@ def render_profile(profile, lang: str = "zh", width: int | None = None) -> str:
             detail = fact.detail if lang == "zh" else (fact.detail_en or fact.detail)
             if detail:
                 lines.append(fold(f"     {detail}", width, 7))
-            lines.append(fold(f"     [{fact.confidence}] {fact.source}", width, 7))
+            level = confidence_label(fact.confidence, lang)
+            lines.append(fold(f"     [{level}] {fact.source}", width, 7))
     return "\n".join(lines) + "\n"

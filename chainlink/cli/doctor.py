@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption
+from chainlink.cli._options import DbOption, Rows, rows_command
 
 
 @app.command()
+@rows_command(formats=("table", "text", "csv", "tsv", "json", "ndjson", "xlsx", "md"))
 def doctor(
     sources: Annotated[
         Path | None,
@@ -25,26 +26,24 @@ def doctor(
     quick: Annotated[
         bool, typer.Option("--quick", help="SQLite quick_check instead of integrity_check.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Check the registry: integrity, schema version, user tables, foreign keys, orphan rows, staleness.
 
-    One line per check (OK, WARN, FAIL, SKIP) with what to do; exits 1 when any check fails.
-    Read-only: the registry is never changed.
+    One line per check (OK, WARN, FAIL, SKIP) with what to do, folded to the terminal's width; exits 1
+    when any check fails. Read-only: the registry is never changed. (--format text is the table.)
     """
-    import json
-
-    from chainlink.cli._output import check_format
+    from chainlink.cli._output import fold_lines
     from chainlink.doctor import diagnose, failed
 
-    fmt = check_format(fmt, ("text", "json"))
     checks = diagnose(db, sources=sources, check_sources=not no_sources, quick=quick)
-    if fmt == "json":
-        typer.echo(json.dumps([c.__dict__ for c in checks], ensure_ascii=False, indent=2))
+    if out.fmt in ("table", "text"):
+        out.text(fold_lines([check.line() for check in out.cut(checks)], indent=6))
     else:
-        for check in checks:
-            typer.echo(check.line())
+        columns = ["name", "status", "detail", "fix"]
+        out.emit([c.__dict__ for c in out.cut(checks)], columns)
     if failed(checks):
         raise typer.Exit(1)
 

@@ -8,17 +8,9 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import (
-    XLSX_FORMATS,
-    DbOption,
-    EscapeOption,
-    LangOption,
-    OutputOption,
-    XlsxFormatOption,
-    check_format,
-    check_lang,
-    emit,
-)
+from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
+from chainlink.cli._progress import progress_bar
+from chainlink.cli.browse import labels
 
 enterprises_app = typer.Typer(
     name="enterprises",
@@ -28,9 +20,6 @@ enterprises_app = typer.Typer(
 )
 app.add_typer(enterprises_app, name="enterprises")
 
-TopOption = Annotated[
-    int, typer.Option("--top", "-n", help="Show the first N rows (0: all).", min=0, metavar="N")
-]
 KindOption = Annotated[
     str,
     typer.Option(
@@ -61,6 +50,7 @@ def _partial(lang: str, sample: bool = False) -> list[str]:
 
 
 @enterprises_app.command("list")
+@rows_command()
 def enterprises_list(
     county: Annotated[str | None, typer.Option("--county", help="Firms placed in this county.")] = None,
     partner: Annotated[
@@ -71,11 +61,8 @@ def enterprises_list(
         str | None, typer.Option("--segment", help="Firms on this segment (chain/segment).")
     ] = None,
     kind: KindOption = "real",
-    top: TopOption = 0,
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
-    escape_formulas: EscapeOption = True,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Firms with their place (county-level unit), segments and whether they are a 链主 (candidate).
@@ -88,8 +75,6 @@ def enterprises_list(
     from chainlink.firms import KIND_FILTERS, LIST_COLUMNS, enterprise_rows, partner_places
     from chainlink.resolve import Resolver
 
-    fmt = check_format(fmt, XLSX_FORMATS)
-    lang = check_lang(lang)
     if kind not in KIND_FILTERS:
         raise UsageError(f"unknown --kind {kind!r}: use one of {', '.join(KIND_FILTERS)}")
     reg = _registry(db)
@@ -108,19 +93,17 @@ def enterprises_list(
         reg, kind=kind, place_codes=places, partner_id=pid, chain_id=chain_id, segment_key=segment_key
     )
     total = len(rows)
-    if top:
-        rows = rows[:top]
-    notices = [f"{total} firm(s)" + (f", first {len(rows)} shown" if len(rows) < total else "")]
-    notices += _partial(lang, sample=kind in ("sample", "all"))
-    emit(
-        rows,
-        LIST_COLUMNS,
-        fmt,
-        output,
-        table_columns=["id", "kind", "name_zh", "place_zh", "chains"],
-        notices=notices,
-        escape_formulas=escape_formulas,
-    )
+    rows = out.cut(rows)
+    notices = [_count(total, len(rows), out.lang)]
+    notices += _partial(out.lang, sample=kind in ("sample", "all"))
+    columns = ["id", "kind", "name_zh", "place_zh", "chains"]
+    out.emit(rows, LIST_COLUMNS, table_columns=columns, headers=labels(out.lang, *columns), notices=notices)
+
+
+def _count(total: int, shown: int, lang: str, what: str = "firm(s)", what_zh: str = "家企业") -> str:
+    if lang == "zh":
+        return f"共 {total} {what_zh}" + (f"，显示前 {shown} 家" if shown < total else "")
+    return f"{total} {what}" + (f", first {shown} shown" if shown < total else "")
 
 
 def _segment(reg, text: str, chain_id: str | None) -> str:
@@ -140,50 +123,52 @@ def _segment(reg, text: str, chain_id: str | None) -> str:
 
 
 @enterprises_app.command("show")
+@rows_command()
 def enterprises_show(
-    enterprise: Annotated[str, typer.Argument(help="Id (SZ000156, SH600160, NE001), stock code or name.")],
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
-    escape_formulas: EscapeOption = True,
+    enterprise: Annotated[
+        str, typer.Argument(help="Id (SZ000156, SH600160, NE001), stock code or name.", metavar="FIRM")
+    ],
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """One firm: identity, place and how it was placed, main products, segments with the rule and
     confidence of each link, and its 链主 (candidate) standing with the rule that chose it."""
     from chainlink.firms import enterprise_detail
 
-    fmt = check_format(fmt, XLSX_FORMATS)
-    lang = check_lang(lang)
     detail = enterprise_detail(_registry(db), enterprise)
-    rows = _detail_rows(detail, None if fmt != "table" else PRODUCTS_SHOWN)
-    if fmt != "table":
-        emit(
-            rows,
-            ["section", "item", "detail", "confidence", "source"],
-            fmt,
-            output,
-            escape_formulas=escape_formulas,
-        )
+    top = out.top or None
+    rows = _detail_rows(detail, None if out.fmt != "table" else (top or PRODUCTS_SHOWN))
+    if out.fmt != "table":
+        columns = ["section", "item", "detail", "confidence", "source"]
+        out.emit(rows, columns, headers=labels(out.lang, *columns),
+                 notices=_partial(out.lang, sample=detail["firm"]["kind"] == "sample"))  # fmt: skip
         return
     from chainlink.cli._output import fold
-    from chainlink.output import write_atomic
+    from chainlink.vocabulary import confidence_label
 
     firm = detail["firm"]
-    lines = [fold(f"{firm['name_zh']} ({firm['id']}) · {firm['kind']}", 80, 3)]
+    lines = [fold(f"{firm['name_zh']} ({firm['id']}) · {firm['kind']}", None, 3)]
     section = None
     for row in rows:
         if row["section"] != section:
             section = row["section"]
-            lines += ["", section]
-        lines.append(fold(f"  {row['item']}: {row['detail']}", 80, 5))
+            lines += ["", SECTION_ZH.get(section, section) if out.zh else section]
+        lines.append(fold(f"  {row['item']}: {row['detail']}", None, 5))
         if row["confidence"] or row["source"]:
-            lines.append(fold(f"     [{row['confidence']}] {row['source']}", 80, 7))
-    lines += [""] + [fold(n, 80, 0) for n in _partial(lang, sample=firm["kind"] == "sample")]
-    text = "\n".join(lines) + "\n"
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        typer.echo(text, nl=False)
+            level = confidence_label(row["confidence"], out.lang) if row["confidence"] else ""
+            lines.append(fold(f"     [{level}] {row['source']}", None, 7))
+    lines += [""] + [fold(n, None, 0) for n in _partial(out.lang, sample=firm["kind"] == "sample")]
+    out.text("\n".join(lines) + "\n")
+
+
+SECTION_ZH = {
+    "identity": "基本信息 identity",
+    "place": "所在地 place",
+    "products (2021-10)": "主营产品 products (2021-10)",
+    "segments": "产业链环节 segments",
+    "named": "公开报道 named",
+}
 
 
 PRODUCTS_SHOWN = 12  # main products listed by `show` (largest first by the source's rank)
@@ -237,23 +222,14 @@ def _detail_rows(detail: dict, limit: int | None = None) -> list[dict]:
 
 
 @enterprises_app.command("unplaced")
-def enterprises_unplaced(
-    top: TopOption = 0,
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
-    escape_formulas: EscapeOption = True,
-    db: DbOption = None,
-) -> None:
+@rows_command()
+def enterprises_unplaced(out: Rows, db: DbOption = None) -> None:
     """Real firms no county-level unit could be given, with the reason (never guessed, never dropped)."""
     from chainlink.firms import unplaced_rows
 
-    fmt = check_format(fmt, XLSX_FORMATS)
-    lang = check_lang(lang)
     rows = unplaced_rows(_registry(db))
     total = len(rows)
-    if top:
-        rows = rows[:top]
+    rows = out.cut(rows)
     columns = [
         "id",
         "kind",
@@ -265,24 +241,24 @@ def enterprises_unplaced(
         "place_rule",
         "source",
     ]
-    emit(
+    shown = ["id", "name_zh", "place_rule"]
+    out.emit(
         rows,
         columns,
-        fmt,
-        output,
-        table_columns=["id", "name_zh", "place_rule"],
-        notices=[f"{total} unplaced firm(s)", *_partial(lang)],
-        escape_formulas=escape_formulas,
+        table_columns=shown,
+        headers=labels(out.lang, *shown),
+        notices=[_count(total, len(rows), out.lang, "unplaced firm(s)", "家未定位企业"), *_partial(out.lang)],
     )
 
 
 @enterprises_app.command("coverage")
+@rows_command()
 def enterprises_coverage(
-    by: Annotated[str, typer.Option("--by", help="chain (default), county or partner.")] = "chain",
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    lang: LangOption = "zh",
-    escape_formulas: EscapeOption = True,
+    by: Annotated[
+        str, typer.Option("--by", help="chain (default), county or partner.", metavar="chain|county|partner")
+    ] = "chain",
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """What the real firms cover: per chain, segments with ≥1 real firm (anywhere, in a mountain county,
@@ -290,8 +266,6 @@ def enterprises_coverage(
     from chainlink.errors import UsageError
     from chainlink.firms import coverage
 
-    fmt = check_format(fmt, XLSX_FORMATS)
-    lang = check_lang(lang)
     views = {
         "chain": (
             "chains",
@@ -319,12 +293,13 @@ def enterprises_coverage(
         f"segments with a real firm {t['segments_with_real_firm']} of {t['segments']}; counties with a real firm "
         f"{t['counties_with_real_firm']} of 26; partners with a real firm {t['partners_with_real_firm']} of "
         f"{t['partners']}; named 链主 {t['named_chain_leaders']}",
-        *_partial(lang),
+        *_partial(out.lang),
     ]
-    emit(report[key], columns, fmt, output, notices=notices, escape_formulas=escape_formulas)
+    out.emit(out.cut(report[key]), columns, headers=labels(out.lang, *columns), notices=notices)
 
 
 @enterprises_app.command()
+@rows_command()
 def dedupe(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Lowest similarity to report, 0–100.", min=0, max=100)
@@ -335,9 +310,9 @@ def dedupe(
     max_pairs: Annotated[
         int, typer.Option("--max-pairs", help="Refuse to list more than N pairs.", metavar="N", min=1)
     ] = 200_000,
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    escape_formulas: EscapeOption = True,
+    quiet: QuietOption = False,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Candidate duplicate enterprises: pairs whose names are similar once legal forms are removed.
@@ -348,15 +323,10 @@ def dedupe(
     from chainlink.dedupe import COLUMNS, enterprise_pairs
     from chainlink.registry import Registry
 
-    fmt = check_format(fmt, XLSX_FORMATS)
-    rows = enterprise_pairs(
-        Registry.open(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs
-    )
-    emit(
-        rows,
-        COLUMNS,
-        fmt,
-        output,
-        table_columns=["score", "name_1", "credit_code_1", "name_2", "credit_code_2"],
-        escape_formulas=escape_formulas,
-    )
+    with progress_bar(quiet, "dedupe") as bar:
+        rows = enterprise_pairs(
+            Registry.open(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs,
+            progress=bar,
+        )  # fmt: skip
+    shown = ["score", "name_1", "credit_code_1", "name_2", "credit_code_2"]
+    out.emit(out.cut(rows), COLUMNS, table_columns=shown, headers=labels(out.lang, *shown))

@@ -7,25 +7,15 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit
+from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli.browse import labels
 
-HEADERS = {
-    "case_id": "case",
-    "county_zh": "county",
-    "origin_id": "origin",
-    "tier": "tier",
-    "county_rank": "county rank",
-    "project_rank": "project rank",
-    "project_top_zh": "project #1",
-    "landing_rank": "landing rank",
-}
 TABLE_COLUMNS = ["case_id", "county_zh", "origin_id", "tier", "county_rank", "project_rank", "landing_rank", "project_top_zh"]
 
 
 @app.command()
+@rows_command()
 def evaluate(
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
     summary: Annotated[
         bool,
         typer.Option(
@@ -35,13 +25,17 @@ def evaluate(
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Only this case id (repeatable).", metavar="ID")
     ] = None,
-    preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    preset: Annotated[
+        str, typer.Option("--preset", help="Weight preset name or YAML file.", metavar="NAME|FILE")
+    ] = "default",
     no_sample: Annotated[
         bool,
         typer.Option(
             "--no-sample", help="Leave sample (synthetic) projects and enterprises out of the model."
         ),
     ] = False,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Leave-one-out backtest: replay every sourced real project or transfer in the registry.
@@ -56,7 +50,7 @@ def evaluate(
     from chainlink.registry import Registry
     from chainlink.score import load_preset
 
-    fmt = check_format(fmt)
+    fmt = out.fmt
     registry = Registry.open(db)
     results = evaluate(registry, load_preset(preset), include_sample=not no_sample, only=case or None)
     if case:
@@ -67,7 +61,8 @@ def evaluate(
             raise UsageError(f"no evaluation case {', '.join(unknown)}; see `chainlink evaluate` for the ids")
     totals = summarise(results)
     if summary:
-        emit(totals, SUMMARY_COLUMNS, fmt, output, title="Leave-one-out evaluation")
+        out.emit(totals, SUMMARY_COLUMNS, headers=labels(out.lang, *SUMMARY_COLUMNS),
+                 title="留一法回测" if out.zh else "Leave-one-out evaluation")  # fmt: skip
         return
     notices = []
     lines = [
@@ -76,18 +71,27 @@ def evaluate(
         + f", MRR {t['mrr']:.3f}"
         for t in totals
     ]
-    if fmt == "table":
-        notices = [*lines, "rank blank = not found; docs/evaluation.md defines a hit"]
+    if fmt in ("table", "md"):
+        if out.zh:
+            lines = [
+                f"{DIRECTION_ZH.get(t['direction'], t['direction'])}方向（{t['cases']} 个案例）："
+                + "，".join(f"hit@{k} {t[f'hit@{k}']:.0%}" for k in (1, 3, 5, 10))
+                + f"，MRR {t['mrr']:.3f}"
+                for t in totals
+            ]
+        notices = [*lines, "排名为空 = 未找到；命中的定义见 docs/evaluation.md" if out.zh
+                   else "rank blank = not found; docs/evaluation.md defines a hit"]  # fmt: skip
     else:
         for line in lines:
             typer.echo(f"chainlink: {line}", err=True)
-    emit(
-        [r.row() for r in results],
+    out.emit(
+        out.cut([r.row() for r in results]),
         COLUMNS,
-        fmt,
-        output,
-        headers=HEADERS,
+        headers=labels(out.lang, *TABLE_COLUMNS),
         table_columns=TABLE_COLUMNS,
-        title="Leave-one-out evaluation of `chainlink match`",
+        title="`chainlink match` 留一法回测" if out.zh else "Leave-one-out evaluation of `chainlink match`",
         notices=notices,
     )
+
+
+DIRECTION_ZH = {"county": "县", "project": "项目", "landing": "落地"}

@@ -8,15 +8,8 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import (
-    XLSX_FORMATS,
-    DbOption,
-    EscapeOption,
-    OutputOption,
-    XlsxFormatOption,
-    check_format,
-    emit,
-)
+from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
+from chainlink.cli._progress import progress_bar
 
 ReadDbOption = DbOption
 WriteDbOption = Annotated[
@@ -25,7 +18,7 @@ WriteDbOption = Annotated[
         "--db",
         help="Self-contained registry to write (default: $CHAINLINK_DB, else your user registry "
         "$CHAINLINK_USER_DB or user.db in the user data folder; `chainlink --version` shows it).",
-        metavar="PATH",
+        metavar="FILE",
     ),
 ]
 
@@ -118,7 +111,7 @@ def _register(kind: str) -> None:
         source: Annotated[
             str | None,
             typer.Option(
-                "--source", help="Source for rows without one (default: 'import of FILE').", metavar="TEXT"
+                "--source", help="Source for rows without one (default: 'import of FILE').", metavar="SOURCE"
             ),
         ] = None,
         confidence: Annotated[
@@ -138,24 +131,27 @@ def _register(kind: str) -> None:
                 min=1,
             ),
         ] = 512,
+        quiet: QuietOption = False,
         db: WriteDbOption = None,
     ) -> None:
         from chainlink.imports import import_file
 
-        report = import_file(
-            kind,
-            file,
-            db,
-            fmt=fmt,
-            encoding=encoding,
-            sheet=sheet,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            rejects=rejects,
-            source=source,
-            confidence=confidence,
-            max_xlsx_mb=max_xlsx_mb,
-        )
+        with progress_bar(quiet, "rows") as bar:
+            report = import_file(
+                kind,
+                file,
+                db,
+                fmt=fmt,
+                encoding=encoding,
+                sheet=sheet,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                rejects=rejects,
+                source=source,
+                confidence=confidence,
+                max_xlsx_mb=max_xlsx_mb,
+                progress=bar,
+            )
         for step in report.migrated:
             typer.echo(f"chainlink: migrated the registry schema {step}", err=True)
         for note in report.notes:
@@ -184,13 +180,16 @@ for _kind in HELP:
 
 
 @app.command()
+@rows_command()
 def imported(
     kind: Annotated[
-        str, typer.Argument(help="enterprises, projects, characteristic, pairings, or log (the import log).")
+        str,
+        typer.Argument(
+            help="enterprises, projects, characteristic, pairings, or log (the import log).", metavar="KIND"
+        ),
     ],
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    escape_formulas: EscapeOption = True,
+    *,
+    out: Rows,
     db: ReadDbOption = None,
 ) -> None:
     """The rows imported so far (or the import log), ordered by id.
@@ -203,14 +202,6 @@ def imported(
 
     if kind not in TABLE_COLUMNS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(TABLE_COLUMNS)}")
-    fmt = check_format(fmt, XLSX_FORMATS)
     reg = Registry.open(db)
-    rows = user_rows(reg.conn, kind)
-    emit(
-        rows,
-        columns_of(kind),
-        fmt,
-        output,
-        table_columns=TABLE_COLUMNS[kind],
-        escape_formulas=escape_formulas,
-    )
+    rows = out.cut(user_rows(reg.conn, kind))
+    out.emit(rows, columns_of(kind), table_columns=TABLE_COLUMNS[kind])

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, FormatOption, OutputOption, check_format, emit, fold, render_table
-from chainlink.cli.browse import registry
+from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._output import fold, render_table
+from chainlink.cli.browse import labels, registry
 
 industries_app = typer.Typer(
     help="GB/T 4754-2017 industry classification (国民经济行业分类): search it, show one code.",
@@ -18,16 +19,17 @@ app.add_typer(industries_app, name="industries")
 
 
 @industries_app.command("search")
+@rows_command(top=20, top_help="Show at most N results (0: all).")
 def industries_search(
     text: Annotated[
         str,
         typer.Argument(
-            help="Chinese (阀门), pinyin (famen, fá mén, initials fmxs), or a code or prefix (344, C)."
+            help="Chinese (阀门), pinyin (famen, fá mén, initials fmxs), or a code or prefix (344, C).",
+            metavar="QUERY",
         ),
     ],
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N results.", min=1)] = 20,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Find GB/T 4754-2017 classes by name, pinyin or code, best first.
@@ -37,25 +39,21 @@ def industries_search(
     """
     from chainlink.industries import search_industries
 
-    rows = search_industries(registry(db), text, limit)
+    rows = search_industries(registry(db), text, out.top or 10**6)
     columns = ["code", "level", "level_zh", "name_zh", "path", "pinyin", "match", "score"]
-    emit(
-        rows,
-        columns,
-        check_format(fmt),
-        output,
-        table_columns=["code", "level_zh", "name_zh", "path", "match", "score"],
-        headers={"level_zh": "level"},
-    )
+    shown = ["code", "level_zh" if out.zh else "level", "name_zh", "path", "match", "score"]
+    out.emit(rows, columns, table_columns=shown, headers=labels(out.lang, *shown))
 
 
 @industries_app.command("show")
+@rows_command()
 def industries_show(
     code: Annotated[
-        str, typer.Argument(help="A GB/T 4754-2017 code (3443, 344, 34, C) or a GB/T 4754-2011 code.")
+        str,
+        typer.Argument(help="A GB/T 4754-2017 code (3443, 344, 34, C) or a GB/T 4754-2011 code.", metavar="CODE"),
     ],
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """One code: its path 门类 → 大类 → 中类 → 小类, children, chain segments and the counties holding it.
@@ -65,11 +63,9 @@ def industries_show(
     A GB/T 4754-2011 code is mapped forward to 2017, with a warning.
     """
     from chainlink.industries import industry_report
-    from chainlink.output import write_atomic
 
     report = industry_report(registry(db), code)
-    fmt = check_format(fmt)
-    if fmt != "table":
+    if out.fmt != "table":
         for line in report.warnings:
             typer.echo(f"chainlink: warning: {line}", err=True)
         columns = [
@@ -84,13 +80,9 @@ def industries_show(
             "confidence",
             "source",
         ]
-        emit(report.rows(), columns, fmt, output)
+        out.emit(out.cut(report.rows()), columns, headers=labels(out.lang, *columns))
         return
-    text = _render(report)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        typer.echo(text, nl=False)
+    out.text(_render(report))
 
 
 def _render(report) -> str:

@@ -8,17 +8,7 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import (
-    XLSX_FORMATS,
-    DbOption,
-    EscapeOption,
-    LangOption,
-    OutputOption,
-    XlsxFormatOption,
-    check_format,
-    check_lang,
-    emit,
-)
+from chainlink.cli._options import DbOption, Rows, rows_command
 
 TABLE_HEADERS = {
     "zh": {
@@ -86,6 +76,9 @@ def check_confidence(level: str) -> str:
     return value
 
 
+PresetOption = Annotated[
+    str, typer.Option("--preset", help="Weight preset name or YAML file.", metavar="NAME|FILE")
+]
 NoSampleOption = Annotated[
     bool, typer.Option("--no-sample", help="Leave out sample (synthetic) projects and enterprises.")
 ]
@@ -99,9 +92,11 @@ def _model(db: Path | None, preset: str, no_sample: bool = False):
 
 
 @app.command()
+@rows_command(top=10, top_help="How many suggestions (0: all).")
 def match(
     county: Annotated[
-        str | None, typer.Argument(help="County: code, 汉字, pinyin or English name (typos allowed).")
+        str | None,
+        typer.Argument(help="County: code, 汉字, pinyin or English name (typos allowed).", metavar="COUNTY"),
     ] = None,
     project: Annotated[
         Path | None,
@@ -111,7 +106,6 @@ def match(
             metavar="FILE",
         ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", help="How many suggestions.", min=1)] = 10,
     partner: Annotated[
         str | None, typer.Option("--partner", help="Only suggestions through this partner.")
     ] = None,
@@ -120,6 +114,7 @@ def match(
         str,
         typer.Option(
             "--by",
+            metavar="segment|partner",
             help="segment: one row per segment, through the best-fitting partner; partner: the top rows of "
             "each paired partner, grouped.",
         ),
@@ -133,12 +128,10 @@ def match(
             help="With --project: also rank counties not paired with the project's origin.",
         ),
     ] = False,
-    fmt: XlsxFormatOption = "table",
-    output: OutputOption = None,
-    escape_formulas: EscapeOption = True,
-    lang: LangOption = "zh",
-    preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    preset: PresetOption = "default",
     no_sample: NoSampleOption = False,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """Ranked suggestions of what a county's paired partners can transfer or co-introduce.
@@ -156,10 +149,10 @@ def match(
     from chainlink.export import COLUMNS, suggestion_row
     from chainlink.resolve import Resolver
     from chainlink.score import suggest_for_county
+    from chainlink.vocabulary import note_label
     from chainlink.xlsx import suggestion_sheets
 
-    fmt = check_format(fmt, XLSX_FORMATS)
-    lang = check_lang(lang)
+    fmt, lang, top = out.fmt, out.lang, out.limit
     min_confidence = check_confidence(min_confidence)
     if (county is None) == (project is None):
         raise UsageError("give a COUNTY or --project FILE (one of them)")
@@ -197,7 +190,7 @@ def match(
     for row, s in zip(rows, suggestions, strict=True):
         row.setdefault("chain_en", s.chain_en)  # the table shows names (ids such as a-b-c are never split)
     notices = []
-    if fmt == "table":
+    if fmt in ("table", "md"):
         current = None
         for row in rows:
             if by == "partner" and row["partner_id"] != current:
@@ -215,40 +208,30 @@ def match(
                 else "Note: includes sample data, not real projects."
             )
     for gap in missing:
-        msg = f"missing data: {gap}"
-        if fmt == "table":
-            notices.append(msg)
+        if fmt in ("table", "md"):
+            notices.append(note_label(gap, lang, "missing"))
         else:
-            typer.echo(f"chainlink: {msg}", err=True)
+            typer.echo(f"chainlink: {note_label(gap, 'en', 'missing')}", err=True)
     columns = (PROJECT_TABLE_COLUMNS if project is not None else TABLE_COLUMNS)[lang]
     if by == "partner":
         columns = [columns[-2], *[c for c in columns if c != columns[-2]]]
-    emit(
+    out.emit(
         rows,
         COLUMNS,
-        fmt,
-        output,
         headers=TABLE_HEADERS[lang],
         table_columns=columns,
         title=title_zh if lang == "zh" else title_en,
         notices=notices,
-        escape_formulas=escape_formulas,
         sheets=suggestion_sheets,
     )
 
 
 @app.command()
+@rows_command(top=10, default="csv", top_help="Suggestions per county (0: all).")
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, tsv, json, ndjson or xlsx.")] = "csv",
     county: Annotated[
-        list[str] | None, typer.Option("--county", help="Only these counties (repeatable).")
+        list[str] | None, typer.Option("--county", help="Only these counties (repeatable).", metavar="COUNTY")
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", help="Suggestions per county.", min=1)] = 10,
-    output: OutputOption = None,
-    escape_formulas: EscapeOption = True,
-    bom: Annotated[
-        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
-    ] = False,
     check: Annotated[
         list[Path] | None,
         typer.Option(
@@ -257,25 +240,26 @@ def export(
             metavar="FILE",
         ),
     ] = None,
-    preset: Annotated[str, typer.Option("--preset", help="Weight preset name or YAML file.")] = "default",
+    preset: PresetOption = "default",
     allow_polluting: AllowPollutingOption = False,
     min_confidence: MinConfidenceOption = "sample",
     no_sample: NoSampleOption = False,
+    *,
+    out: Rows,
     db: DbOption = None,
 ) -> None:
     """The suggestion list for all 26 counties (or those named): one row per (county, rank).
 
-    Sorted by county code then rank; byte-identical across runs; codes as text; UTF-8.
+    Sorted by county code then rank; byte-identical across runs; codes as text; UTF-8. Writes csv
+    unless --format or the --output extension says otherwise.
     """
-    import sys
-
     from chainlink.errors import UsageError
     from chainlink.export import COLUMNS, export_rows
-    from chainlink.output import render, write_atomic
+    from chainlink.output import render
     from chainlink.resolve import Resolver
 
-    fmt = check_format(fmt, ("csv", "tsv", "json", "ndjson", "xlsx"))
-    if fmt == "xlsx" and check:
+    fmt, top = out.fmt, out.limit
+    if fmt not in ("csv", "tsv", "json", "ndjson") and check:
         raise UsageError("--check compares text files; use --format csv, tsv, json or ndjson with it")
     model = _model(db, preset, no_sample)
     codes = None
@@ -285,15 +269,8 @@ def export(
     rows = export_rows(
         model, codes, top, allow_polluting=allow_polluting, min_confidence=check_confidence(min_confidence)
     )
-    if fmt == "xlsx":
-        from chainlink.cli._output import write_binary
-        from chainlink.xlsx import suggestion_sheets, workbook_bytes
-
-        book = suggestion_sheets(rows, COLUMNS)
-        write_binary(workbook_bytes(book, escape_formulas=escape_formulas), output)
-        return
-    text = render(rows, COLUMNS, fmt, bom=bom, escape_formulas=escape_formulas)
     if check:
+        text = render(rows, COLUMNS, fmt, bom=out.bom, escape_formulas=out.escape_formulas)
         stale = []
         for path in check:
             try:
@@ -312,7 +289,12 @@ def export(
             raise typer.Exit(1)
         typer.echo(f"{len(check)} file(s) up to date")
         return
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    from chainlink.xlsx import suggestion_sheets
+
+    out.emit(
+        rows,
+        COLUMNS,
+        headers=TABLE_HEADERS[out.lang],
+        table_columns=["county_zh" if out.zh else "county_en", *TABLE_COLUMNS[out.lang]],
+        sheets=suggestion_sheets,
+    )

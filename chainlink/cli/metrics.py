@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chainlink.cli._output import FORMATS, OutputOption, check_format, emit
+from chainlink.cli._options import FORMATS, QuietOption, Rows, rows_command
 from chainlink.errors import DataError, SourceError, UsageError
 
 if TYPE_CHECKING:
@@ -33,15 +33,6 @@ FileArgument = Annotated[
     typer.Argument(
         help="Long table, CSV or Parquet (recognised by its content): one row per (time,) location, product.",
         metavar="FILE",
-    ),
-]
-FormatOption = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format: table, csv, tsv, json, ndjson or parquet (parquet needs --output).",
-        metavar="FORMAT",
     ),
 ]
 LocOption = Annotated[str, typer.Option("--loc", help="Column holding the location code.", metavar="COL")]
@@ -86,9 +77,8 @@ EncodingOption = Annotated[
         "--encoding", help="Text encoding of the CSV files (try gb18030 for GBK files).", metavar="NAME"
     ),
 ]
-BomOption = Annotated[
-    bool, typer.Option("--bom", help="Start CSV/TSV output with a byte-order mark (for Excel).")
-]
+# metrics write the row formats and Parquet (--output FILE); csv unless --format or the extension says
+metrics_rows = rows_command(formats=METRICS_FORMATS, default="csv")
 
 
 def _read(file: Path, loc: str, prod: str, val: str, time: str | None, encoding: str) -> LongInput:
@@ -97,11 +87,12 @@ def _read(file: Path, loc: str, prod: str, val: str, time: str | None, encoding:
     return read_long_file(file, loc=loc, prod=prod, val=val, time=time, encoding=encoding)
 
 
-def _check_format(fmt: str, output: Path | None) -> str:
-    fmt = check_format(fmt, METRICS_FORMATS)
-    if fmt == "parquet" and output is None:
+def _check_format(out: Rows) -> str:
+    if out.fmt == "parquet" and out.output is None:
         raise UsageError("--format parquet writes a binary file: give --output FILE")
-    return fmt
+    if out.fmt == "parquet" and out.top:
+        raise UsageError("--top cuts text output; Parquet holds every row (drop --top)")
+    return out.fmt
 
 
 def _write(table: Any, stream: IO[bytes], fmt: str) -> None:
@@ -228,21 +219,27 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
         typer.echo(f"chainlink: warning: {item.message}", err=True)
 
 
-def _emit_table(table: Any, fmt: str, output: Path | None, bom: bool) -> None:
-    fmt = _check_format(fmt, output)
-    if fmt in STREAMED:
-        with _binary_output(output, bom and fmt in ("csv", "tsv")) as stream:
+def _emit_table(table: Any, out: Rows) -> None:
+    fmt = _check_format(out)
+    if fmt in STREAMED and not out.top:
+        with _binary_output(out.output, out.bom and fmt in ("csv", "tsv")) as stream:
             _write(table, stream, fmt)
         return
     shown = getattr(table, "table_columns", table.columns)
     notices = []
-    if fmt == "table" and len(shown) < len(table.columns):
+    if fmt in ("table", "md") and len(shown) < len(table.columns):
         hidden = [c for c in table.columns if c not in shown]
         notices.append(f"Also computed: {', '.join(hidden)} (use --format csv, tsv, json or ndjson).")
-    emit(list(table.rows()), table.columns, fmt, output, table_columns=shown, notices=notices)
+    rows = table.rows()
+    if out.top:
+        import itertools
+
+        rows = itertools.islice(rows, out.top)
+    out.emit(list(rows), table.columns, table_columns=shown, notices=notices)
 
 
 @metrics_app.command("compute")
+@metrics_rows
 def compute_command(
     file: FileArgument,
     loc: LocOption,
@@ -257,24 +254,27 @@ def compute_command(
         str, typer.Option("--method", help="ECI/PCI method: eigenvector or reflections.", metavar="METHOD")
     ] = "eigenvector",
     encoding: EncodingOption = "utf-8-sig",
-    fmt: FormatOption = "csv",
-    output: OutputOption = None,
-    bom: BomOption = False,
+    quiet: QuietOption = False,
+    *,
+    out: Rows,
 ) -> None:
     """Every metric per (time, location, product): rca, mcp, density, eci, pci, coi, cog, diversity, ubiquity.
 
     Columns match py-ecomplexity's ecomplexity() output (see docs/metrics.md). CSV, TSV and NDJSON
     are streamed, so millions of rows are fine; table and json hold every row in memory.
     """
+    from chainlink.cli._progress import progress_bar
     from chainlink.metrics import MetricsTable, compute_long, compute_periods
 
-    fmt = _check_format(fmt, output)
+    fmt, output, bom = _check_format(out), out.output, out.bom
     population = _population(pop, presence, loc, time, pop_val, encoding)
     options = {"presence": presence, "threshold": threshold, "population": population, "method": method}
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, progress_bar(quiet, "periods") as bar:
         warnings.simplefilter("always")
         data = _read(file, loc, prod, val, time, encoding)
-        if fmt == "parquet":
+        if out.top:
+            table = compute_long(data, **options)
+        elif fmt == "parquet":
             # Periods computed one at a time, written as row groups of one file.
             periods = compute_periods(data, **options)
             table = _PeriodStream(data.names, periods, presence)
@@ -285,11 +285,13 @@ def compute_command(
             with _binary_output(output, bom and fmt != "ndjson") as stream:
                 for i, period in enumerate(compute_periods(data, **options)):
                     MetricsTable(data.names, [period], presence).write(stream, fmt, header=i == 0)
+                    if bar is not None:
+                        bar(i + 1, None)
         else:
             table = compute_long(data, **options)
     _show_warnings(caught)
-    if fmt not in STREAMED:
-        _emit_table(table, fmt, output, bom)
+    if fmt not in STREAMED or out.top:
+        _emit_table(table, out)
 
 
 def _pairs_command(
@@ -305,13 +307,11 @@ def _pairs_command(
     threshold: float,
     minimum: float | None,
     encoding: str,
-    fmt: str,
-    output: Path | None,
-    bom: bool,
+    out: Rows,
 ) -> None:
     from chainlink.metrics import relatedness_long
 
-    _check_format(fmt, output)
+    _check_format(out)
     population = _population(pop, presence, loc, time, pop_val, encoding)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -325,7 +325,7 @@ def _pairs_command(
             minimum=minimum,
         )
     _show_warnings(caught)
-    _emit_table(table, fmt, output, bom)
+    _emit_table(table, out)
 
 
 @metrics_app.command("aggregate")
@@ -361,7 +361,7 @@ def aggregate_command(
         ),
     ] = "3GB",
     threads: Annotated[
-        int | None, typer.Option("--threads", help="Threads to use (default: every CPU).", min=1)
+        int | None, typer.Option("--threads", help="Threads to use (default: every CPU).", min=1, metavar="N")
     ] = None,
     encoding: EncodingOption = "utf-8-sig",
 ) -> None:
@@ -397,6 +397,7 @@ MinOption = Annotated[
 
 
 @metrics_app.command("proximity")
+@metrics_rows
 def proximity_command(
     file: FileArgument,
     loc: LocOption,
@@ -409,9 +410,8 @@ def proximity_command(
     threshold: ThresholdOption = 1.0,
     minimum: MinOption = None,
     encoding: EncodingOption = "utf-8-sig",
-    fmt: FormatOption = "csv",
-    output: OutputOption = None,
-    bom: BomOption = False,
+    *,
+    out: Rows,
 ) -> None:
     """Hidalgo proximity φ = min(P(i|j), P(j|i)) for every product pair: PROD_1, PROD_2, proximity."""
     _pairs_command(
@@ -427,13 +427,12 @@ def proximity_command(
         threshold,
         minimum,
         encoding,
-        fmt,
-        output,
-        bom,
+        out,
     )
 
 
 @metrics_app.command("relatedness")
+@metrics_rows
 def relatedness_command(
     file: FileArgument,
     loc: LocOption,
@@ -454,9 +453,8 @@ def relatedness_command(
     threshold: ThresholdOption = 1.0,
     minimum: MinOption = None,
     encoding: EncodingOption = "utf-8-sig",
-    fmt: FormatOption = "csv",
-    output: OutputOption = None,
-    bom: BomOption = False,
+    *,
+    out: Rows,
 ) -> None:
     """Relatedness of every product pair from co-occurrence in locations: PROD_1, PROD_2, relatedness."""
     _pairs_command(
@@ -472,9 +470,7 @@ def relatedness_command(
         threshold,
         minimum,
         encoding,
-        fmt,
-        output,
-        bom,
+        out,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._output import DbOption, LangOption, check_lang
+from chainlink.cli._options import DbOption, LangOption, check_lang
 
 
 @app.command()
@@ -42,7 +42,9 @@ def report(
     no_sample: Annotated[
         bool, typer.Option("--no-sample", help="Leave out sample (synthetic) projects and enterprises.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line (bars show on a terminal only).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """A report to hand on: map, chains, ranked suggestions, evaluation, sources — one HTML file each.
@@ -50,8 +52,6 @@ def report(
     The HTML carries its charts' JavaScript (Apache ECharts) and CSS inline: it opens offline,
     fetches nothing and prints on A4. --all writes one page per county and index.html into a folder.
     """
-    import sys
-
     from chainlink.errors import UsageError
     from chainlink.registry import Registry
     from chainlink.report import FORMATS, page_name, run_date, write_reports
@@ -90,23 +90,15 @@ def report(
         target = output or Path(page_name(codes[0], partner_id, fmt))
         if target.is_dir():
             target = target / page_name(codes[0], partner_id, fmt)
-    import contextlib
-    import os
+    from chainlink.cli._progress import progress_bar
 
-    bar = None
-    # a progress bar on a terminal only: silent in pipes, in CI and with --quiet
-    if all_ and not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       console=Console(stderr=True), transient=True)
-    with bar if bar is not None else contextlib.nullcontext():
-        task = bar.add_task("report", total=len(codes)) if bar is not None else None
+    with progress_bar(quiet or not all_, "report") as bar:
+        done = []
 
         def progress(code: str) -> None:
+            done.append(code)
             if bar is not None:
-                bar.update(task, advance=1, description=code)
+                bar(len(done), len(codes), code)
 
         written = write_reports(model, target, counties=codes, partner=partner_id, index=all_, fmt=fmt,
                                 lang=lang, top=top, date=run_date(), progress=progress)

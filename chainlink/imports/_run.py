@@ -124,9 +124,11 @@ def import_file(
     confidence: str | None = None,
     wal: bool | None = None,
     max_xlsx_mb: int | None = None,
+    progress: Any = None,
 ) -> ImportReport:
     """Import the rows of ``path`` into the user table of ``kind`` in the registry ``db``.
 
+    ``progress(rows_read, None)``, if given, is called every 1,000 rows (the total is not known ahead).
     Raises :class:`ImportErrors` (nothing written) when a row is invalid and ``skip_invalid`` is
     false, and :class:`chainlink.errors.SourceError` when the file itself cannot be read.
     """
@@ -173,6 +175,7 @@ def import_file(
                     rejects=None,
                     source=source,
                     confidence=confidence,
+                    progress=progress,
                 )
             finally:
                 conn.close()
@@ -191,6 +194,7 @@ def import_file(
                         rejects=out,
                         source=source,
                         confidence=confidence,
+                        progress=progress,
                     )
                 if out is not None:
                     report.rejects = out.commit() if report.rows_rejected else None
@@ -229,6 +233,7 @@ def _run(
     rejects: _Rejects | None,
     source: str | None,
     confidence: str | None,
+    progress: Any = None,
 ) -> None:
     from chainlink import __version__
 
@@ -244,6 +249,8 @@ def _run(
     def rows():
         for number, raw in table.rows:
             report.rows_read += 1
+            if progress is not None and report.rows_read % 1000 == 0:
+                progress(report.rows_read, None)
             row, errors, warnings = checker.check(number, raw)
             for issue in warnings:
                 report.warnings_total += 1
