@@ -18,6 +18,8 @@ import re
 import unicodedata
 from operator import getitem
 
+from chainlink.errors import BadValue
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -27,13 +29,12 @@ _SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}")
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 
-class CreditCodeError(ValueError):
-    """A code that is not a valid unified social credit code; ``problem`` and ``fix`` explain it."""
+class CreditCodeError(BadValue, ValueError):
+    """A code that is not a valid unified social credit code; ``problem`` and ``fix`` explain it.
 
-    def __init__(self, problem: str, fix: str) -> None:
-        self.problem = problem
-        self.fix = fix
-        super().__init__(f"{problem}; {fix}")
+    A :class:`~chainlink.errors.BadValue` (so a :class:`~chainlink.errors.ChainlinkError`), and still a
+    :class:`ValueError` for callers that catch that.
+    """
 
 
 def check_digit(first17: str) -> str:

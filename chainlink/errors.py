@@ -1,4 +1,19 @@
-"""The exceptions chainlink raises; the CLI turns each into one line on stderr."""
+"""The exceptions and warnings chainlink raises; the CLI turns each error into one line on stderr.
+
+Everything the library raises on purpose is a :class:`ChainlinkError` (``except ChainlinkError`` catches
+it all); every warning it issues is a :class:`ChainlinkWarning`. The hierarchy::
+
+    ChainlinkError
+    ├── DataError (exit 1)
+    │   ├── SourceError          file:line: message            (chainlink.sources.SourceErrors: many at once)
+    │   ├── BadValue             one value: problem; fix        (chainlink.credit.CreditCodeError, imports)
+    │   └── chainlink.imports.ImportErrors
+    └── UsageError (exit 2)
+    ChainlinkWarning (a UserWarning)
+    ├── chainlink.allocate.FairnessWarning
+    ├── chainlink.industries.IndustryCodeWarning
+    └── chainlink.metrics.MetricsWarning → DroppedWarning
+"""
 
 from __future__ import annotations
 
@@ -33,3 +48,16 @@ class SourceError(DataError):
         self.detail = message
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+
+class BadValue(DataError):
+    """One value is wrong: ``problem`` says what, ``fix`` what to do (a credit code, a cell of an import)."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{problem}; {fix}")
+
+
+class ChainlinkWarning(UserWarning):
+    """Base class of every warning chainlink issues (``warnings.simplefilter("error", ChainlinkWarning)``)."""

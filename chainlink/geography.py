@@ -206,3 +206,53 @@ def _segments_by_sector(model: Any) -> dict[str, list[str]]:
         for sector in model.sectors_of(node["codes"]):
             out.setdefault(sector, []).append(key)
     return {k: sorted(v) for k, v in out.items()}
+
+
+#: The columns of :func:`opportunity_rows` (``chainlink opportunities --format csv|json``).
+OPPORTUNITY_COLUMNS = ["county_code", "rank", "sector", "sector_zh", "score", "density", "pci", "cog", "segments"]
+#: The columns of :func:`gap_rows` (``chainlink gaps --format csv|json``).
+GAP_COLUMNS = [
+    "county_code", "relation", "relation_zh", "chain_id", "chain_zh", "segment_key", "segment_zh", "segment_en",
+    "path", "path_zh", "via_industry_zh", "via_code", "reason", "confidence",
+]  # fmt: skip
+
+
+def opportunity_rows(
+    model: Any, county_code: str, *, strategy: str = "balanced", top: int = 10, relatedness: str = "io"
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """:func:`opportunities_for` as rows (:data:`OPPORTUNITY_COLUMNS`; ``segments`` ``;``-joined) and its notes.
+
+    Raises :class:`~chainlink.errors.UsageError` for an unknown ``strategy`` or ``relatedness``.
+    """
+    from chainlink.errors import UsageError
+    from chainlink.metrics import strategies
+
+    if relatedness not in RELATEDNESS:
+        raise UsageError(f"unknown --relatedness {relatedness!r}: use io or proximity")
+    if strategy not in strategies():
+        raise UsageError(f"unknown --strategy {strategy!r}: use one of {', '.join(strategies())}")
+    found, notes = opportunities_for(model, county_code, strategy=strategy, top=top, relatedness=relatedness)
+    rows = [
+        {
+            "county_code": county_code, "rank": o.rank, "sector": o.sector, "sector_zh": o.sector_zh,
+            "score": o.score, "density": o.density, "pci": o.pci, "cog": o.cog, "segments": ";".join(o.segments),
+        }  # fmt: skip
+        for o in found
+    ]
+    return rows, notes
+
+
+def gap_rows(model: Any, county_code: str, *, chain: str | None = None) -> list[dict[str, Any]]:
+    """The county's chain gaps (:func:`chainlink.score.gaps_for`) as rows with :data:`GAP_COLUMNS`."""
+    from chainlink.score import RELATION_ZH, gaps_for
+
+    return [
+        {
+            "county_code": county_code, "relation": g.relation, "relation_zh": RELATION_ZH[g.relation],
+            "chain_id": g.chain_id, "chain_zh": g.chain_zh, "segment_key": g.segment_key,
+            "segment_zh": g.segment_zh, "segment_en": g.segment_en, "path": " > ".join(g.path),
+            "path_zh": g.path_zh, "via_industry_zh": g.via_industry_zh, "via_code": g.via_code,
+            "reason": g.reason, "confidence": g.confidence,
+        }  # fmt: skip
+        for g in gaps_for(model, county_code, chain=chain)
+    ]

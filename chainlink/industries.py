@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from chainlink.errors import ChainlinkWarning
+
 
 def split_codes(value: str | None) -> list[str]:
     """``"3441;3443"`` → ``["3441", "3443"]``."""
@@ -52,7 +54,7 @@ HOLD_THRESHOLD = 0.6  # as the default scoring preset (chainlink/presets/default
 SEGMENT_THRESHOLD = 0.8
 
 
-class IndustryCodeWarning(UserWarning):
+class IndustryCodeWarning(ChainlinkWarning):
     """A GB/T 4754-2011 code was mapped forward to GB/T 4754-2017 code(s) that differ from it."""
 
 

@@ -14,9 +14,9 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from chainlink.errors import DataError, UsageError
 
@@ -164,7 +164,7 @@ def check_output(path: str | os.PathLike[str], option: str = "--output") -> None
     """Refuse (:class:`UsageError`) an output path that is, or resolves to, an open registry or one of
     its ``-wal``/``-journal``/``-shm`` files: through a symlink, a relative path or a hard link.
 
-    Every writer calls it (:func:`write_atomic`, :func:`open_output`, the rejects file of an import).
+    Every writer calls it (:func:`atomic_stream`, so :func:`write_atomic`).
     """
     target = os.path.realpath(path)
     for registry in sorted(_protected()):
@@ -242,47 +242,62 @@ def is_stdout(path: str | os.PathLike[str] | None) -> bool:
     return path is not None and str(path) == "-"
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, option: str = "--output") -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+@contextlib.contextmanager
+def atomic_stream(
+    path: str | os.PathLike[str], *, option: str = "--output", fsync: bool = True
+) -> Iterator[BinaryIO]:
+    """A binary stream that replaces ``path`` atomically when the ``with`` block ends without an error.
 
-    A reader sees the old file or the new one, never a half-written one; on any error the
-    temporary file is removed and the old file is left as it was. A target that exists and is not
-    a regular file (``/dev/null``, a pipe) is written to directly: renaming over it would replace it.
-    ``-`` writes to standard output. A path that resolves to an open registry is refused
-    (:func:`check_output`); OS errors (disk full, read-only folder) become one-line :class:`DataError`.
+    The one way chainlink writes a file (:func:`write_atomic`, ``metrics`` tables, an import's rejects
+    file): a temporary file in the same folder, renamed over ``path``. A reader sees the old file or the
+    new one, never a half-written one; on any error the temporary file is removed and the old file is
+    left as it was. A target that exists and is not a regular file (``/dev/null``, a pipe) is written to
+    directly: renaming over it would replace it. ``-`` writes to standard output. A path that resolves to
+    an open registry is refused (:func:`check_output`, checked again just before the rename); OS errors
+    (disk full, read-only folder) become one-line :class:`DataError` naming ``option``. ``fsync=False``
+    skips flushing to disk (seconds on very large tables; the rename is still atomic).
     """
     import stat
     import sys
 
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     if is_stdout(path):
         sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
+        yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     check_output(path, option)
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
-        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
-            if target.is_dir():
-                raise DataError(f"{_short(target)}: is a folder; choose a file name for {option}")
-            with open(target, "wb") as fh:
-                fh.write(payload)
-            return
-        if not folder.is_dir():
+        direct = target.exists() and not stat.S_ISREG(target.stat().st_mode)
+        if direct and target.is_dir():
+            raise DataError(f"{_short(target)}: is a folder; choose a file name for {option}")
+        if not direct and not folder.is_dir():
             raise DataError(
                 f"{_short(target)}: folder {_short(folder)} does not exist; create it or choose another {option}"
             )
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        if direct:
+            fh = open(target, "wb")  # noqa: SIM115  (closed below)
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            fh = os.fdopen(fd, "wb", buffering=1 << 20)
     except OSError as exc:
         raise _os_error(target, exc, option) from None
+    if direct:
+        try:
+            with fh:
+                yield fh
+        except OSError as exc:
+            raise _os_error(target, exc, option) from None
+        return
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+        with fh:
+            yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         public_mode(tmp)
+        check_output(target, option)
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -292,3 +307,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, option: str
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, option: str = "--output") -> None:
+    """Write ``data`` to ``path`` atomically (:func:`atomic_stream`); ``-`` writes to standard output."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_stream(path, option=option) as fh:
+        fh.write(payload)

@@ -32,14 +32,24 @@ FIELDS = {
 NUMERIC = ("investment", "land_mu", "energy")
 
 
-def read_project(path: str | Path) -> dict[str, Any]:
-    """Read and validate one project file; errors name the file and line (or row)."""
+ProjectRecord = tuple[dict[str, Any], str, int | None, dict[str, int]]
+
+
+def read_project_records(path: str | Path, *, many: bool = False) -> list[ProjectRecord]:
+    """The project mappings of a project file, unvalidated: the one reader of project files.
+
+    Each item is ``(fields, label, line, key_lines)``: ``label`` is the file (``file[n]`` for the n-th item of a
+    JSON list), ``line`` the item's line and ``key_lines`` each field's line, when known. YAML, JSON, CSV or TSV
+    (UTF-8, a BOM allowed). One project (``many=False``, ``match --project``): one mapping or a one-row CSV, at
+    most 1 MiB. Many (``many=True``, ``allocate --projects``): also a list of mappings or ``projects:`` with a
+    list, one CSV row each. Errors are :class:`SourceError` naming the file and line.
+    """
+    from chainlink.imports._validate import PROJECT_FILE_MAX
+
     p = Path(path)
     name = str(p)
-    from chainlink.imports._validate import PROJECT_FILE_MAX, validate_project_fields
-
     try:
-        if p.is_file() and p.stat().st_size > PROJECT_FILE_MAX:
+        if not many and p.is_file() and p.stat().st_size > PROJECT_FILE_MAX:
             raise SourceError(name, None, f"{p.stat().st_size:,} bytes; a project file is a few lines (at most 1 MiB)")
         text = p.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -51,31 +61,53 @@ def read_project(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise SourceError(name, None, "not UTF-8 text; save it as UTF-8") from None
     suffix = p.suffix.lower()
-    lines: dict[str, int] = {}
-    if suffix in (".yaml", ".yml"):
-        from chainlink.yamlstrict import load_yaml_text
+    items: list[ProjectRecord] = []
+    if suffix in (".yaml", ".yml", ".json"):
+        if suffix == ".json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise SourceError(name, exc.lineno, f"JSON syntax error: {exc.msg}") from None
+            except RecursionError:
+                raise SourceError(name, None, "JSON nested too deeply to read") from None
+        else:
+            from chainlink.yamlstrict import load_yaml_text
 
-        data = load_yaml_text(text, name)
-        if not isinstance(data, dict):
-            raise SourceError(name, 1, "a project file must be a mapping of field: value")
-        lines = dict(getattr(data, "key_lines", {}))
-    elif suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SourceError(name, exc.lineno, f"JSON syntax error: {exc.msg}") from None
-        except RecursionError:
-            raise SourceError(name, None, "JSON nested too deeply to read") from None
-        if not isinstance(data, dict):
-            raise SourceError(name, 1, "a project file must be one JSON object")
+            data = load_yaml_text(text, name)
+        if not many:
+            if not isinstance(data, dict):
+                what = "one JSON object" if suffix == ".json" else "a mapping of field: value"
+                raise SourceError(name, 1, f"a project file must be {what}")
+            return [(data, name, None, dict(getattr(data, "key_lines", {})))]
+        if isinstance(data, dict) and set(data) == {"projects"}:
+            data = data["projects"]
+        records = [data] if isinstance(data, dict) else data
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise SourceError(name, 1, "a project file holds one mapping or a list of mappings (field: value)")
+        item_lines = getattr(records, "item_lines", None)
+        for n, record in enumerate(records, 1):
+            line = getattr(record, "line", None) or (item_lines[n - 1] if item_lines else None)
+            label = name if suffix != ".json" or len(records) == 1 else f"{name}[{n}]"
+            items.append((dict(record), label, line, dict(getattr(record, "key_lines", {}))))
     elif suffix in (".csv", ".tsv"):
-        rows = list(csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ","))
-        if len(rows) != 1:
-            raise SourceError(name, None, f"expected exactly one project row, found {len(rows)}")
-        data = {k.strip(): (v or "").strip() for k, v in rows[0].items() if k}
-        lines = {k: 2 for k in data}
+        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ",")
+        for n, row in enumerate(reader):
+            record = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            items.append((record, name, n + 2, dict.fromkeys(record, n + 2)))
+        if not many and len(items) != 1:
+            raise SourceError(name, None, f"expected exactly one project row, found {len(items)}")
     else:
-        raise SourceError(name, None, "unknown file type; use .yaml, .json or .csv")
+        raise SourceError(name, None, "unknown file type; use .yaml, .json, .csv or .tsv")
+    if not items:
+        raise SourceError(name, None, "no projects in the file")
+    return items
+
+
+def read_project(path: str | Path) -> dict[str, Any]:
+    """Read and validate one project file (:func:`read_project_records`); errors name the file and line."""
+    from chainlink.imports._validate import validate_project_fields
+
+    [(data, name, _line, lines)] = read_project_records(path)
     validate_project_fields(data, name, lines)
     return validate_project(data, name, lines)
 

@@ -43,6 +43,14 @@ def real_db() -> Path:
     return ROOT / "registry.db"
 
 
+@pytest.fixture(scope="module")
+def reg(real_db: Path):
+    """The shipped registry, opened read-only once per test module."""
+    from chainlink.registry import Registry
+
+    return Registry.open(real_db)
+
+
 @pytest.fixture(scope="session")
 def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One mini registry for the whole session (read-only users only)."""

@@ -18,11 +18,6 @@ from chainlink.registry import Registry
 CHAIN = "pumps-valves"
 
 
-@pytest.fixture(scope="module")
-def reg(real_db: Path) -> Registry:
-    return Registry.open(real_db)
-
-
 def _expected(reg: Registry, chains: set[str]) -> tuple[dict[str, dict], dict[tuple[str, str], dict]]:
     """Nodes and edges straight from the registry tables (not through chainexport)."""
     segs = {s["key"]: s for s in reg.segments}

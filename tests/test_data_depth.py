@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -13,14 +11,10 @@ from typer.testing import CliRunner
 
 from chainlink.registry import Registry
 from chainlink.sources import SourceErrors, load_sources
+from tests._data import set_field
 
 SAMPLE_PROJECT = re.compile(r"^示例项目-P\d{4} \S+\(示例\)$")
 SAMPLE_ENTERPRISE = re.compile(r"^示例企业-E\d{4}\(示例\)$")
-
-
-@pytest.fixture(scope="module")
-def reg(real_db: Path) -> Registry:
-    return Registry.open(real_db)
 
 
 def cli(real_db: Path, *args: str):
@@ -29,18 +23,6 @@ def cli(real_db: Path, *args: str):
     result = CliRunner().invoke(app, [*args, "--db", str(real_db)], prog_name="chainlink")
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def _set_field(path: Path, row_id: str, field: str, value: str) -> int:
-    """Set one field of the row whose first column is ``row_id``; return that row's line number."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    col = rows[0].index(field)
-    index = next(i for i, r in enumerate(rows) if r[0] == row_id)
-    rows[index][col] = value
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return index + 1
 
 
 def _errors(root: Path) -> list[str]:
@@ -95,13 +77,13 @@ def test_sourced_projects_in_registry(reg: Registry) -> None:
 def test_projects_csv_errors_name_file_and_line(
     mini_root: Path, row_id: str, field: str, value: str, message: str
 ) -> None:
-    line = _set_field(mini_root / "data" / "projects.csv", row_id, field, value)
+    line = set_field(mini_root / "data" / "projects.csv", row_id, field, value)
     errors = _errors(mini_root)
     assert any(e.startswith(f"data/projects.csv:{line}: {message}") for e in errors), errors
 
 
 def test_unlisted_source_url_is_an_error(mini_root: Path) -> None:
-    line = _set_field(
+    line = set_field(
         mini_root / "data" / "pairings.csv", "P001", "source", "https://example.org/new-page (2024)"
     )
     errors = _errors(mini_root)
@@ -112,7 +94,7 @@ def test_unlisted_source_url_is_an_error(mini_root: Path) -> None:
 
 
 def test_gap_with_bad_topic(mini_root: Path) -> None:
-    line = _set_field(mini_root / "data" / "gaps.csv", "G01", "topic", "weather")
+    line = set_field(mini_root / "data" / "gaps.csv", "G01", "topic", "weather")
     assert any(e.startswith(f"data/gaps.csv:{line}: bad topic 'weather'") for e in _errors(mini_root))
 
 
@@ -269,7 +251,7 @@ def test_zone_show_enclave_location(real_db: Path) -> None:
 def test_zone_show_enclave_without_location(mini_root: Path) -> None:
     from chainlink.build import compile_registry
 
-    _set_field(mini_root / "data" / "partners.csv", "keqiao-jiangshan-park", "host_code", "")
+    set_field(mini_root / "data" / "partners.csv", "keqiao-jiangshan-park", "host_code", "")
     compile_registry(mini_root, mini_root / "registry.db")
     rows = json.loads(cli(mini_root / "registry.db", "zone", "show", "keqiao-jiangshan-park", "-f", "json"))
     assert any("所在地未载明" in r["detail"] for r in rows if r["section"] == "identity")

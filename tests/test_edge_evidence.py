@@ -18,11 +18,6 @@ from chainlink.sources import SourceErrors, load_sources
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def reg(real_db: Path) -> Registry:
-    return Registry.open(real_db)
-
-
 def _io_2020() -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """Flows z[i][j] and gross output x[j] read straight from the CSV (independent of chainlink)."""
     z: dict[str, dict[str, float]] = {}

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 
@@ -12,25 +11,9 @@ import pytest
 
 from chainlink.registry import Registry
 from chainlink.sources import URL, SourceErrors, load_sources
+from tests._data import set_field
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def reg(real_db: Path) -> Registry:
-    return Registry.open(real_db)
-
-
-def _set_field(path: Path, row_id: str, field: str, value: str) -> int:
-    """Set one field of the row whose first column is ``row_id``; return that row's line number."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    col = rows[0].index(field)
-    index = next(i for i, r in enumerate(rows) if r[0] == row_id)
-    rows[index][col] = value
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return index + 1
 
 
 def _errors(root: Path) -> list[str]:
@@ -81,13 +64,13 @@ def test_pollution_quotes_are_short_and_codes_hand_assigned() -> None:
     ],
 )
 def test_pollution_bad_rows_name_file_and_line(mini_root: Path, field: str, value: str, message: str) -> None:
-    line = _set_field(mini_root / "data" / "pollution_industries.csv", "PI15", field, value)
+    line = set_field(mini_root / "data" / "pollution_industries.csv", "PI15", field, value)
     errors = _errors(mini_root)
     assert any(e.startswith(f"data/pollution_industries.csv:{line}: {message}") for e in errors), errors
 
 
 def test_pollution_unlisted_source_url(mini_root: Path) -> None:
-    line = _set_field(mini_root / "data" / "pollution_industries.csv", "PI01", "source", "https://example.org/x")
+    line = set_field(mini_root / "data" / "pollution_industries.csv", "PI01", "source", "https://example.org/x")
     expected = f"data/pollution_industries.csv:{line}: source URL https://example.org/x is not listed"
     assert any(e.startswith(expected) for e in _errors(mini_root))
 
@@ -124,7 +107,7 @@ def test_ecology_gaps_recorded(reg: Registry) -> None:
     ],
 )
 def test_ecology_bad_rows_name_file_and_line(mini_root: Path, field: str, value: str, message: str) -> None:
-    line = _set_field(mini_root / "data" / "county_ecology.csv", "ECO01", field, value)
+    line = set_field(mini_root / "data" / "county_ecology.csv", "ECO01", field, value)
     errors = _errors(mini_root)
     assert any(e.startswith(f"data/county_ecology.csv:{line}: {message}") for e in errors), errors
 
@@ -132,7 +115,7 @@ def test_ecology_bad_rows_name_file_and_line(mini_root: Path, field: str, value:
 def test_ecology_none_found_must_be_unverified(mini_root: Path) -> None:
     path = mini_root / "data" / "county_ecology.csv"
     row_id = next(r["id"] for r in _csv("county_ecology.csv") if r["status"] == "none_found")
-    line = _set_field(path, row_id, "confidence", "sourced")
+    line = set_field(path, row_id, "confidence", "sourced")
     expected = f"data/county_ecology.csv:{line}: status none_found must have confidence 'unverified'"
     assert any(e.startswith(expected) for e in _errors(mini_root))
 
@@ -193,7 +176,7 @@ def test_real_cases_landing(reg: Registry) -> None:
 def test_landing_errors_name_file_and_line(
     mini_root: Path, row_id: str, field: str, value: str, message: str
 ) -> None:
-    line = _set_field(mini_root / "data" / "projects.csv", row_id, field, value)
+    line = set_field(mini_root / "data" / "projects.csv", row_id, field, value)
     errors = _errors(mini_root)
     assert any(e.startswith(f"data/projects.csv:{line}: {message}") for e in errors), errors
 

@@ -21,11 +21,6 @@ from chainlink.industries import (
 from chainlink.registry import Registry
 
 
-@pytest.fixture(scope="module")
-def reg(real_db: Path) -> Registry:
-    return Registry.open(real_db)
-
-
 def cli(real_db: Path, *args: str):
     from chainlink.cli import app
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ALPHABET = list(
     "阀门环节可强链产业（）()“”‘’「」《》【】，。、；：！？—…·-/ .,;:!?%$¥0123456789abcXYZ\u3000\t々〇ー가"
     "\u200b\u2060\u0301\u00a0"
-) + ["\U0001f600", "\U0001f1e8\U0001f1f3", "\u3400", "\u9fff"]
+) + ["\U0001f600", "\U0001f1e8\U0001f1f3", "\u3400", "\u9fff", " a", "  Z", "0 b", "(a "]
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
@@ -45,3 +45,4 @@ def test_same_units_as_uniseg_on_registry_text() -> None:
 def test_han_runs_are_one_unit_per_character() -> None:
     assert line_break_units("山海协作") == ["山", "海", "协", "作"]
     assert "".join(line_break_units("投入产出关联0.74（2020年）。")) == "投入产出关联0.74（2020年）。"
+    assert line_break_units("has 'valves' (3443, same class)") == list(uniseg_units("has 'valves' (3443, same class)"))

@@ -6,6 +6,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from chainlink.errors import ChainlinkWarning
+
 #: An enclave opens for a project when the home platform's free land is at least this much (mu) short of it.
 ENCLAVE_DELTA_MU = 1e-3
 _TOL = 1e-9
@@ -15,7 +17,7 @@ _STATUS_ORDER = ("error", "time_limit_no_solution", "time_limit_feasible")
 _CELL_REASONS = ("excluded", "environment", "intensity", "no_score")
 
 
-class FairnessWarning(UserWarning):
+class FairnessWarning(ChainlinkWarning):
     """A county's fairness floor cannot be reached even with every project to itself; it was lowered."""
 
 

@@ -7,8 +7,10 @@ ideographs (line-break class ID, U+3400–U+4DBF and U+4E00–U+9FFF) UAX #14 al
 (LB14–LB17 over spaces, LB15a/b and LB19a around quotation marks, LB21a, LB25 numbers, LB28a,
 LB30a) only span characters of other classes. So the text is cut at every ideograph–ideograph
 boundary, runs of ideographs become one unit per character, and ``uniseg`` decides only inside the
-remaining mixed pieces (memoised: pieces such as ``业“时`` repeat). tests/test_wrap.py checks the
-pieces equal ``uniseg``'s own on every explanation ``export`` writes and on generated mixed text.
+remaining mixed pieces (memoised: pieces such as ``业“时`` repeat). English text is cut the same way
+at the start of each word that follows spaces after a letter or digit (see :func:`_word_start`).
+tests/test_linebreak.py checks the pieces equal ``uniseg``'s own on registry and export text and
+on generated mixed text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,21 @@ import functools
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _word_start(text: str, i: int) -> bool:
+    """Is ``i`` the start of an ASCII word after spaces that follow an ASCII letter or digit (``"a  b"``)?
+
+    UAX #14 breaks there (LB18, SP ÷), and no rule looks across it: the rules spanning spaces (LB8,
+    LB14–LB17) need ZW, OP, a quotation mark, CL/CP or B2 before the spaces, and the rules looking
+    back from a later position (LB20a, LB21a, LB25 numbers, LB30a) stop at the letter.
+    """
+    if not ("a" <= text[i] <= "z" or "A" <= text[i] <= "Z") or text[i - 1] != " ":
+        return False
+    j = i - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    return j >= 0 and text[j].isascii() and text[j].isalnum()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -39,7 +56,7 @@ def line_break_units(text: str) -> list[str]:
     n = len(text)
     i = 1
     while i <= n:
-        if i == n or (_is_han(text[i - 1]) and _is_han(text[i])):
+        if i == n or (_is_han(text[i - 1]) and _is_han(text[i])) or _word_start(text, i):
             piece = text[start:i]
             if len(piece) == 1:
                 units.append(piece)

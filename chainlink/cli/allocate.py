@@ -12,31 +12,9 @@ from chainlink.cli import app
 from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
 from chainlink.cli._output import fold, render_table
 from chainlink.cli._progress import progress_bar
+from chainlink.cli._registry import open_registry
 from chainlink.vocabulary import RELATION_ZH, component_label, note_label, pairing_label
 
-ALLOCATION_COLUMNS = (
-    "project_id",
-    "project_name",
-    "sample",
-    "origin_id",
-    "status",
-    "destination_id",
-    "destination_kind",
-    "county_code",
-    "county_zh",
-    "score",
-    "relation",
-    "segment_key",
-    "pairing_id",
-    "pairing_kind",
-    "land_mu",
-    "energy_tce",
-    "pollution",
-    "meets_intensity",
-    "reason",
-    "detail",
-    "capacities_confidence",
-)
 BINDING_ZH = {"land": "用地", "energy": "能耗", "land+energy": "用地+能耗", "none": "—"}
 STATUS_ZH = {
     "optimal": "最优",
@@ -45,12 +23,6 @@ STATUS_ZH = {
     "error": "求解出错",
     "heuristic": "启发式",
 }
-
-
-def _open(db: Path | None):
-    from chainlink.registry import Registry
-
-    return Registry.open(db)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -172,7 +144,15 @@ def allocate(
     """
     import time
 
-    from chainlink.plan import Options, build_plan, dump_run, parse_share, run_plan
+    from chainlink.plan import (
+        ALLOCATION_COLUMNS,
+        Options,
+        allocation_rows,
+        build_plan,
+        dump_run,
+        parse_share,
+        run_plan,
+    )
     from chainlink.scenario import read_scenario
 
     fmt, lang, output = out.fmt, out.lang, out.output
@@ -185,7 +165,7 @@ def allocate(
     sc = read_scenario(scenario) if scenario is not None else None
     start = time.perf_counter()
     with progress_bar(quiet, "scoring" if lang == "en" else "评分"):  # a spinner with the time elapsed
-        plan = build_plan(_open(db), options, scenario=sc, projects_file=projects)
+        plan = build_plan(open_registry(db), options, scenario=sc, projects_file=projects)
     built = time.perf_counter() - start
     with progress_bar(quiet, "solving" if lang == "en" else "求解"):
         record, result = run_plan(plan)
@@ -206,39 +186,6 @@ def allocate(
                 typer.echo(f"chainlink: {line}", err=True)
         out.emit(out.cut(allocation_rows(record)), ALLOCATION_COLUMNS, notices=notices,
                  table_columns=["project_id", "status", "destination_id", "score", "relation", "reason"])  # fmt: skip
-
-
-def allocation_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per project (assigned or not), in input order, with :data:`ALLOCATION_COLUMNS`."""
-    res = record["results"]
-    placed = {a["project"]: a for a in res["assignments"]}
-    left = {u["project"]: u for u in res["unassigned"]}
-    conf = record["capacities_confidence"]
-    rows = []
-    for item in record["inputs"]["projects"]:
-        pid = item["id"]
-        if pid in placed:
-            a = placed[pid]
-            rows.append({
-                "project_id": pid, "project_name": a["project_name"], "sample": a["sample"],
-                "origin_id": a["origin_id"], "status": "assigned", "destination_id": a["destination"],
-                "destination_kind": a["destination_kind"], "county_code": a["county_code"],
-                "county_zh": a["county_zh"], "score": a["score"], "relation": a["relation"],
-                "segment_key": a["segment_key"], "pairing_id": a["pairing_id"], "pairing_kind": a["pairing_kind"],
-                "land_mu": a["land_mu"], "energy_tce": a["energy_tce"], "pollution": a["pollution"],
-                "meets_intensity": a["meets_intensity"], "reason": "", "detail": "", "capacities_confidence": conf,
-            })  # fmt: skip
-        else:
-            u = left[pid]
-            rows.append({
-                "project_id": pid, "project_name": u["project_name"], "sample": u["sample"],
-                "origin_id": u["origin_id"], "status": "unassigned", "destination_id": "", "destination_kind": "",
-                "county_code": "", "county_zh": "", "score": None, "relation": "", "segment_key": "",
-                "pairing_id": "", "pairing_kind": "", "land_mu": u["land_mu"], "energy_tce": u["energy_tce"],
-                "pollution": u["pollution"], "meets_intensity": None, "reason": u["reason"],
-                "detail": u["detail"], "capacities_confidence": conf,
-            })  # fmt: skip
-    return rows
 
 
 def _notices(record: dict[str, Any], lang: str) -> list[str]:
@@ -524,7 +471,7 @@ def explain(
         project, county = None, project
     if county is None:
         raise UsageError("give PROJECT and COUNTY (or --project FILE and COUNTY)")
-    registry = _open(db)
+    registry = open_registry(db)
     record = load_run(run) if run is not None else None
     if project_file is None and record is not None and record["inputs"].get("projects_file"):
         project_file = Path(record["inputs"]["projects_file"])  # the run's own project list

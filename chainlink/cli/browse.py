@@ -9,6 +9,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._registry import open_registry
 
 
 def labels(lang: str, *columns: str) -> dict[str, str]:
@@ -18,20 +19,13 @@ def labels(lang: str, *columns: str) -> dict[str, str]:
     return {c: header(c, lang) for c in columns}
 
 
-def registry(db):
-    """Open the registry named by --db (or the default)."""
-    from chainlink.registry import Registry
-
-    return Registry.open(db)
-
-
 @app.command()
 @rows_command()
 def counties(out: Rows, db: DbOption = None) -> None:
     """The 26 mountain counties with their pairings and characteristic industries counted."""
     from chainlink.browse import county_rows
 
-    rows = out.cut(county_rows(registry(db)))
+    rows = out.cut(county_rows(open_registry(db)))
     columns = [
         "code",
         "name_zh",
@@ -66,7 +60,7 @@ def pairs(
     from chainlink.browse import pairing_rows
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id if county else None
     rows = out.cut(pairing_rows(reg, code))
     if out.fmt in ("table", "md"):
@@ -129,7 +123,7 @@ def browse(
 
     if write is None and importlib.util.find_spec("datasette") is None:
         raise DataError("datasette is not installed; install it with: pip install 'chainlink[browse]'")
-    reg = registry(db)
+    reg = open_registry(db)
     meta = stored_metadata(reg.conn)
     if not meta:
         import sqlite_utils

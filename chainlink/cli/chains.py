@@ -9,7 +9,8 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
 from chainlink.cli._output import check_format
-from chainlink.cli.browse import labels, registry
+from chainlink.cli._registry import open_registry
+from chainlink.cli.browse import labels
 
 chains_app = typer.Typer(help="Industrial chains: list them, show one as a tree.", no_args_is_help=True)
 app.add_typer(chains_app, name="chains")
@@ -21,7 +22,7 @@ def chains_list(out: Rows, db: DbOption = None) -> None:
     """Every chain with its segment count and the counties holding a segment of it."""
     from chainlink.browse import chain_rows
 
-    rows = out.cut(chain_rows(registry(db)))
+    rows = out.cut(chain_rows(open_registry(db)))
     columns = ["id", "name_zh", "name_en", "segments", "edges", "counties", "confidence", "source"]
     shown = ["id", "name_zh" if out.zh else "name_en", "segments", "counties"]
     out.emit(rows, columns, table_columns=shown, headers=labels(out.lang, *shown))
@@ -39,7 +40,7 @@ def chains_show(
     from chainlink.browse import chain_segment_rows, chain_tree
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
     if out.fmt == "table":
         from chainlink.cli._output import fold_lines
@@ -84,7 +85,7 @@ def chains_coverage(out: Rows, db: DbOption = None) -> None:
     """
     from chainlink.coverage import COLUMNS, coverage_report
 
-    report = coverage_report(registry(db))
+    report = coverage_report(open_registry(db))
     notices = [
         f"characteristic industries on no chain: {len(report.industries_off_chain)}; "
         f"their codes on no chain: {len(report.codes_off_chain)}",
@@ -127,7 +128,7 @@ def chains_export(
     fmt = check_format(fmt, GRAPH_FORMATS)
     if (name is None) == (not all_chains):
         raise UsageError("give one chain NAME or --all (not both)")
-    reg = registry(db)
+    reg = open_registry(db)
     ids = None if all_chains else [Resolver.from_registry(reg).resolve(name, ("chain",)).id]
     text = render(export_graph(reg, ids), fmt)
     if output is None or output == "-":

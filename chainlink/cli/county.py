@@ -9,7 +9,8 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
 from chainlink.cli._output import fold
-from chainlink.cli.browse import labels, registry
+from chainlink.cli._registry import open_registry
+from chainlink.cli.browse import labels
 
 county_app = typer.Typer(
     help="One mountain county: every fact with its source and confidence.", no_args_is_help=True
@@ -40,7 +41,7 @@ def county_show(
     from chainlink.profiles import county_profile
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id
     _emit(county_profile(reg, code), out)
 
@@ -65,7 +66,7 @@ def zone_show(
     from chainlink.profiles import zone_profile
     from chainlink.resolve import Resolver
 
-    reg = registry(db)
+    reg = open_registry(db)
     pid = Resolver.from_registry(reg).resolve(zone, ("partner",)).id
     _emit(zone_profile(reg, pid), out)
 

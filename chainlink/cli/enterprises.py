@@ -10,6 +10,7 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
 from chainlink.cli._progress import progress_bar
+from chainlink.cli._registry import open_registry
 from chainlink.cli.browse import labels
 
 enterprises_app = typer.Typer(
@@ -28,12 +29,6 @@ KindOption = Annotated[
         metavar="KIND",
     ),
 ]
-
-
-def _registry(db):
-    from chainlink.cli.browse import registry
-
-    return registry(db)
 
 
 def _partial(lang: str, sample: bool = False) -> list[str]:
@@ -77,7 +72,7 @@ def enterprises_list(
 
     if kind not in KIND_FILTERS:
         raise UsageError(f"unknown --kind {kind!r}: use one of {', '.join(KIND_FILTERS)}")
-    reg = _registry(db)
+    reg = open_registry(db)
     resolver = Resolver.from_registry(reg)
     places = None
     pid = None
@@ -136,7 +131,7 @@ def enterprises_show(
     confidence of each link, and its 链主 (candidate) standing with the rule that chose it."""
     from chainlink.firms import enterprise_detail
 
-    detail = enterprise_detail(_registry(db), enterprise)
+    detail = enterprise_detail(open_registry(db), enterprise)
     top = out.top or None
     rows = _detail_rows(detail, None if out.fmt != "table" else (top or PRODUCTS_SHOWN))
     if out.fmt != "table":
@@ -227,7 +222,7 @@ def enterprises_unplaced(out: Rows, db: DbOption = None) -> None:
     """Real firms no county-level unit could be given, with the reason (never guessed, never dropped)."""
     from chainlink.firms import unplaced_rows
 
-    rows = unplaced_rows(_registry(db))
+    rows = unplaced_rows(open_registry(db))
     total = len(rows)
     rows = out.cut(rows)
     columns = [
@@ -284,7 +279,7 @@ def enterprises_coverage(
     }
     if by not in views:
         raise UsageError(f"unknown --by {by!r}: use chain, county or partner")
-    report = coverage(_registry(db))
+    report = coverage(open_registry(db))
     key, columns = views[by]
     t = report["totals"]
     if out.zh:
@@ -332,11 +327,10 @@ def dedupe(
     青田县 …), with rapidfuzz's ratio (0–100). Nothing is merged; review the pairs.
     """
     from chainlink.dedupe import COLUMNS, enterprise_pairs
-    from chainlink.registry import Registry
 
     with progress_bar(quiet, "dedupe") as bar:
         rows = enterprise_pairs(
-            Registry.open(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs,
+            open_registry(db).conn, threshold=threshold, within_place=within_place, max_pairs=max_pairs,
             progress=bar,
         )  # fmt: skip
     shown = ["score", "name_1", "credit_code_1", "name_2", "credit_code_2"]

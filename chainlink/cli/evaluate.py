@@ -8,6 +8,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._registry import open_registry
 from chainlink.cli.browse import labels
 
 TABLE_COLUMNS = ["case_id", "county_zh", "origin_id", "tier", "county_rank", "project_rank", "landing_rank", "project_top_zh"]
@@ -47,11 +48,10 @@ def evaluate(
     (docs/evaluation.md defines each term).
     """
     from chainlink.evaluate import COLUMNS, SUMMARY_COLUMNS, evaluate, summarise
-    from chainlink.registry import Registry
     from chainlink.score import load_preset
 
     fmt = out.fmt
-    registry = Registry.open(db)
+    registry = open_registry(db)
     results = evaluate(registry, load_preset(preset), include_sample=not no_sample, only=case or None)
     if case:
         unknown = sorted(set(case) - {r.case_id for r in results})

@@ -8,6 +8,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._registry import open_registry
 from chainlink.cli.browse import labels
 from chainlink.cli.match import NoSampleOption
 
@@ -17,11 +18,10 @@ CountyArgument = Annotated[
 
 
 def _model_and_county(db, county: str, no_sample: bool = False):
-    from chainlink.registry import Registry
     from chainlink.resolve import Resolver
     from chainlink.score import Model
 
-    model = Model(Registry.open(db), include_sample=not no_sample)
+    model = Model(open_registry(db), include_sample=not no_sample)
     entity = Resolver.from_registry(model.registry).resolve(county, ("county",))
     return model, entity
 
@@ -49,38 +49,18 @@ def opportunities(
     Presence comes from the registry's characteristic industries, zone industries and enterprises;
     the chain segments in each sector are listed so that an opportunity can be traced to a chain.
     """
-    from chainlink.errors import UsageError
-    from chainlink.geography import RELATEDNESS, opportunities_for
-    from chainlink.metrics import strategies
+    from chainlink.geography import OPPORTUNITY_COLUMNS, opportunity_rows
     from chainlink.vocabulary import note_label
 
     fmt = out.fmt
-    if relatedness not in RELATEDNESS:
-        raise UsageError(f"unknown --relatedness {relatedness!r}: use io or proximity")
-    if strategy not in strategies():
-        raise UsageError(f"unknown --strategy {strategy!r}: use one of {', '.join(strategies())}")
     model, entity = _model_and_county(db, county, no_sample)
-    found, notes = opportunities_for(
+    rows, notes = opportunity_rows(
         model, entity.id, strategy=strategy, top=out.top or 10**6, relatedness=relatedness
     )
-    rows = [
-        {
-            "county_code": entity.id,
-            "rank": o.rank,
-            "sector": o.sector,
-            "sector_zh": o.sector_zh,
-            "score": o.score,
-            "density": o.density,
-            "pci": o.pci,
-            "cog": o.cog,
-            "segments": ";".join(o.segments),
-            "segments_short": (o.segments[0] + (f" +{len(o.segments) - 1}" if len(o.segments) > 1 else ""))
-            if o.segments
-            else "",
-        }
-        for o in found
-    ]
-    columns = ["county_code", "rank", "sector", "sector_zh", "score", "density", "pci", "cog", "segments"]
+    for row in rows:  # the table shows the first segment and how many more
+        segments = row["segments"].split(";") if row["segments"] else []
+        row["segments_short"] = segments[0] + (f" +{len(segments) - 1}" if len(segments) > 1 else "") if segments else ""
+    columns = OPPORTUNITY_COLUMNS
     if fmt not in ("table", "md"):
         for note in notes:
             typer.echo(f"chainlink: {note}", err=True)
@@ -104,51 +84,21 @@ def gaps(
     db: DbOption = None,
 ) -> None:
     """The county's chain gaps: 补链 missing upstream links, 延链 downstream extensions, 强链 thin held segments."""
+    from chainlink.geography import GAP_COLUMNS, gap_rows
     from chainlink.resolve import Resolver
-    from chainlink.score import RELATION_ZH, gaps_for
     from chainlink.vocabulary import relation_label
 
     model, entity = _model_and_county(db, county)
     chain_id = Resolver.from_registry(model.registry).resolve(chain, ("chain",)).id if chain else None
     graph = model.graph
-    rows = [
-        {
-            "county_code": entity.id,
-            "relation": g.relation,
-            "relation_zh": RELATION_ZH[g.relation],
-            "relation_label": relation_label(g.relation, out.lang),
-            "path_label": g.path_zh if out.zh else " > ".join(graph.nodes[k]["name_en"] for k in g.path),
-            "chain_label": g.chain_zh if out.zh else g.chain_id,
-            "chain_id": g.chain_id,
-            "chain_zh": g.chain_zh,
-            "segment_key": g.segment_key,
-            "segment_zh": g.segment_zh,
-            "segment_en": g.segment_en,
-            "path": " > ".join(g.path),
-            "path_zh": g.path_zh,
-            "via_industry_zh": g.via_industry_zh,
-            "via_code": g.via_code,
-            "reason": g.reason,
-            "confidence": g.confidence,
-        }
-        for g in out.cut(gaps_for(model, entity.id, chain=chain_id))
-    ]
-    columns = [
-        "county_code",
-        "relation",
-        "relation_zh",
-        "chain_id",
-        "chain_zh",
-        "segment_key",
-        "segment_zh",
-        "segment_en",
-        "path",
-        "path_zh",
-        "via_industry_zh",
-        "via_code",
-        "reason",
-        "confidence",
-    ]
+    rows = out.cut(gap_rows(model, entity.id, chain=chain_id))
+    for row in rows:  # labels in the table's language
+        row["relation_label"] = relation_label(row["relation"], out.lang)
+        row["path_label"] = (
+            row["path_zh"] if out.zh else " > ".join(graph.nodes[k]["name_en"] for k in row["path"].split(" > ") if k)
+        )
+        row["chain_label"] = row["chain_zh"] if out.zh else row["chain_id"]
+    columns = GAP_COLUMNS
     shown = ["relation_label", "path_label", "chain_label", "confidence"]
     out.emit(
         rows,

@@ -10,6 +10,7 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
 from chainlink.cli._progress import progress_bar
+from chainlink.cli._registry import open_registry
 
 ReadDbOption = DbOption
 WriteDbOption = Annotated[
@@ -198,10 +199,9 @@ def imported(
     """
     from chainlink.errors import UsageError
     from chainlink.imports import columns_of, user_rows
-    from chainlink.registry import Registry
 
     if kind not in TABLE_COLUMNS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(TABLE_COLUMNS)}")
-    reg = Registry.open(db)
+    reg = open_registry(db)
     rows = out.cut(user_rows(reg.conn, kind))
     out.emit(rows, columns_of(kind), table_columns=TABLE_COLUMNS[kind])

@@ -9,7 +9,8 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
 from chainlink.cli._output import fold, render_table
-from chainlink.cli.browse import labels, registry
+from chainlink.cli._registry import open_registry
+from chainlink.cli.browse import labels
 
 industries_app = typer.Typer(
     help="GB/T 4754-2017 industry classification (国民经济行业分类): search it, show one code.",
@@ -39,7 +40,7 @@ def industries_search(
     """
     from chainlink.industries import search_industries
 
-    rows = search_industries(registry(db), text, out.top or 10**6)
+    rows = search_industries(open_registry(db), text, out.top or 10**6)
     columns = ["code", "level", "level_zh", "name_zh", "path", "pinyin", "match", "score"]
     shown = ["code", "level_zh" if out.zh else "level", "name_zh", "path", "match", "score"]
     out.emit(rows, columns, table_columns=shown, headers=labels(out.lang, *shown))
@@ -64,7 +65,7 @@ def industries_show(
     """
     from chainlink.industries import industry_report
 
-    report = industry_report(registry(db), code)
+    report = industry_report(open_registry(db), code)
     if out.fmt != "table":
         for line in report.warnings:
             typer.echo(f"chainlink: warning: {line}", err=True)

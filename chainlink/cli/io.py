@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._registry import open_registry
 from chainlink.cli.browse import labels
 from chainlink.errors import UsageError
 
@@ -39,11 +40,10 @@ SectorArgument = Annotated[
 def load_table(year: int, db: Path | None = None) -> IOTable:
     """The input–output table for ``year`` from the registry (the one place the CLI reads tables)."""
     from chainlink.inputoutput import iotable_from_db
-    from chainlink.registry import Registry
 
     if year not in (2017, 2018, 2020):
         raise UsageError(f"no {year} input–output table: use --year 2017, 2018, 2020")
-    return iotable_from_db(Registry.open(db).conn, year)
+    return iotable_from_db(open_registry(db).conn, year)
 
 
 def _source_notices(table: IOTable, lang: str = "en") -> list[str]:

@@ -9,6 +9,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
+from chainlink.cli._registry import open_registry
 
 TABLE_HEADERS = {
     "zh": {
@@ -85,10 +86,9 @@ NoSampleOption = Annotated[
 
 
 def _model(db: Path | None, preset: str, no_sample: bool = False):
-    from chainlink.registry import Registry
     from chainlink.score import Model, load_preset
 
-    return Model(Registry.open(db), load_preset(preset), include_sample=not no_sample)
+    return Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
 
 
 @app.command()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
-import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from chainlink.cli._options import FORMATS, QuietOption, Rows, rows_command
-from chainlink.errors import DataError, SourceError, UsageError
+from chainlink.errors import SourceError, UsageError
 
 if TYPE_CHECKING:
     from chainlink.metrics import LongInput
@@ -155,46 +152,16 @@ def _population(
 
 @contextlib.contextmanager
 def _binary_output(output: Path | None, bom: bool) -> Iterator[IO[bytes]]:
-    """Stdout, or a temporary file beside ``output`` renamed into place when all went well."""
-    from chainlink.output import check_output, is_stdout
+    """Stdout, or ``output`` replaced atomically (:func:`chainlink.output.atomic_stream`) when all went well.
 
-    if is_stdout(output):
-        output = None
-    if output is not None:
-        check_output(output)
-    if output is None:
-        stream = sys.stdout.buffer
+    No fsync: it would cost seconds on the large tables this writes (the rename is still atomic).
+    """
+    from chainlink.output import atomic_stream
+
+    with atomic_stream("-" if output is None else output, fsync=False) as stream:
         if bom:
             stream.write("\ufeff".encode())
         yield stream
-        stream.flush()
-        return
-    if output.exists() and not output.is_file():
-        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write to it; never rename over it.
-        with open(output, "wb") as stream:
-            if bom:
-                stream.write("\ufeff".encode())
-            yield stream
-        return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise DataError(f"{output}: folder {folder} does not exist; create it or choose another --output")
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as stream:
-            if bom:
-                stream.write("\ufeff".encode())
-            yield stream
-        # Readers see the old file or the whole new one (rename is atomic); no fsync, which would
-        # cost seconds on the large tables this writes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, output)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 class _PeriodStream:

@@ -9,6 +9,7 @@ import typer
 
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, LangOption, check_lang
+from chainlink.cli._registry import open_registry
 
 
 @app.command()
@@ -53,7 +54,6 @@ def report(
     fetches nothing and prints on A4. --all writes one page per county and index.html into a folder.
     """
     from chainlink.errors import UsageError
-    from chainlink.registry import Registry
     from chainlink.report import FORMATS, page_name, run_date, write_reports
     from chainlink.resolve import Resolver
     from chainlink.score import Model, load_preset
@@ -70,7 +70,7 @@ def report(
         raise UsageError(f"unknown --format {fmt!r}: use html or md")
     if suffix and suffix in ("html", "htm", "md", "markdown") and suffix[:2] != fmt[:2]:
         raise UsageError(f"--output {output} has the extension .{suffix} but --format is {fmt}")
-    model = Model(Registry.open(db), load_preset(preset), include_sample=not no_sample)
+    model = Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
     resolver = Resolver.from_registry(model.registry)
     partner_id = None
     if all_:

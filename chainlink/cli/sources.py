@@ -9,7 +9,8 @@ import typer
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, Rows, rows_command
 from chainlink.cli._output import fold
-from chainlink.cli.browse import labels, registry
+from chainlink.cli._registry import open_registry
+from chainlink.cli.browse import labels
 
 
 @app.command("sources")
@@ -32,7 +33,7 @@ def sources(
 
     if kind is not None and kind not in SOURCE_KINDS:
         raise UsageError(f"unknown --kind {kind!r}: use one of {', '.join(SOURCE_KINDS)}")
-    rows = out.cut([r for r in registry(db).sources if kind is None or r["kind"] == kind])
+    rows = out.cut([r for r in open_registry(db).sources if kind is None or r["kind"] == kind])
     columns = [
         "id",
         "kind",

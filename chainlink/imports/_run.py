@@ -8,19 +8,17 @@ row whose values did not change is not touched, so re-importing a file changes n
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import hashlib
 import os
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chainlink.errors import DataError, SourceError, UsageError
+from chainlink.errors import ChainlinkError, DataError, SourceError, UsageError
 from chainlink.imports._read import Formula, open_table
 from chainlink.imports._rows import RowChecker, locate_header
 from chainlink.imports._schema import KINDS, Kind
@@ -338,17 +336,24 @@ def _upsert_sql(spec: Kind) -> str:
     )
 
 
+class _Discarded(ChainlinkError):
+    """Thrown into the rejects file's :func:`~chainlink.output.atomic_stream` to drop the file."""
+
+
 class _Rejects:
-    """The rejects file: streamed to a temporary file next to it, renamed into place after the commit."""
+    """The rejects file: streamed through :func:`chainlink.output.atomic_stream`, which renames it into
+    place when :meth:`commit` is called after the import's transaction (and drops it on :meth:`discard`)."""
 
     def __init__(self, path: Path) -> None:
-        from chainlink.output import check_output
+        import io
 
-        check_output(path, "--rejects")
+        from chainlink.output import atomic_stream
+
         self.path = path
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self._stream = atomic_stream(path, option="--rejects", fsync=False)
+        self.fh = io.TextIOWrapper(self._stream.__enter__(), encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.fh, lineterminator="\r\n")
+        self._open = True
 
     def start(self, header: list[str]) -> None:
         """Write the header: ``row``, ``reason`` and the input's own header (once it is located)."""
@@ -360,19 +365,16 @@ class _Rejects:
         self.writer.writerow([number, reason, *cells])
 
     def commit(self) -> Path:
-        from chainlink.output import check_output, public_mode
-
-        self.fh.close()
-        check_output(self.path, "--rejects")
-        public_mode(self.tmp)
-        os.replace(self.tmp, self.path)
+        self._open = False
+        self.fh.detach()  # flushed; the binary stream is atomic_stream's to close and rename
+        self._stream.__exit__(None, None, None)
         return self.path
 
     def discard(self) -> None:
-        if not self.fh.closed:
-            self.fh.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.tmp)
+        if self._open:
+            self._open = False
+            self.fh.detach()
+            self._stream.__exit__(_Discarded, _Discarded(), None)
 
 
 def _reason(issue: Issue) -> str:

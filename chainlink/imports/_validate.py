@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chainlink.errors import DataError, UsageError
+from chainlink.errors import BadValue, DataError, UsageError
 from chainlink.imports._read import Formula
 
 CONFIDENCE = ("sourced", "unverified", "sample")
@@ -126,13 +126,8 @@ _EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NUL
 _MISS = object()
 
 
-class Bad(Exception):
-    """One value is wrong: ``problem`` says what, ``fix`` what to do."""
-
-    def __init__(self, problem: str, fix: str) -> None:
-        self.problem = problem
-        self.fix = fix
-        super().__init__(f"{problem}; {fix}")
+#: One value is wrong: ``problem`` says what, ``fix`` what to do (the library-wide :class:`BadValue`).
+Bad = BadValue
 
 
 @dataclass

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from chainlink.errors import DataError, UsageError
+from chainlink.errors import ChainlinkWarning, DataError, UsageError
 
 
-class MetricsWarning(UserWarning):
+class MetricsWarning(ChainlinkWarning):
     """Something in the data changed what was computed (rows dropped, a fallback used)."""
 
 

@@ -49,12 +49,16 @@ from chainlink.plan.inputs import (
     registry_projects,
 )
 from chainlink.plan.runs import (
+    ALLOCATION_COLUMNS,
+    allocation_rows,
     dump_run,
     load_run,
     run_plan,
 )
 
 __all__ = [
+    "ALLOCATION_COLUMNS",
+    "allocation_rows",
     "DEFAULT_MAX_POLLUTION",
     "DEFAULT_TIME_LIMIT",
     "DIFF_COLUMNS",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,53 +183,10 @@ def read_projects(path: str | Path) -> list[PlanProject]:
     """Projects from a file: YAML or JSON (one mapping, a list, or ``projects:`` with a list) or CSV/TSV
     (one row each), with the fields of ``match --project`` (:data:`chainlink.projects.FIELDS`) plus
     ``added_value`` and ``tax``. Errors name the file and line (JSON: the item number)."""
-    from chainlink.projects import validate_project
+    from chainlink.imports._validate import validate_project_fields
+    from chainlink.projects import read_project_records, validate_project
 
-    p = Path(path)
-    name = str(p)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise SourceError(name, None, "file not found") from None
-    except IsADirectoryError:
-        raise SourceError(name, None, "is a folder, not a project file") from None
-    except UnicodeDecodeError:
-        raise SourceError(name, None, "not UTF-8 text; save it as UTF-8") from None
-    suffix = p.suffix.lower()
-    items: list[tuple[dict[str, Any], str, int | None, dict[str, int]]] = []
-    if suffix in (".yaml", ".yml", ".json"):
-        if suffix == ".json":
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise SourceError(name, exc.lineno, f"JSON syntax error: {exc.msg}") from None
-            except RecursionError:
-                raise SourceError(name, None, "JSON nested too deeply to read") from None
-        else:
-            from chainlink.yamlstrict import load_yaml_text
-
-            data = load_yaml_text(text, name)
-        if isinstance(data, dict) and set(data) == {"projects"}:
-            data = data["projects"]
-        records = [data] if isinstance(data, dict) else data
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise SourceError(
-                name, 1, "a project file holds one mapping or a list of mappings (field: value)"
-            )
-        item_lines = getattr(records, "item_lines", None)
-        for n, record in enumerate(records, 1):
-            line = getattr(record, "line", None) or (item_lines[n - 1] if item_lines else None)
-            label = name if suffix != ".json" or len(records) == 1 else f"{name}[{n}]"
-            items.append((dict(record), label, line, dict(getattr(record, "key_lines", {}))))
-    elif suffix in (".csv", ".tsv"):
-        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ",")
-        for n, row in enumerate(reader):
-            record = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-            items.append((record, name, n + 2, dict.fromkeys(record, n + 2)))
-    else:
-        raise SourceError(name, None, "unknown file type; use .yaml, .json, .csv or .tsv")
-    if not items:
-        raise SourceError(name, None, "no projects in the file")
+    items = read_project_records(path, many=True)
     out: list[PlanProject] = []
     ids: dict[str, int | None] = {}
     for n, (record, label, line, lines) in enumerate(items, 1):
@@ -247,6 +202,7 @@ def read_projects(path: str | Path) -> list[PlanProject]:
             if not number >= 0:
                 raise SourceError(label, lines.get(key, line), f"{key}: {value!r} must be ≥ 0")
             extra[key] = number
+        validate_project_fields(record, label, lines)
         project = validate_project(record, label, lines)
         pid = project.get("id") or f"project-{n}"
         if pid in ids:

@@ -226,3 +226,62 @@ def load_run(path: str | Path) -> dict[str, Any]:
     except (KeyError, TypeError) as exc:
         raise DataError(f"{p}: damaged run file (missing or malformed {exc})") from None
     return data
+
+
+#: The columns of :func:`allocation_rows` (``chainlink allocate --format csv|json``).
+ALLOCATION_COLUMNS = (
+    "project_id",
+    "project_name",
+    "sample",
+    "origin_id",
+    "status",
+    "destination_id",
+    "destination_kind",
+    "county_code",
+    "county_zh",
+    "score",
+    "relation",
+    "segment_key",
+    "pairing_id",
+    "pairing_kind",
+    "land_mu",
+    "energy_tce",
+    "pollution",
+    "meets_intensity",
+    "reason",
+    "detail",
+    "capacities_confidence",
+)
+
+
+def allocation_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per project (assigned or not), in input order, with :data:`ALLOCATION_COLUMNS`."""
+    res = record["results"]
+    placed = {a["project"]: a for a in res["assignments"]}
+    left = {u["project"]: u for u in res["unassigned"]}
+    conf = record["capacities_confidence"]
+    rows = []
+    for item in record["inputs"]["projects"]:
+        pid = item["id"]
+        if pid in placed:
+            a = placed[pid]
+            rows.append({
+                "project_id": pid, "project_name": a["project_name"], "sample": a["sample"],
+                "origin_id": a["origin_id"], "status": "assigned", "destination_id": a["destination"],
+                "destination_kind": a["destination_kind"], "county_code": a["county_code"],
+                "county_zh": a["county_zh"], "score": a["score"], "relation": a["relation"],
+                "segment_key": a["segment_key"], "pairing_id": a["pairing_id"], "pairing_kind": a["pairing_kind"],
+                "land_mu": a["land_mu"], "energy_tce": a["energy_tce"], "pollution": a["pollution"],
+                "meets_intensity": a["meets_intensity"], "reason": "", "detail": "", "capacities_confidence": conf,
+            })  # fmt: skip
+        else:
+            u = left[pid]
+            rows.append({
+                "project_id": pid, "project_name": u["project_name"], "sample": u["sample"],
+                "origin_id": u["origin_id"], "status": "unassigned", "destination_id": "", "destination_kind": "",
+                "county_code": "", "county_zh": "", "score": None, "relation": "", "segment_key": "",
+                "pairing_id": "", "pairing_kind": "", "land_mu": u["land_mu"], "energy_tce": u["energy_tce"],
+                "pollution": u["pollution"], "meets_intensity": None, "reason": u["reason"],
+                "detail": u["detail"], "capacities_confidence": conf,
+            })  # fmt: skip
+    return rows

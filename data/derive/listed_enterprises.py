@@ -26,14 +26,19 @@ import argparse
 import csv
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent
+sys.path.insert(0, str(DATA.parent))  # a checkout: the chainlink beside data/
+
+from chainlink.listed import EXCHANGES, LISTED_COLUMNS, PRODUCTS_AS_OF  # noqa: E402
+
 SZSE_FILE = "szse-a-share-list/A股列表.xlsx"
 SZSE_AS_OF = "2025-12-28"
-CKG_AS_OF = "2021-10-26"
+CKG_AS_OF = PRODUCTS_AS_OF  # the ChainKnowledgeGraph snapshot
 # Source ids of data/sources.csv (titles, URLs, commits and licences are there).
 SZSE_SOURCE = "szse-a-share-list"
 CKG_SOURCE = "chainknowledgegraph-companies"
@@ -41,23 +46,7 @@ CITIES = "杭州|宁波|温州|嘉兴|湖州|绍兴|金华|衢州|舟山|台州|
 ZJ_NAME = re.compile(rf"^(浙江|{CITIES})")
 PLACEHOLDER_WEIGHT = 0.001
 
-ENTERPRISE_COLUMNS = [
-    "stock_code",
-    "exchange",
-    "board",
-    "name_zh",
-    "short_zh",
-    "name_en",
-    "address",
-    "city",
-    "industry_csrc",
-    "industry_sw_code",
-    "industry_sw",
-    "listed_on",
-    "as_of",
-    "source",
-    "confidence",
-]
+ENTERPRISE_COLUMNS = LISTED_COLUMNS  # the columns build reads (chainlink.listed)
 PRODUCT_COLUMNS = ["stock_code", "rank", "product", "revenue_share"]
 
 
@@ -142,8 +131,7 @@ def main() -> None:
         if (r["exchange"], r["stock_code"]) not in seen:
             seen.add((r["exchange"], r["stock_code"]))
             firms.append(r)
-    suffix = {"SZSE": "SZ", "SSE": "SH"}
-    wanted = {f"{r['stock_code']}.{suffix[r['exchange']]}": r["stock_code"] for r in firms}
+    wanted = {f"{r['stock_code']}.{EXCHANGES[r['exchange']]}": r["stock_code"] for r in firms}
     products = []
     ranks: dict[str, int] = {}
     for rec in _jsonl(raw / "ChainKnowledgeGraph-sql" / "company_product.jsonl"):
