@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -315,6 +316,16 @@ class Registry:
         reg = cls(connect_readonly(location), location.reference)
         reg.location = location
         return reg
+
+    def reference_read(self, key: str, read: Callable[[], Any]) -> Any:
+        """``read()``, computed once per open registry and shared by every view of it (e.g. the
+        leave-one-out views of :mod:`chainlink.evaluate`, which forward to this object). Only for the shipped
+        reference tables (the IO table…), which no command writes while a registry is open.
+        """
+        memo = self.__dict__.setdefault("_reference_reads", {})
+        if key not in memo:
+            memo[key] = read()
+        return memo[key]
 
     def rows(self, table: str, order_by: str | None = None) -> list[dict[str, Any]]:
         """All rows of ``table`` as dicts (optionally ordered)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,13 @@ class PartnerFit:
     reason_en: str
     n_evidence: int
     firms: list[dict[str, Any]]
+
+
+
+@lru_cache(maxsize=65536)
+def _best_match_memo(held: tuple[str, ...], segment: tuple[str, ...]) -> tuple[float, str, str]:
+    """:func:`chainlink.industries.best_match`, memoised: a pure function of two code tuples."""
+    return best_match(held, segment)
 
 
 class Model:
@@ -210,6 +217,9 @@ class Model:
     # -- input–output ---------------------------------------------------------------------------
     @cached_property
     def _io(self) -> tuple[tuple[Any, ...], dict[tuple[str, str], float]]:
+        return self.registry.reference_read("score.io2020", self._read_io)
+
+    def _read_io(self) -> tuple[tuple[Any, ...], dict[tuple[str, str], float]]:
         from chainlink.sectors import SectorMapping
 
         conn = self.registry.conn
@@ -391,11 +401,11 @@ class Model:
         for fact in self.county_facts(code):
             if fact["confidence"] == "sample" and not self.include_sample:
                 continue
-            codes = split_codes(fact["gbt_codes"])
+            codes = tuple(split_codes(fact["gbt_codes"]))
             for key, node in self.graph.nodes(data=True):
                 if key in held:
                     continue
-                strength, held_code, _ = best_match(codes, node["codes"])
+                strength, held_code, _ = _best_match_memo(codes, tuple(node["codes"]))
                 if strength < threshold:
                     continue
                 cand = Holding(
