@@ -16,7 +16,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chainlink.sources.collect import _check_common, _Collector, _rel, _split_codes, read_csv_rows
+from chainlink.sources.collect import (
+    _check_common,
+    _check_gbt_codes,
+    _Collector,
+    _rel,
+    _split_codes,
+    read_csv_rows,
+)
 
 POLLUTION_COLUMNS = [
     "id",
@@ -80,9 +87,7 @@ def load_pollution_industries(root: Path, col: _Collector, codes: set[str]) -> l
         gbt = _split_codes(row["gbt_codes"])
         if not gbt:
             col.add(name, line, "gbt_codes is empty; map the industry to at least one GB/T 4754-2017 code")
-        for code in gbt:
-            if code not in codes:
-                col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+        _check_gbt_codes(col, name, line, row["gbt_codes"], codes)
         if gbt and not row["gbt_derivation"]:
             col.add(name, line, "gbt_codes given without gbt_derivation; say how the code was assigned")
         _check_quote(col, name, line, row)

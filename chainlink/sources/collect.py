@@ -118,6 +118,15 @@ def _split_codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(";") if c.strip()]
 
 
+def _check_gbt_codes(col: _Collector, name: str, line: int, value: str, codes: set[str]) -> list[str]:
+    """The ';'-separated GB/T 4754-2017 codes of ``value``; each one not in ``codes`` is reported."""
+    found = _split_codes(value)
+    for code in found:
+        if code not in codes:
+            col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+    return found
+
+
 def _check_quote(col: _Collector, name: str, line: int, row: dict[str, str], *, required: bool) -> None:
     """A ``quote`` is a short text copied exactly from the cited page: at most QUOTE_MAX characters."""
     quote = row.get("quote", "")

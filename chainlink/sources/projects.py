@@ -10,6 +10,7 @@ from chainlink.sources.collect import (
     ADMIN_CODE,
     SLUG,
     _check_common,
+    _check_gbt_codes,
     _Collector,
     _float_or_none,
     _rel,
@@ -140,10 +141,7 @@ def _load_projects(
             col.add(
                 name, line, "give origin_id (where it comes from) or county_code (where it lands), or both"
             )
-        gbt = _split_codes(row["gbt_codes"])
-        for code in gbt:
-            if code not in codes:
-                col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+        gbt = _check_gbt_codes(col, name, line, row["gbt_codes"], codes)
         if not gbt and not row["segment_key"]:
             col.add(
                 name, line, "give gbt_codes (GB/T 4754-2017, ';'-separated) or segment_key (chain/segment)"

@@ -16,6 +16,7 @@ from chainlink.sources.collect import (
     SLUG,
     _check_common,
     _check_derived_from,
+    _check_gbt_codes,
     _check_quote,
     _Collector,
     _float_or_none,
@@ -299,9 +300,7 @@ def _load_characteristic(
             )
         if row["platform"] and row["platform"] not in partner_ids:
             col.add(name, line, f"platform {row['platform']!r} is not in data/partners.csv")
-        for code in _split_codes(row["gbt_codes"]):
-            if code not in codes:
-                col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+        _check_gbt_codes(col, name, line, row["gbt_codes"], codes)
         if row["gbt_codes"] and not row["gbt_derivation"]:
             col.add(name, line, "gbt_codes given without gbt_derivation; say how the code was assigned")
         _check_quote(col, name, line, row, required=False)
@@ -336,9 +335,7 @@ def _load_partner_industries(
             col.add(name, line, f"partner_id {row['partner_id']!r} is not in data/partners.csv")
         _check_derived_from(col, name, line, row, project_ids)
         _check_quote(col, name, line, row, required=True)
-        for code in _split_codes(row["gbt_codes"]):
-            if code not in codes:
-                col.add(name, line, f"unknown GB/T 4754-2017 code {code!r}; see data/gbt4754_2017.csv")
+        _check_gbt_codes(col, name, line, row["gbt_codes"], codes)
         if not row["gbt_codes"]:
             col.add(name, line, "gbt_codes is empty; a partner industry needs at least one GB/T code")
         _check_common(col, name, line, row)
