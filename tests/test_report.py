@@ -140,6 +140,10 @@ def test_cli_pair_and_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "x.html").exists()
     res = runner.invoke(app, ["report", "青田", "--format", "md", "-o", str(tmp_path / "x.html")])
     assert isinstance(res.exception, UsageError) and ".html" in str(res.exception)
+    # an extension naming a format no command writes is refused, not filled with HTML (the row commands' rule)
+    res = runner.invoke(app, ["report", "青田", "-o", str(tmp_path / "x.pdf")])
+    assert isinstance(res.exception, UsageError) and "does not write pdf" in str(res.exception)
+    assert not (tmp_path / "x.pdf").exists()
     res = runner.invoke(app, ["report"])
     assert isinstance(res.exception, UsageError)
 

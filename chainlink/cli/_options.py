@@ -45,6 +45,9 @@ EXTENSIONS = {
     ".md": "md",
     ".markdown": "md",
     ".parquet": "parquet",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",  # written by no command: named so that `-o x.pdf` is refused, not filled with another format
 }
 LANGS = ("zh", "en")
 

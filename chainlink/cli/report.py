@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from chainlink.cli import app
-from chainlink.cli._options import DbOption, LangOption, check_lang
+from chainlink.cli._options import DbOption, LangOption, check_lang, resolve_format
 from chainlink.cli._registry import open_registry
 
 
@@ -62,14 +62,8 @@ def report(
     chosen = sum([county is not None, pair is not None, all_])
     if chosen != 1:
         raise UsageError("give one of COUNTY, --pair COUNTY PARTNER or --all")
-    suffix = output.suffix.lower().lstrip(".") if output is not None and not all_ else ""
-    if fmt is None:
-        fmt = suffix if suffix in FORMATS else "html"
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}: use html or md")
-    if suffix and suffix in ("html", "htm", "md", "markdown") and suffix[:2] != fmt[:2]:
-        raise UsageError(f"--output {output} has the extension .{suffix} but --format is {fmt}")
+    # --all writes a folder: its name says nothing about the format
+    fmt = resolve_format(fmt, None if all_ else output, allowed=FORMATS, default="html")
     model = Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
     resolver = Resolver.from_registry(model.registry)
     partner_id = None
