@@ -8,6 +8,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests never assert wall-clock times: hypothesis's default 200 ms deadline per example is one (it failed
+# test_formats.py's CSV round trip on the loaded 2-core machine). Property tests still run every example.
+settings.register_profile("chainlink", deadline=None)
+settings.load_profile("chainlink")
 
 # Tests never read or write the real user registry (~/.local/share/chainlink/user.db): every test
 # session gets its own, which subprocesses inherit.
