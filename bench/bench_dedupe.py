@@ -9,7 +9,7 @@ process (so that peak memory is its own):
 - ``alike``: N names that differ only in a 3-character part inside a shared frame (浙江XYZ智能科技有限公司),
   26 places, ``--within-place`` (the case that ran for 10 minutes at 9.5 GB before).
 
-For each: the time and peak RSS of :func:`chainlink.dedupe.candidate_pairs` on all N rows, and the
+For each: the time and peak RSS of :func:`chainlink.store.dedupe.candidate_pairs` on all N rows, and the
 reference: every pair scored (``process.cdist`` with a cutoff, the old approach) on ``--ref-rows`` rows,
 timed in the same process and extrapolated quadratically to N. The blocked search on the reference rows
 must find exactly the pairs the reference finds (checked, printed). Prints the ratio of the extrapolated
@@ -81,7 +81,7 @@ def alike(n: int, seed: int = 2) -> list[dict[str, str]]:
 
 
 def run(scenario: str, rows: int, ref_rows: int) -> dict[str, object]:
-    from chainlink.dedupe import _all_pairs, _similar_keys, candidate_pairs, name_key
+    from chainlink.store.dedupe import _all_pairs, _similar_keys, candidate_pairs, name_key
 
     data = (diverse if scenario == "diverse" else alike)(rows)
     within = scenario == "alike"

@@ -46,7 +46,7 @@ COLUMNS = [
 
 
 def make_csv(path: Path, rows: int, registry: Path) -> None:
-    from chainlink.credit import ALPHABET, complete
+    from chainlink.base.credit import ALPHABET, complete
 
     conn = sqlite3.connect(registry)
     counties = [r for r in conn.execute("SELECT code, name_zh, short_zh FROM counties")]
@@ -149,8 +149,8 @@ def main() -> None:
         kind, csv_path, db = args.worker
         worker(kind, Path(csv_path), Path(db))
         return
-    from chainlink.migrations import migrate_registry
-    from chainlink.registry import find_registry
+    from chainlink.store.migrations import migrate_registry
+    from chainlink.store.registry import find_registry
 
     with tempfile.TemporaryDirectory(prefix="chainlink-bench-") as tmp:
         folder = Path(tmp)

@@ -6,12 +6,12 @@ it all); every warning it issues is a :class:`ChainlinkWarning`. The hierarchy::
     ChainlinkError
     ├── DataError (exit 1)
     │   ├── SourceError          file:line: message            (chainlink.sources.SourceErrors: many at once)
-    │   ├── BadValue             one value: problem; fix        (chainlink.credit.CreditCodeError, imports)
+    │   ├── BadValue             one value: problem; fix        (chainlink.base.credit.CreditCodeError, imports)
     │   └── chainlink.imports.ImportErrors
     └── UsageError (exit 2)
     ChainlinkWarning (a UserWarning)
     ├── chainlink.allocate.FairnessWarning
-    ├── chainlink.industries.IndustryCodeWarning
+    ├── chainlink.base.industries.IndustryCodeWarning
     └── chainlink.metrics.MetricsWarning → DroppedWarning
 """
 

@@ -52,7 +52,7 @@ def real_db() -> Path:
 @pytest.fixture(scope="module")
 def reg(real_db: Path):
     """The shipped registry, opened read-only once per test module."""
-    from chainlink.registry import Registry
+    from chainlink.store.registry import Registry
 
     return Registry.open(real_db)
 
@@ -60,7 +60,7 @@ def reg(real_db: Path):
 @pytest.fixture(scope="session")
 def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One mini registry for the whole session (read-only users only)."""
-    from chainlink.build import compile_registry
+    from chainlink.store.build import compile_registry
 
     root = tmp_path_factory.mktemp("shared") / "src"
     shutil.copytree(ROOT / "data", root / "data")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.build import check_registry, compile_registry
 from chainlink.errors import DataError
 from chainlink.sources import SourceErrors, load_sources
+from chainlink.store.build import check_registry, compile_registry
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -204,7 +204,7 @@ def test_check_ignores_bytes_only_changes(mini_root: Path, mini_db: Path) -> Non
 def test_registry_schema_version(mini_db: Path) -> None:
     import sqlite3
 
-    from chainlink.registry import SCHEMA_VERSION
+    from chainlink.store.registry import SCHEMA_VERSION
 
     conn = sqlite3.connect(mini_db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -213,7 +213,7 @@ def test_registry_schema_version(mini_db: Path) -> None:
 
 
 def test_open_rejects_missing_and_foreign(tmp_path: Path) -> None:
-    from chainlink.registry import Registry
+    from chainlink.store.registry import Registry
 
     with pytest.raises(DataError, match="registry not found"):
         Registry.open(tmp_path / "nope.db")
@@ -264,7 +264,7 @@ def test_recorded_hashes_let_check_and_build_skip_work(
 ) -> None:
     import sqlite3
 
-    import chainlink.build as build
+    import chainlink.store.build as build
 
     meta = dict(sqlite3.connect(mini_db).execute("SELECT key, value FROM meta").fetchall())
     tables = build.compile_tables(mini_root)
@@ -297,8 +297,8 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
 ) -> None:
     import sqlite3
 
-    import chainlink.build as build
     import chainlink.sources.tables as sources  # load_industries looks industry_pinyin up there
+    import chainlink.store.build as build
 
     fresh = build.compile_tables(mini_root)["industries"]
     calls: list[int] = []

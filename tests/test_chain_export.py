@@ -12,8 +12,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainlink.chainexport import GRAPH_FORMATS, export_graph, render
-from chainlink.registry import Registry
+from chainlink.outputs.chainexport import GRAPH_FORMATS, export_graph, render
+from chainlink.store.registry import Registry
 
 CHAIN = "pumps-valves"
 
@@ -99,7 +99,7 @@ def test_every_format_rereads_to_the_registry_graph(reg: Registry, tmp_path: Pat
 
 def test_lists_are_joined_and_graphml_writes(reg: Registry, tmp_path: Path) -> None:
     """The registry chain graph has list attributes (nx.write_graphml fails on them); the export's do not."""
-    from chainlink.graph import chain_graph
+    from chainlink.network.graph import chain_graph
 
     with pytest.raises(nx.NetworkXError):
         nx.write_graphml(chain_graph(reg), tmp_path / "raw.graphml")
@@ -110,7 +110,7 @@ def test_lists_are_joined_and_graphml_writes(reg: Registry, tmp_path: Path) -> N
 
 
 def test_counties_and_external_nodes(reg: Registry) -> None:
-    from chainlink.browse import chain_segment_rows
+    from chainlink.outputs.browse import chain_segment_rows
 
     graph = export_graph(reg, [CHAIN])
     held = {r["segment_key"]: r["held_by"] for r in chain_segment_rows(reg, CHAIN)}
@@ -165,7 +165,7 @@ def test_cli(real_db: Path, tmp_path: Path) -> None:
 
 
 def test_firms_on_segments(reg: Registry, tmp_path: Path) -> None:
-    from chainlink.firms import firms_on
+    from chainlink.scoring.firms import firms_on
 
     graph = export_graph(reg, ["auto-parts"])
     total = 0

@@ -207,9 +207,9 @@ def test_bom_everywhere() -> None:
 def test_every_note_of_the_26_counties_has_chinese_words() -> None:
     """The library writes its notes in English; zh output shows each in Chinese (vocabulary.NOTES_ZH).
     A new or reworded note fails here until it has its Chinese wording."""
-    from chainlink.registry import Registry
-    from chainlink.score import Model, suggest_for_county
-    from chainlink.vocabulary import knows_note, note_label
+    from chainlink.base.vocabulary import knows_note, note_label
+    from chainlink.scoring.score import Model, suggest_for_county
+    from chainlink.store.registry import Registry
 
     model = Model(Registry.open(None))
     notes = {n for code in sorted(model.counties) for n in suggest_for_county(model, code, top=3).missing}

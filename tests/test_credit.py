@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chainlink.credit import ALPHABET, CreditCodeError, check_digit, complete, is_valid, quick_valid, validate
+from chainlink.base.credit import (
+    ALPHABET,
+    CreditCodeError,
+    check_digit,
+    complete,
+    is_valid,
+    quick_valid,
+    validate,
+)
 
 # The standard's own example, and codes printed on public business licences.
 KNOWN = ["91350100M000100Y43", "91110108551385082Q"]

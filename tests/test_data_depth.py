@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainlink.registry import Registry
 from chainlink.sources import SourceErrors, load_sources
+from chainlink.store.registry import Registry
 from tests._data import set_field
 
 SAMPLE_PROJECT = re.compile(r"^示例项目-P\d{4} \S+\(示例\)$")
@@ -102,7 +102,7 @@ def test_gap_with_bad_topic(mini_root: Path) -> None:
 
 
 def test_zones_named_by_the_2022_article_are_partners(reg: Registry) -> None:
-    from chainlink.resolve import Resolver
+    from chainlink.store.resolve import Resolver
 
     resolver = Resolver.from_registry(reg)
     assert resolver.resolve("中德(缙云)产业合作园", ("partner",)).id == "sino-german-jinyun-park"
@@ -133,7 +133,7 @@ OFF_CHAIN = {"330324-3", "330881-3", "330881-4", "331022-2", "331022-3"}
 
 
 def test_coverage_characteristic_industries_all_on_chains(reg: Registry) -> None:
-    from chainlink.coverage import coverage_report
+    from chainlink.scoring.coverage import coverage_report
 
     report = coverage_report(reg)
     # the characteristic industries issue 11 added that no chain holds yet (zips and buttons, lighting, fire
@@ -152,7 +152,7 @@ def test_coverage_characteristic_industries_all_on_chains(reg: Registry) -> None
 
 
 def test_coverage_finds_an_industry_off_chain(mini_db: Path) -> None:
-    from chainlink.coverage import coverage_report
+    from chainlink.scoring.coverage import coverage_report
 
     # the mini tree has two small chains: most characteristic industries sit on none of them
     report = coverage_report(Registry.open(mini_db))
@@ -249,7 +249,7 @@ def test_zone_show_enclave_location(real_db: Path) -> None:
 
 
 def test_zone_show_enclave_without_location(mini_root: Path) -> None:
-    from chainlink.build import compile_registry
+    from chainlink.store.build import compile_registry
 
     set_field(mini_root / "data" / "partners.csv", "keqiao-jiangshan-park", "host_code", "")
     compile_registry(mini_root, mini_root / "registry.db")
@@ -262,13 +262,13 @@ def test_zone_show_enclave_without_location(mini_root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def source_tables() -> dict:
-    from chainlink.build import default_sources_root
+    from chainlink.store.build import default_sources_root
 
     return load_sources(default_sources_root()).tables
 
 
 def test_sample_generator_is_deterministic(source_tables: dict) -> None:
-    from chainlink.sample import sample_tables
+    from chainlink.sources.sample import sample_tables
 
     first, second = sample_tables(source_tables), sample_tables(source_tables)
     assert first == second
@@ -276,7 +276,7 @@ def test_sample_generator_is_deterministic(source_tables: dict) -> None:
 
 
 def test_sample_rows_are_labelled(source_tables: dict) -> None:
-    from chainlink.sample import sample_source, sample_tables
+    from chainlink.sources.sample import sample_source, sample_tables
 
     generated = sample_tables(source_tables)
     projects, enterprises = generated["projects"], generated["enterprises"]
@@ -291,7 +291,7 @@ def test_sample_rows_are_labelled(source_tables: dict) -> None:
 
 
 def test_sample_rows_sit_on_real_segments_in_partner_zones(source_tables: dict) -> None:
-    from chainlink.sample import sample_tables
+    from chainlink.sources.sample import sample_tables
 
     segments = {s["key"]: s for s in source_tables["segments"]}
     partners = {p["id"]: p for p in source_tables["partners"]}
@@ -311,7 +311,7 @@ def test_sample_rows_sit_on_real_segments_in_partner_zones(source_tables: dict) 
 
 
 def test_sample_pollution_follows_industry(source_tables: dict) -> None:
-    from chainlink.sample import pollution_class, sample_tables
+    from chainlink.sources.sample import pollution_class, sample_tables
 
     assert pollution_class(["2614"]) == "high"  # organic chemicals
     assert pollution_class(["3130"]) == "high"  # steel rolling
@@ -327,7 +327,7 @@ def test_sample_pollution_follows_industry(source_tables: dict) -> None:
 
 
 def test_sample_credit_codes(source_tables: dict) -> None:
-    from chainlink.sample import is_sample_credit_code, is_valid_credit_code, sample_tables
+    from chainlink.sources.sample import is_sample_credit_code, is_valid_credit_code, sample_tables
 
     assert is_valid_credit_code("91350100M000100Y43")  # GB 32100-2015's own example
     assert not is_valid_credit_code("91350100M000100Y44")

@@ -30,7 +30,7 @@ def test_name_search(mini_db: Path) -> None:
 
 
 def test_build_check_ignores_fts_tables(mini_root: Path, mini_db: Path) -> None:
-    from chainlink.build import check_registry
+    from chainlink.store.build import check_registry
 
     con = sqlite3.connect(mini_db)
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -8,12 +8,12 @@ import importlib
 import pytest
 
 MODULES = [
-    "chainlink.evaluate",
-    "chainlink.components",
-    "chainlink.vocabulary",
-    "chainlink.model",
-    "chainlink.score",
-    "chainlink.explain",
+    "chainlink.scoring.evaluate",
+    "chainlink.scoring.components",
+    "chainlink.base.vocabulary",
+    "chainlink.scoring.model",
+    "chainlink.scoring.score",
+    "chainlink.scoring.explain",
 ]
 
 

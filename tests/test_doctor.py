@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from chainlink.cli import app
-from chainlink.doctor import diagnose, failed
-from chainlink.migrations import migrate_registry
+from chainlink.store.doctor import diagnose, failed
+from chainlink.store.migrations import migrate_registry
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_healthy_registry(db: Path, mini_root: Path) -> None:
     ]
     assert [c.status for c in checks.values()] == ["ok"] * 10, [c.line() for c in checks.values()]
     assert checks["files"].detail == f"registry: {db} (reference and user data, from --db or $CHAINLINK_DB)"
-    from chainlink.build import TABLES
+    from chainlink.store.build import TABLES
 
     assert checks["reference tables"].detail == f"{len(TABLES)} tables as built (columns, row counts, content hashes)"
     assert checks["schema"].detail == "version 3"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.evidence import EVIDENCE_KINDS, IO_EVIDENCE_MIN, edge_evidence, evidence_counts
-from chainlink.products import product_matches, segments_for, shared_code_groups, undistinguished
-from chainlink.registry import Registry
+from chainlink.base.products import product_matches, segments_for, shared_code_groups, undistinguished
+from chainlink.network.evidence import EVIDENCE_KINDS, IO_EVIDENCE_MIN, edge_evidence, evidence_counts
 from chainlink.sources import SourceErrors, load_sources
+from chainlink.store.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -278,7 +278,7 @@ def test_each_new_error_kind_names_file_and_line(
 
 
 def test_mini_sources_carry_ckg_evidence(mini_root: Path) -> None:
-    from chainlink.build import compile_tables
+    from chainlink.store.build import compile_tables
 
     tables = compile_tables(mini_root)
     edge = next(e for e in tables["edges"] if e["from_key"] == "petrochemical/resin")
@@ -315,14 +315,14 @@ def test_chains_show_golden(real_db: Path) -> None:
 def test_products_doctests() -> None:
     import doctest
 
-    import chainlink.products
+    import chainlink.base.products
 
-    result = doctest.testmod(chainlink.products)
+    result = doctest.testmod(chainlink.base.products)
     assert result.attempted > 0 and result.failed == 0
 
 
 def test_chains_show_rows_carry_products_and_upstream_evidence(reg: Registry) -> None:
-    from chainlink.browse import chain_segment_rows
+    from chainlink.outputs.browse import chain_segment_rows
 
     kinds = {(e["from_key"], e["to_key"]): e["evidence"] for e in reg.edges}
     rows = {r["segment_key"]: r for r in chain_segment_rows(reg, "pumps-valves")}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainlink.places import PlaceName, place_address, place_by_name
+from chainlink.sources.places import PlaceName, place_address, place_by_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -124,7 +124,7 @@ def test_mapping_files_name_shipped_segments(real_db: Path) -> None:
 
 
 def test_named_credit_codes_pass_gb32100() -> None:
-    from chainlink.credit import quick_valid
+    from chainlink.base.credit import quick_valid
 
     for row in _csv("named_enterprises.csv"):
         if row["credit_code"]:
@@ -161,8 +161,8 @@ def test_product_keyword_links_are_sourced(real_db: Path) -> None:
 
 def test_a_known_firm_is_on_its_segment(real_db: Path) -> None:
     """南方泵业 (300145): 2021 main product 水泵 at 66% of revenue; registered in 余杭区."""
-    from chainlink.firms import firms_on
-    from chainlink.registry import Registry
+    from chainlink.scoring.firms import firms_on
+    from chainlink.store.registry import Registry
 
     reg = Registry.open(real_db)
     rows = [r for r in firms_on(reg, ["pumps-valves/pumps"]) if r["id"] == "SZ300145"]
@@ -173,8 +173,8 @@ def test_a_known_firm_is_on_its_segment(real_db: Path) -> None:
 
 
 def test_firms_on_filters_by_place_and_kind(real_db: Path) -> None:
-    from chainlink.firms import firms_on, partner_places
-    from chainlink.registry import Registry
+    from chainlink.scoring.firms import firms_on, partner_places
+    from chainlink.store.registry import Registry
 
     reg = Registry.open(real_db)
     keys = [s["key"] for s in reg.segments]
@@ -189,7 +189,7 @@ def test_firms_on_filters_by_place_and_kind(real_db: Path) -> None:
 
 
 def test_no_sample_firm_is_labelled_real(real_db: Path) -> None:
-    from chainlink.sample import is_sample_credit_code
+    from chainlink.sources.sample import is_sample_credit_code
 
     conn = sqlite3.connect(real_db)
     for kind, confidence, code, name in conn.execute(
@@ -200,8 +200,8 @@ def test_no_sample_firm_is_labelled_real(real_db: Path) -> None:
 
 
 def test_partner_places(real_db: Path) -> None:
-    from chainlink.firms import partner_places
-    from chainlink.registry import Registry
+    from chainlink.scoring.firms import partner_places
+    from chainlink.store.registry import Registry
 
     reg = Registry.open(real_db)
     assert partner_places(reg, "hangzhou-etdz") == {"330114"}  # city-level host; 钱塘区 from place_names
@@ -210,8 +210,8 @@ def test_partner_places(real_db: Path) -> None:
 
 
 def test_chain_leader_rule(real_db: Path) -> None:
-    from chainlink.firms import MIN_LEADER_SHARE, chain_leaders
-    from chainlink.registry import Registry
+    from chainlink.scoring.firms import MIN_LEADER_SHARE, chain_leaders
+    from chainlink.store.registry import Registry
 
     reg = Registry.open(real_db)
     leaders = chain_leaders(reg, "pumps-valves")
@@ -226,8 +226,8 @@ def test_chain_leader_rule(real_db: Path) -> None:
 
 
 def test_coverage_totals(real_db: Path) -> None:
-    from chainlink.firms import coverage
-    from chainlink.registry import Registry
+    from chainlink.scoring.firms import coverage
+    from chainlink.store.registry import Registry
 
     report = coverage(Registry.open(real_db))
     totals = report["totals"]
@@ -297,10 +297,10 @@ def test_user_enterprises_join_segments(shared_mini_db: Path, tmp_path: Path) ->
     """An imported enterprise with a GB/T code joins the segments of that code, marked as the user's."""
     import shutil
 
-    from chainlink.credit import complete
-    from chainlink.firms import firms_on
+    from chainlink.base.credit import complete
     from chainlink.imports import import_file
-    from chainlink.registry import Registry
+    from chainlink.scoring.firms import firms_on
+    from chainlink.store.registry import Registry
 
     db = tmp_path / "registry.db"
     shutil.copyfile(shared_mini_db, db)

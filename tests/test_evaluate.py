@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.evaluate import (
+from chainlink.scoring.evaluate import (
     CaseResult,
     HeldOut,
     cases,
@@ -16,7 +16,7 @@ from chainlink.evaluate import (
     is_case,
     summarise,
 )
-from chainlink.registry import Registry
+from chainlink.store.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,7 +107,7 @@ def test_every_case_is_held_out(real_results: list[CaseResult]) -> None:
 
 def test_county_hit_is_a_real_row_of_match(real_db: Path, real_results: list[CaseResult]) -> None:
     """The rank reported is the rank of a row with the case's partner side and industry in `match`."""
-    from chainlink.score import Model, suggest_for_county
+    from chainlink.scoring.score import Model, suggest_for_county
 
     reg = Registry.open(real_db)
     for r in real_results:
@@ -123,7 +123,7 @@ def test_pairings_written_from_a_case_are_held_out(real_db: Path, real_results: 
     """A pairing row that records the case itself (P038: "宁波经济技术开发区将部分优势农业项目转移至云和县" is
     PRJ005; P024 is the PRJ006 pilot; P013 is the PRJ014 enclave) leaves with the case, and the model built on
     the held-out view no longer knows it."""
-    from chainlink.score import Model
+    from chainlink.scoring.score import Model
 
     reg = Registry.open(real_db)
     by_id = {r.case_id: r for r in real_results}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.registry import Registry
 from chainlink.sources import URL, SourceErrors, load_sources
+from chainlink.store.registry import Registry
 from tests._data import set_field
 
 ROOT = Path(__file__).resolve().parent.parent

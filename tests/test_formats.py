@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chainlink.base.output import render, write_atomic
 from chainlink.errors import SourceError
-from chainlink.output import render, write_atomic
-from chainlink.projects import read_project, validate_project
+from chainlink.scoring.projects import read_project, validate_project
 
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=30

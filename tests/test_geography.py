@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chainlink.geography import density_of, io_phi, location_matrix, opportunities_for
 from chainlink.metrics import density
-from chainlink.registry import Registry
-from chainlink.score import Model, gaps_for
+from chainlink.scoring.geography import density_of, io_phi, location_matrix, opportunities_for
+from chainlink.scoring.score import Model, gaps_for
+from chainlink.store.registry import Registry
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_opportunities_exclude_held_and_say_what_is_undefined(model: Model) -> N
 
 def _small_matrix(model: Model, monkeypatch: pytest.MonkeyPatch, presence: np.ndarray) -> list[str]:
     """Make opportunities_for see four counties × five sectors with ``presence`` (relatedness: proximity)."""
-    import chainlink.geography as geography
+    import chainlink.scoring.geography as geography
 
     real = geography.location_matrix(model)
     products = real.products[:5]

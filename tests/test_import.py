@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.credit import complete
+from chainlink.base.credit import complete
 from chainlink.errors import DataError, UsageError
 from chainlink.imports import ImportErrors, import_file, user_rows
 
@@ -88,7 +88,7 @@ def test_explicit_encoding_and_unknown_encoding(db: Path, tmp_path: Path) -> Non
 def test_decoding_error_after_the_sample_names_the_line(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import chainlink.textio as textio
+    import chainlink.base.textio as textio
 
     monkeypatch.setattr(textio, "SAMPLE_BYTES", 64)
     path = tmp_path / "e.csv"

@@ -15,12 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from chainlink.credit import complete
+from chainlink.base.credit import complete
 
 READER = r"""
 import json, sys, time
 from pathlib import Path
-from chainlink.registry import Registry
+from chainlink.store.registry import Registry
 db, stop = sys.argv[1], Path(sys.argv[2])
 seen, errors = [], []
 while not stop.exists():

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from chainlink.base.credit import complete
 from chainlink.cli import app
-from chainlink.credit import complete
-from chainlink.dedupe import candidate_pairs, enterprise_pairs, name_key
 from chainlink.errors import DataError
 from chainlink.imports import import_file
+from chainlink.store.dedupe import candidate_pairs, enterprise_pairs, name_key
 
 PLACES = ["青田县", "青田", "丽水市", "丽水", "江山市", "江山"]
 
@@ -73,7 +73,7 @@ def test_blocking_finds_what_all_pairs_finds() -> None:
     9 characters with typos, insertions and deletions, at the default threshold."""
     import random
 
-    from chainlink.dedupe import _all_pairs, _similar_keys
+    from chainlink.store.dedupe import _all_pairs, _similar_keys
 
     rng = random.Random(7)
     alphabet = "华峰鞋业青田石雕工艺品科技新材料电子机械阀门泵汽配纺织服装化工医药食品丽水龙泉"

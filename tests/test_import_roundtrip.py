@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainlink.credit import ALPHABET, complete
+from chainlink.base.credit import ALPHABET, complete
+from chainlink.base.output import render
 from chainlink.imports import KINDS, columns_of, import_file, user_rows
-from chainlink.output import render
-from chainlink.xlsx import Sheet, workbook_bytes
+from chainlink.outputs.xlsx import Sheet, workbook_bytes
 
 FORMATS = ["csv", "tsv", "json", "ndjson", "xlsx"]
 SUFFIX = {"csv": ".csv", "tsv": ".tsv", "json": ".json", "ndjson": ".ndjson", "xlsx": ".xlsx"}

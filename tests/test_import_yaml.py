@@ -1,7 +1,7 @@
 """Strict YAML (chains/*.yaml, project files): the YAML 1.1 traps are caught with file:line, codes stay text.
 
 PyYAML follows YAML 1.1: unquoted ``no``/``yes``/``on``/``off`` are booleans, ``0164`` is octal 116,
-``12:30`` is sexagesimal 750, ``2024-01-01`` a date, ``~`` null. chainlink.yamlstrict loads safely,
+``12:30`` is sexagesimal 750, ``2024-01-01`` a date, ``~`` null. chainlink.base.yamlstrict loads safely,
 rejects duplicate keys, and the validators require text wherever a code or name is expected.
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from chainlink.base.yamlstrict import load_yaml, load_yaml_text, scalar_text
 from chainlink.errors import SourceError
 from chainlink.sources import SourceErrors, load_sources
-from chainlink.yamlstrict import load_yaml, load_yaml_text, scalar_text
 
 
 @pytest.mark.parametrize(

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainlink.errors import DataError, UsageError
-from chainlink.industries import (
+from chainlink.base.industries import (
     IndustryCodeWarning,
     industry_path,
     industry_report,
     map_2011_code,
     search_industries,
 )
-from chainlink.registry import Registry
+from chainlink.errors import DataError, UsageError
+from chainlink.store.registry import Registry
 
 
 def cli(real_db: Path, *args: str):

@@ -216,7 +216,7 @@ def test_file_level_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     gbk = tmp_path / "gbk.csv"
     text = write_long(tmp_path / "plain.csv", years=1).read_text(encoding="utf-8").replace("330000", "丽水")
     gbk.write_bytes(text.encode("gb18030"))
-    code, out, err = cli(capsys, "compute", str(gbk), *BASE)  # detected (chainlink.textio), no flag needed
+    code, out, err = cli(capsys, "compute", str(gbk), *BASE)  # detected (chainlink.base.textio), no flag needed
     assert code == 0 and "丽水" in out, err
     code, out, err = cli(capsys, "compute", str(gbk), *BASE, "--encoding", "gb18030")
     assert code == 0, err
@@ -287,7 +287,7 @@ def test_float_text_matches_the_reference_rule() -> None:
 
 
 def test_gbk_csv_is_detected_without_encoding(tmp_path: Path) -> None:
-    """metrics shares the importers' detector (chainlink.textio): a GBK file needs no --encoding."""
+    """metrics shares the importers' detector (chainlink.base.textio): a GBK file needs no --encoding."""
     from chainlink.metrics._read import read_long_file
 
     path = tmp_path / "gbk.csv"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from chainlink import migrations
 from chainlink.errors import DataError
-from chainlink.migrations import (
+from chainlink.store import migrations
+from chainlink.store.migrations import (
     CURRENT_USER_SCHEMA,
     FIRST_VERSION,
     STEPS,
@@ -19,7 +19,7 @@ from chainlink.migrations import (
     migrate_registry,
     writing,
 )
-from chainlink.registry import SCHEMA_VERSION, Registry
+from chainlink.store.registry import SCHEMA_VERSION, Registry
 
 EARLIER = list(range(FIRST_VERSION, SCHEMA_VERSION))
 
@@ -134,7 +134,7 @@ def test_newer_registry_is_refused(shared_mini_db: Path, tmp_path: Path) -> None
 
 def test_build_carries_and_upgrades_user_tables(shared_mini_db: Path, tmp_path: Path) -> None:
     """What `chainlink build` does after carry_over: the rebuilt registry has the current user tables."""
-    from chainlink.userdata import carry_over
+    from chainlink.store.userdata import carry_over
 
     old = at_version(shared_mini_db, tmp_path / "old.db", FIRST_VERSION)
     new = sqlite3.connect(tmp_path / "new.db")

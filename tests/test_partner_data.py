@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.registry import Registry
 from chainlink.sources import ENCLAVE_KINDS, QUOTE_MAX, SourceErrors, load_sources
+from chainlink.store.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -179,7 +179,7 @@ def test_v2_user_rows_survive_the_v3_migration(shared_mini_db: Path, tmp_path: P
     import shutil
     import sqlite3
 
-    from chainlink.migrations import STEPS, migrate
+    from chainlink.store.migrations import STEPS, migrate
 
     db = tmp_path / "registry.db"
     shutil.copyfile(shared_mini_db, db)

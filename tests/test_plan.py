@@ -30,8 +30,8 @@ from chainlink.plan import (
     read_projects,
     run_plan,
 )
-from chainlink.registry import Registry
-from chainlink.scenario import read_scenario
+from chainlink.sources.scenario import read_scenario
+from chainlink.store.registry import Registry
 
 SCENARIOS = Path(__file__).resolve().parent / "data" / "scenarios"
 SMALL_PROJECTS = SCENARIOS / "small_projects.yaml"
@@ -74,9 +74,9 @@ def small_run(registry: Registry):
 
 def reference_scores(registry: Registry) -> dict[str, dict[str, float]]:
     """project id → county → the `match --project` score, via rank_destinations (not the plan's code)."""
-    from chainlink.projects import rank_destinations
-    from chainlink.resolve import Resolver
-    from chainlink.score import Model
+    from chainlink.scoring.projects import rank_destinations
+    from chainlink.scoring.score import Model
+    from chainlink.store.resolve import Resolver
 
     model, resolver = Model(registry), Resolver.from_registry(registry)
     out = {}
@@ -87,7 +87,7 @@ def reference_scores(registry: Registry) -> dict[str, dict[str, float]]:
 
 
 def test_destinations_follow_the_documented_rules(registry: Registry) -> None:
-    from chainlink.score import Model
+    from chainlink.scoring.score import Model
 
     dests = find_destinations(Model(registry))
     platforms = [d for d in dests if d.kind == "platform"]
@@ -289,7 +289,7 @@ def test_no_sample_leaves_nothing_and_says_so(registry: Registry) -> None:
 
 
 def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
-    from chainlink.score import load_preset
+    from chainlink.scoring.score import load_preset
 
     _, record, _ = small_run
     project = find_project(registry, "D", SMALL_PROJECTS)

@@ -19,8 +19,8 @@ DATE = "2026-01-02"
 
 @pytest.fixture(scope="module")
 def model(real_db: Path):
-    from chainlink.registry import Registry
-    from chainlink.score import Model, load_preset
+    from chainlink.scoring.score import Model, load_preset
+    from chainlink.store.registry import Registry
 
     return Model(Registry.open(real_db), load_preset("default"))
 
@@ -74,7 +74,7 @@ def _option(text: str, chart: str) -> dict:
 
 
 def test_stacked_bars_add_up_to_the_score(model) -> None:
-    from chainlink.score import suggest_for_county
+    from chainlink.scoring.score import suggest_for_county
 
     text = _page(model)
     option = _option(text, "chart-components")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from chainlink.errors import DataError
-from chainlink.registry import Registry
-from chainlink.resolve import Resolver, normalise
+from chainlink.store.registry import Registry
+from chainlink.store.resolve import Resolver, normalise
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_a_partner_is_not_a_county(resolver: Resolver) -> None:
 
 
 def test_ambiguous() -> None:
-    from chainlink.resolve import Entity
+    from chainlink.store.resolve import Entity
 
     a = Entity("county", "1", "甲乙县", "A")
     b = Entity("county", "2", "甲乙市", "B")
@@ -109,7 +109,7 @@ def test_normalise_folds_tones_case_and_punctuation() -> None:
 
 
 def test_resolver_from_the_names_table_equals_the_one_computed_from_names(shared_mini_db: Path) -> None:
-    from chainlink.resolve import _named_entities
+    from chainlink.store.resolve import _named_entities
 
     reg = Registry.open(shared_mini_db)
     computed = Resolver(_named_entities(reg.counties, reg.partners, reg.chains))

@@ -56,7 +56,7 @@ def _wait_for_temp(proc: subprocess.Popen[str], folder: Path, name: str, timeout
 
 @pytest.fixture
 def built(mini_root: Path) -> Path:
-    from chainlink.build import compile_registry
+    from chainlink.store.build import compile_registry
 
     db = mini_root / "r.db"
     compile_registry(mini_root, db)
@@ -88,7 +88,7 @@ def test_kill_9_during_build_leaves_registry_and_next_build_cleans_up(mini_root:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert _temps(mini_root, "r.db")
-        from chainlink.build import compile_registry
+        from chainlink.store.build import compile_registry
 
         compile_registry(mini_root, built)
         assert _temps(mini_root, "r.db") == []
@@ -116,7 +116,7 @@ def test_sigint_during_build_says_interrupted_and_cleans_up(mini_root: Path, bui
 
 
 def test_failed_build_removes_its_temp_file_and_journal(mini_root: Path, built: Path, monkeypatch) -> None:
-    import chainlink.build as build
+    import chainlink.store.build as build
 
     def boom(db, name, pk, rows):  # noqa: ANN001
         if name == "edges":
@@ -131,7 +131,7 @@ def test_failed_build_removes_its_temp_file_and_journal(mini_root: Path, built: 
 
 
 def test_sigint_during_import_rolls_back(shared_mini_db: Path, tmp_path: Path) -> None:
-    from chainlink.credit import complete
+    from chainlink.base.credit import complete
 
     db = tmp_path / "t.db"
     shutil.copyfile(shared_mini_db, db)
@@ -225,8 +225,8 @@ def test_stale_xlsx_dimension_reads_every_row(shared_mini_db: Path, tmp_path: Pa
 def test_every_owasp_prefix_is_escaped(prefix: str) -> None:
     from openpyxl import load_workbook
 
-    from chainlink.output import render, unescape_formula
-    from chainlink.xlsx import Sheet, workbook_bytes
+    from chainlink.base.output import render, unescape_formula
+    from chainlink.outputs.xlsx import Sheet, workbook_bytes
 
     value = f"{prefix}HYPERLINK(\"http://x\",\"y\")"
     for fmt, sep in (("csv", ","), ("tsv", "\t")):
@@ -244,7 +244,7 @@ def test_every_owasp_prefix_is_escaped(prefix: str) -> None:
 
 
 def test_doctor_finds_reference_tables_changed(shared_mini_db: Path, tmp_path: Path) -> None:
-    from chainlink.doctor import diagnose
+    from chainlink.store.doctor import diagnose
 
     db = tmp_path / "t.db"
     shutil.copyfile(shared_mini_db, db)

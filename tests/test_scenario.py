@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chainlink.errors import SourceError
-from chainlink.scenario import read_scenario
+from chainlink.sources.scenario import read_scenario
 
 SCENARIOS = Path(__file__).resolve().parent / "data" / "scenarios"
 SMALL_PROJECTS = SCENARIOS / "small_projects.yaml"
@@ -29,7 +29,7 @@ def error_of(path: Path) -> str:
 def bound_error(path: Path, real_db: Path) -> str:
     """The error build_plan raises when it resolves the scenario's names (small project list)."""
     from chainlink.plan import build_plan
-    from chainlink.registry import Registry
+    from chainlink.store.registry import Registry
 
     with pytest.raises(SourceError) as info:
         build_plan(Registry.open(real_db), scenario=read_scenario(path), projects_file=SMALL_PROJECTS)
@@ -142,7 +142,7 @@ def test_names_resolved_with_file_and_line(tmp_path: Path, real_db: Path, text: 
 
 def test_enclaves_by_name_and_id(tmp_path: Path, real_db: Path) -> None:
     from chainlink.plan import build_plan
-    from chainlink.registry import Registry
+    from chainlink.store.registry import Registry
 
     path = write(
         tmp_path,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.industries import code_match
-from chainlink.registry import Registry
-from chainlink.score import Model, load_preset, suggest_for_county
+from chainlink.base.industries import code_match
+from chainlink.scoring.score import Model, load_preset, suggest_for_county
+from chainlink.store.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -44,7 +44,7 @@ def test_every_exception_and_warning_the_library_defines_has_one_base() -> None:
 
 
 def test_credit_code_and_import_value_errors_share_the_base() -> None:
-    from chainlink.credit import CreditCodeError, validate
+    from chainlink.base.credit import CreditCodeError, validate
     from chainlink.imports._validate import Bad, credit
 
     try:
@@ -63,7 +63,7 @@ def test_credit_code_and_import_value_errors_share_the_base() -> None:
 
 
 def test_library_warnings_can_be_filtered_at_once() -> None:
-    from chainlink.industries import IndustryCodeWarning
+    from chainlink.base.industries import IndustryCodeWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", ChainlinkWarning)
@@ -103,7 +103,7 @@ def test_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_import_chainlink_stays_cheap() -> None:
     code = (
         "import sys, chainlink; assert chainlink.__version__;"
-        "print(sorted(m for m in ('chainlink.api', 'numpy', 'networkx', 'scipy', 'chainlink.registry')"
+        "print(sorted(m for m in ('chainlink.api', 'numpy', 'networkx', 'scipy', 'chainlink.store.registry')"
         " if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

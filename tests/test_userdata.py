@@ -21,7 +21,7 @@ CSV = f"统一社会信用代码,企业名称,所在县\n{A},浙江青田华峰�
 
 @pytest.fixture
 def shipped(shared_mini_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    import chainlink.registry as registry
+    import chainlink.store.registry as registry
 
     ref = tmp_path / "pkg" / "registry.db"
     ref.parent.mkdir()
@@ -35,7 +35,7 @@ def shipped(shared_mini_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_import_writes_the_user_registry_only(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from chainlink.imports import import_file
-    from chainlink.registry import Registry, has_table, locate
+    from chainlink.store.registry import Registry, has_table, locate
 
     user = tmp_path / "data" / "chainlink" / "user.db"
     before = file_hash(shipped)
@@ -68,7 +68,7 @@ def test_import_writes_the_user_registry_only(shipped: Path, tmp_path: Path, mon
 
 
 def test_reading_before_any_import(shipped: Path) -> None:
-    from chainlink.registry import Registry
+    from chainlink.store.registry import Registry
 
     reg = Registry.open()
     assert reg.conn.execute("SELECT count(*) FROM user_enterprises").fetchone()[0] == 0
@@ -91,9 +91,9 @@ def test_import_into_the_shipped_registry_is_refused(shipped: Path, tmp_path: Pa
 def test_legacy_user_rows_move_to_the_user_registry_on_build(
     shipped: Path, tmp_path: Path, mini_root: Path
 ) -> None:
-    from chainlink.build import compile_registry
     from chainlink.imports import import_file
-    from chainlink.registry import Registry
+    from chainlink.store.build import compile_registry
+    from chainlink.store.registry import Registry
 
     legacy = tmp_path / "legacy.db"
     shutil.copyfile(shipped, legacy)
@@ -110,8 +110,8 @@ def test_legacy_user_rows_move_to_the_user_registry_on_build(
 
 
 def test_self_contained_registry_keeps_user_tables_across_builds(mini_root: Path, tmp_path: Path) -> None:
-    from chainlink.build import compile_registry
     from chainlink.imports import import_file
+    from chainlink.store.build import compile_registry
 
     db = tmp_path / "t.db"
     compile_registry(mini_root, db)

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from chainlink.base.output import escape_formula, render, unescape_formula
 from chainlink.cli import app
 from chainlink.errors import DataError, UsageError
-from chainlink.output import escape_formula, render, unescape_formula
-from chainlink.xlsx import Sheet, suggestion_sheets, workbook_bytes, write_workbook
+from chainlink.outputs.xlsx import Sheet, suggestion_sheets, workbook_bytes, write_workbook
 
 TRICKY = ["=1+1", "+86 571", "-", "@SUM(A1)", "-5", "'=x", "0164", "331121", "普通文本", "a\x01b"]
 
@@ -52,7 +52,7 @@ def test_layout() -> None:
 
 
 def test_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import chainlink.xlsx as xlsx
+    import chainlink.outputs.xlsx as xlsx
 
     monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
     target = tmp_path / "out.xlsx"
@@ -152,7 +152,7 @@ def test_match_xlsx_to_a_pipe(shared_mini_db: Path) -> None:
 
 
 def test_no_escape_option(mini_root: Path) -> None:
-    from chainlink.build import compile_registry
+    from chainlink.store.build import compile_registry
 
     chain = mini_root / "chains" / "petrochemical.yaml"
     chain.write_text(

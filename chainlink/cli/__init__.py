@@ -31,7 +31,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from chainlink.registry import locate
+        from chainlink.store.registry import locate
 
         typer.echo(f"chainlink {__version__}")
         for line in locate().describe():
@@ -69,7 +69,7 @@ def _install_signals() -> dict[int, object]:
 
 
 def _fail(message: str, code: int) -> None:
-    from chainlink.output import clip_message
+    from chainlink.base.output import clip_message
 
     typer.echo(f"chainlink: error: {clip_message(message)}", err=True)
     sys.exit(code)

@@ -147,8 +147,8 @@ class Rows:
 
     def emit(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[str], **kwargs: Any) -> None:
         """Write ``rows`` (see :func:`chainlink.cli._output.emit` for the keyword arguments)."""
+        from chainlink.base.vocabulary import VALUE_LABELS, display_value
         from chainlink.cli._output import emit
-        from chainlink.vocabulary import VALUE_LABELS, display_value
 
         if self.fmt in ("table", "md"):
             shown = [c for c in kwargs.get("table_columns") or columns if c in VALUE_LABELS]
@@ -158,7 +158,7 @@ class Rows:
 
     def text(self, text: str) -> None:
         """Write prose (a table format's own layout) to ``--output`` (atomically) or stdout."""
-        from chainlink.output import write_atomic
+        from chainlink.base.output import write_atomic
 
         if self.output is not None:
             write_atomic(self.output, text)

@@ -46,11 +46,11 @@ def emit(
     (``COLUMNS`` honoured), then ``notices`` (e.g. that some rows are sample data) below it. ``xlsx`` writes the workbook
     ``sheets(rows, columns)`` returns (default: one sheet of ``columns``).
     """
-    from chainlink.output import render, write_atomic
+    from chainlink.base.output import render, write_atomic
 
     fmt = check_format(fmt, FORMATS)
     if fmt == "xlsx":
-        from chainlink.xlsx import Sheet, workbook_bytes
+        from chainlink.outputs.xlsx import Sheet, workbook_bytes
 
         book = sheets(rows, columns) if sheets else [Sheet("data", columns, rows)]
         write_binary(workbook_bytes(book, escape_formulas=escape_formulas), output)
@@ -76,7 +76,7 @@ def emit(
 
 def write_binary(data: bytes, output: Path | None) -> None:
     """Write ``data`` (an xlsx workbook) to ``output`` atomically, or to stdout when it is not a terminal."""
-    from chainlink.output import is_stdout, write_atomic
+    from chainlink.base.output import is_stdout, write_atomic
 
     if output is not None and not is_stdout(output):
         write_atomic(output, data)

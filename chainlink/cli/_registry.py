@@ -7,10 +7,10 @@ from typing import Any
 
 
 def open_registry(db: Path | str | None) -> Any:
-    """The :class:`chainlink.registry.Registry` named by ``--db`` (``None``: ``$CHAINLINK_DB`` or the default).
+    """The :class:`chainlink.store.registry.Registry` named by ``--db`` (``None``: ``$CHAINLINK_DB`` or the default).
 
     Every command opens the registry through here; errors (no registry, an older schema) are one line.
     """
-    from chainlink.registry import Registry
+    from chainlink.store.registry import Registry
 
     return Registry.open(db)

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 import typer
 
+from chainlink.base.vocabulary import RELATION_ZH, component_label, note_label, pairing_label
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
 from chainlink.cli._output import fold, render_table
 from chainlink.cli._progress import progress_bar
 from chainlink.cli._registry import open_registry
-from chainlink.vocabulary import RELATION_ZH, component_label, note_label, pairing_label
 
 BINDING_ZH = {"land": "用地", "energy": "能耗", "land+energy": "用地+能耗", "none": "—"}
 STATUS_ZH = {
@@ -26,7 +26,7 @@ STATUS_ZH = {
 
 
 def _write(text: str, output: Path | None) -> None:
-    from chainlink.output import write_atomic
+    from chainlink.base.output import write_atomic
 
     if output is not None:
         write_atomic(output, text)
@@ -153,7 +153,7 @@ def allocate(
         parse_share,
         run_plan,
     )
-    from chainlink.scenario import read_scenario
+    from chainlink.sources.scenario import read_scenario
 
     fmt, lang, output = out.fmt, out.lang, out.output
     options = Options(
@@ -172,7 +172,7 @@ def allocate(
     seconds = (built, result.seconds)
     text = dump_run(record)
     if save_run is not None:
-        from chainlink.output import write_atomic
+        from chainlink.base.output import write_atomic
 
         write_atomic(save_run, text)
     if fmt == "json":
@@ -463,8 +463,8 @@ def explain(
     from chainlink.errors import UsageError
     from chainlink.plan import explain as explain_cell
     from chainlink.plan import find_project, load_run
-    from chainlink.resolve import Resolver
-    from chainlink.score import load_preset
+    from chainlink.scoring.score import load_preset
+    from chainlink.store.resolve import Resolver
 
     fmt, lang, output = out.fmt, out.lang, out.output
     if project_file is not None and county is None:
@@ -539,8 +539,8 @@ EXPLAIN_TEXT: dict[str, tuple[str, str]] = {
 def explain_text(data: dict[str, Any], lang: str) -> str:
     """The explanation as text (Chinese first, ``lang='en'`` for English): one path, worded by
     :data:`EXPLAIN_TEXT`; components, pairing kinds, relations, confidence levels and notes labelled
-    from :mod:`chainlink.vocabulary`."""
-    from chainlink.vocabulary import confidence_label, relation_label
+    from :mod:`chainlink.base.vocabulary`."""
+    from chainlink.base.vocabulary import confidence_label, relation_label
 
     zh = lang == "zh"
     side = 0 if zh else 1

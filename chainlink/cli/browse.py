@@ -13,8 +13,8 @@ from chainlink.cli._registry import open_registry
 
 
 def labels(lang: str, *columns: str) -> dict[str, str]:
-    """Table headers for ``columns`` in ``lang`` (:data:`chainlink.vocabulary.HEADERS`)."""
-    from chainlink.vocabulary import header
+    """Table headers for ``columns`` in ``lang`` (:data:`chainlink.base.vocabulary.HEADERS`)."""
+    from chainlink.base.vocabulary import header
 
     return {c: header(c, lang) for c in columns}
 
@@ -23,7 +23,7 @@ def labels(lang: str, *columns: str) -> dict[str, str]:
 @rows_command()
 def counties(out: Rows, db: DbOption = None) -> None:
     """The 26 mountain counties with their pairings and characteristic industries counted."""
-    from chainlink.browse import county_rows
+    from chainlink.outputs.browse import county_rows
 
     rows = out.cut(county_rows(open_registry(db)))
     columns = [
@@ -57,14 +57,14 @@ def pairs(
     db: DbOption = None,
 ) -> None:
     """Pairings between mountain counties and partner districts or zones, with their sources."""
-    from chainlink.browse import pairing_rows
-    from chainlink.resolve import Resolver
+    from chainlink.outputs.browse import pairing_rows
+    from chainlink.store.resolve import Resolver
 
     reg = open_registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id if county else None
     rows = out.cut(pairing_rows(reg, code))
     if out.fmt in ("table", "md"):
-        from chainlink.vocabulary import pairing_label
+        from chainlink.base.vocabulary import pairing_label
 
         for row in rows:
             row["kind_label"] = pairing_label(row["kind"], out.lang)
@@ -116,10 +116,10 @@ def browse(
     import sys
     import tempfile
 
-    from chainlink.datasette import derived_database, metadata, stored_metadata
+    from chainlink.base.output import write_atomic
     from chainlink.errors import DataError
-    from chainlink.output import write_atomic
-    from chainlink.score import Model, load_preset
+    from chainlink.outputs.datasette import derived_database, metadata, stored_metadata
+    from chainlink.scoring.score import Model, load_preset
 
     if write is None and importlib.util.find_spec("datasette") is None:
         raise DataError("datasette is not installed; install it with: pip install 'chainlink[browse]'")

@@ -50,7 +50,7 @@ def build(
     to a temporary file and renamed into place, so a failed build leaves the old one intact. A
     registry built from exactly the current sources (and this chainlink) is left as it is.
     """
-    from chainlink.build import check_registry, compile_registry, default_sources_root, is_current
+    from chainlink.store.build import check_registry, compile_registry, default_sources_root, is_current
 
     root = sources or default_sources_root()
     target = db or (root / "registry.db")

@@ -20,7 +20,7 @@ app.add_typer(chains_app, name="chains")
 @rows_command()
 def chains_list(out: Rows, db: DbOption = None) -> None:
     """Every chain with its segment count and the counties holding a segment of it."""
-    from chainlink.browse import chain_rows
+    from chainlink.outputs.browse import chain_rows
 
     rows = out.cut(chain_rows(open_registry(db)))
     columns = ["id", "name_zh", "name_en", "segments", "edges", "counties", "confidence", "source"]
@@ -37,20 +37,20 @@ def chains_show(
     db: DbOption = None,
 ) -> None:
     """One chain's segments upstream → downstream, with the counties holding each."""
-    from chainlink.browse import chain_segment_rows, chain_tree
-    from chainlink.resolve import Resolver
+    from chainlink.outputs.browse import chain_segment_rows, chain_tree
+    from chainlink.store.resolve import Resolver
 
     reg = open_registry(db)
     chain_id = Resolver.from_registry(reg).resolve(name, ("chain",)).id
     if out.fmt == "table":
         from chainlink.cli._output import fold_lines
-        from chainlink.firms import chain_firm_lines
+        from chainlink.scoring.firms import chain_firm_lines
 
         text = fold_lines(chain_tree(reg, chain_id).splitlines())
         text += "\n" + fold_lines(chain_firm_lines(reg, chain_id), indent=6)
         out.text(text)
         return
-    from chainlink.firms import segment_firm_names
+    from chainlink.scoring.firms import segment_firm_names
 
     rows = chain_segment_rows(reg, chain_id)
     firms = segment_firm_names(reg, chain_id)
@@ -83,7 +83,7 @@ def chains_coverage(out: Rows, db: DbOption = None) -> None:
 
     The first list must stay empty: an industry on no chain can never be scored. Exits 0 either way.
     """
-    from chainlink.coverage import COLUMNS, coverage_report
+    from chainlink.scoring.coverage import COLUMNS, coverage_report
 
     report = coverage_report(open_registry(db))
     notices = [
@@ -120,10 +120,10 @@ def chains_export(
 ) -> None:
     """A chain graph (or all) for Gephi, yEd, Graphviz or Mermaid: segments with stage, GB/T codes, IO
     sectors, products, counties and firms; edges with weight and evidence (io, ckg, io+ckg, judgement)."""
-    from chainlink.chainexport import GRAPH_FORMATS, export_graph, render
+    from chainlink.base.output import write_atomic
     from chainlink.errors import UsageError
-    from chainlink.output import write_atomic
-    from chainlink.resolve import Resolver
+    from chainlink.outputs.chainexport import GRAPH_FORMATS, export_graph, render
+    from chainlink.store.resolve import Resolver
 
     fmt = check_format(fmt, GRAPH_FORMATS)
     if (name is None) == (not all_chains):

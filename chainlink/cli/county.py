@@ -38,8 +38,8 @@ def county_show(
 
     Each fact is followed by its confidence (sourced, unverified, sample) and its source.
     """
-    from chainlink.profiles import county_profile
-    from chainlink.resolve import Resolver
+    from chainlink.scoring.profiles import county_profile
+    from chainlink.store.resolve import Resolver
 
     reg = open_registry(db)
     code = Resolver.from_registry(reg).resolve(county, ("county",)).id
@@ -63,8 +63,8 @@ def zone_show(
 
     Each fact is followed by its confidence (sourced, unverified, sample) and its source.
     """
-    from chainlink.profiles import zone_profile
-    from chainlink.resolve import Resolver
+    from chainlink.scoring.profiles import zone_profile
+    from chainlink.store.resolve import Resolver
 
     reg = open_registry(db)
     pid = Resolver.from_registry(reg).resolve(zone, ("partner",)).id
@@ -72,7 +72,7 @@ def zone_show(
 
 
 def _emit(profile, out: Rows) -> None:
-    from chainlink.profiles import COLUMNS
+    from chainlink.scoring.profiles import COLUMNS
 
     if out.fmt != "table":
         out.emit(out.cut(profile.rows()), COLUMNS, headers=labels(out.lang, *COLUMNS))
@@ -82,7 +82,7 @@ def _emit(profile, out: Rows) -> None:
 
 def render_profile(profile, lang: str = "zh", width: int | None = None) -> str:
     """The profile as plain text, ``width`` columns (long source addresses wrap)."""
-    from chainlink.vocabulary import confidence_label
+    from chainlink.base.vocabulary import confidence_label
 
     lines = [fold(profile.heading_zh if lang == "zh" else profile.heading_en, width, 3)]
     for section in profile.sections:

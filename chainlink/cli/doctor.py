@@ -36,7 +36,7 @@ def doctor(
     when any check fails. Read-only: the registry is never changed. (--format text is the table.)
     """
     from chainlink.cli._output import fold_lines
-    from chainlink.doctor import diagnose, failed
+    from chainlink.store.doctor import diagnose, failed
 
     checks = diagnose(db, sources=sources, check_sources=not no_sources, quick=quick)
     if out.fmt in ("table", "text"):
@@ -51,8 +51,8 @@ def doctor(
 @app.command()
 def migrate(db: DbOption = None) -> None:
     """Migrate the registry to this chainlink's schema version, in one transaction (keeps imported data)."""
-    from chainlink.migrations import migrate_registry
-    from chainlink.registry import SCHEMA_VERSION, find_registry
+    from chainlink.store.migrations import migrate_registry
+    from chainlink.store.registry import SCHEMA_VERSION, find_registry
 
     path = find_registry(db)
     done = migrate_registry(path)

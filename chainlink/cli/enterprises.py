@@ -32,7 +32,7 @@ KindOption = Annotated[
 
 
 def _partial(lang: str, sample: bool = False) -> list[str]:
-    from chainlink.firms import PARTIAL_EN, PARTIAL_ZH
+    from chainlink.scoring.firms import PARTIAL_EN, PARTIAL_ZH
 
     notes = [PARTIAL_ZH if lang == "zh" else PARTIAL_EN]
     if sample:
@@ -67,8 +67,8 @@ def enterprises_list(
     imported ones. Every output says that the data is partial.
     """
     from chainlink.errors import UsageError
-    from chainlink.firms import KIND_FILTERS, LIST_COLUMNS, enterprise_rows, partner_places
-    from chainlink.resolve import Resolver
+    from chainlink.scoring.firms import KIND_FILTERS, LIST_COLUMNS, enterprise_rows, partner_places
+    from chainlink.store.resolve import Resolver
 
     if kind not in KIND_FILTERS:
         raise UsageError(f"unknown --kind {kind!r}: use one of {', '.join(KIND_FILTERS)}")
@@ -129,7 +129,7 @@ def enterprises_show(
 ) -> None:
     """One firm: identity, place and how it was placed, main products, segments with the rule and
     confidence of each link, and its 链主 (candidate) standing with the rule that chose it."""
-    from chainlink.firms import enterprise_detail
+    from chainlink.scoring.firms import enterprise_detail
 
     detail = enterprise_detail(open_registry(db), enterprise)
     top = out.top or None
@@ -139,8 +139,8 @@ def enterprises_show(
         out.emit(rows, columns, headers=labels(out.lang, *columns),
                  notices=_partial(out.lang, sample=detail["firm"]["kind"] == "sample"))  # fmt: skip
         return
+    from chainlink.base.vocabulary import confidence_label
     from chainlink.cli._output import fold
-    from chainlink.vocabulary import confidence_label
 
     firm = detail["firm"]
     lines = [fold(f"{firm['name_zh']} ({firm['id']}) · {firm['kind']}", None, 3)]
@@ -220,7 +220,7 @@ def _detail_rows(detail: dict, limit: int | None = None) -> list[dict]:
 @rows_command()
 def enterprises_unplaced(out: Rows, db: DbOption = None) -> None:
     """Real firms no county-level unit could be given, with the reason (never guessed, never dropped)."""
-    from chainlink.firms import unplaced_rows
+    from chainlink.scoring.firms import unplaced_rows
 
     rows = unplaced_rows(open_registry(db))
     total = len(rows)
@@ -259,7 +259,7 @@ def enterprises_coverage(
     """What the real firms cover: per chain, segments with ≥1 real firm (anywhere, in a mountain county,
     in a partner's territory); per county or partner, the real firms placed there. Totals below."""
     from chainlink.errors import UsageError
-    from chainlink.firms import coverage
+    from chainlink.scoring.firms import coverage
 
     views = {
         "chain": (
@@ -326,7 +326,7 @@ def dedupe(
     Names are compared without 有限公司 / 股份有限公司 / 集团 … and leading place names (浙江, 丽水市,
     青田县 …), with rapidfuzz's ratio (0–100). Nothing is merged; review the pairs.
     """
-    from chainlink.dedupe import COLUMNS, enterprise_pairs
+    from chainlink.store.dedupe import COLUMNS, enterprise_pairs
 
     with progress_bar(quiet, "dedupe") as bar:
         rows = enterprise_pairs(

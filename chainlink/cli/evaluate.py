@@ -47,8 +47,8 @@ def evaluate(
     destination county. Prints one row per case and hit@1/3/5/10 and MRR for both directions
     (docs/evaluation.md defines each term).
     """
-    from chainlink.evaluate import COLUMNS, SUMMARY_COLUMNS, evaluate, summarise
-    from chainlink.score import load_preset
+    from chainlink.scoring.evaluate import COLUMNS, SUMMARY_COLUMNS, evaluate, summarise
+    from chainlink.scoring.score import load_preset
 
     fmt = out.fmt
     registry = open_registry(db)

@@ -18,8 +18,8 @@ CountyArgument = Annotated[
 
 
 def _model_and_county(db, county: str, no_sample: bool = False):
-    from chainlink.resolve import Resolver
-    from chainlink.score import Model
+    from chainlink.scoring.score import Model
+    from chainlink.store.resolve import Resolver
 
     model = Model(open_registry(db), include_sample=not no_sample)
     entity = Resolver.from_registry(model.registry).resolve(county, ("county",))
@@ -49,8 +49,8 @@ def opportunities(
     Presence comes from the registry's characteristic industries, zone industries and enterprises;
     the chain segments in each sector are listed so that an opportunity can be traced to a chain.
     """
-    from chainlink.geography import OPPORTUNITY_COLUMNS, opportunity_rows
-    from chainlink.vocabulary import note_label
+    from chainlink.base.vocabulary import note_label
+    from chainlink.scoring.geography import OPPORTUNITY_COLUMNS, opportunity_rows
 
     fmt = out.fmt
     model, entity = _model_and_county(db, county, no_sample)
@@ -84,9 +84,9 @@ def gaps(
     db: DbOption = None,
 ) -> None:
     """The county's chain gaps: 补链 missing upstream links, 延链 downstream extensions, 强链 thin held segments."""
-    from chainlink.geography import GAP_COLUMNS, gap_rows
-    from chainlink.resolve import Resolver
-    from chainlink.vocabulary import relation_label
+    from chainlink.base.vocabulary import relation_label
+    from chainlink.scoring.geography import GAP_COLUMNS, gap_rows
+    from chainlink.store.resolve import Resolver
 
     model, entity = _model_and_county(db, county)
     chain_id = Resolver.from_registry(model.registry).resolve(chain, ("chain",)).id if chain else None

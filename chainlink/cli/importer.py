@@ -168,7 +168,7 @@ def _register(kind: str) -> None:
 
 
 def _some(label: str, messages: list[str], total: int) -> None:
-    from chainlink.output import clip_message
+    from chainlink.base.output import clip_message
 
     for line in messages[:MAX_SHOWN]:
         typer.echo(f"chainlink: {label}: {clip_message(line)}", err=True)

@@ -38,7 +38,7 @@ def industries_search(
     Ranks exact names and codes first, then name and code prefixes, pinyin, pinyin initials, the
     standard's descriptions and GB/T 4754-2011 codes (mapped forward); near misses come from rapidfuzz.
     """
-    from chainlink.industries import search_industries
+    from chainlink.base.industries import search_industries
 
     rows = search_industries(open_registry(db), text, out.top or 10**6)
     columns = ["code", "level", "level_zh", "name_zh", "path", "pinyin", "match", "score"]
@@ -63,7 +63,7 @@ def industries_show(
     characteristic industries of counties (and industries of zones) matching at the hold threshold 0.6.
     A GB/T 4754-2011 code is mapped forward to 2017, with a warning.
     """
-    from chainlink.industries import industry_report
+    from chainlink.base.industries import industry_report
 
     report = industry_report(open_registry(db), code)
     if out.fmt != "table":
@@ -87,7 +87,7 @@ def industries_show(
 
 
 def _render(report) -> str:
-    from chainlink.industries import LEVEL_NAMES
+    from chainlink.base.industries import LEVEL_NAMES
 
     lines = [fold(f"warning: {w}", None, 3) for w in report.warnings]
     if report.maps_to and report.industry is None:

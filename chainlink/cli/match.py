@@ -68,8 +68,8 @@ MinConfidenceOption = Annotated[
 
 def check_confidence(level: str) -> str:
     """``--min-confidence`` value, lower-cased, or a usage error."""
+    from chainlink.base.vocabulary import CONFIDENCE_LEVELS
     from chainlink.errors import UsageError
-    from chainlink.vocabulary import CONFIDENCE_LEVELS
 
     value = level.lower()
     if value not in CONFIDENCE_LEVELS:
@@ -86,7 +86,7 @@ NoSampleOption = Annotated[
 
 
 def _model(db: Path | None, preset: str, no_sample: bool = False):
-    from chainlink.score import Model, load_preset
+    from chainlink.scoring.score import Model, load_preset
 
     return Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
 
@@ -145,12 +145,12 @@ def match(
     With --project FILE, ranks the counties paired with the project's origin, and their landing
     places, instead.
     """
+    from chainlink.base.vocabulary import note_label
     from chainlink.errors import UsageError
-    from chainlink.export import COLUMNS, suggestion_row
-    from chainlink.resolve import Resolver
-    from chainlink.score import suggest_for_county
-    from chainlink.vocabulary import note_label
-    from chainlink.xlsx import suggestion_sheets
+    from chainlink.outputs.export import COLUMNS, suggestion_row
+    from chainlink.outputs.xlsx import suggestion_sheets
+    from chainlink.scoring.score import suggest_for_county
+    from chainlink.store.resolve import Resolver
 
     fmt, lang, top = out.fmt, out.lang, out.limit
     min_confidence = check_confidence(min_confidence)
@@ -167,7 +167,7 @@ def match(
     partner_id = resolver.resolve(partner, ("partner",)).id if partner else None
     chain_id = resolver.resolve(chain, ("chain",)).id if chain else None
     if project is not None:
-        from chainlink.projects import load_project, rank_destinations
+        from chainlink.scoring.projects import load_project, rank_destinations
 
         proj = load_project(project)
         answer = rank_destinations(
@@ -253,10 +253,10 @@ def export(
     Sorted by county code then rank; byte-identical across runs; codes as text; UTF-8. Writes csv
     unless --format or the --output extension says otherwise.
     """
+    from chainlink.base.output import render
     from chainlink.errors import UsageError
-    from chainlink.export import COLUMNS, export_rows
-    from chainlink.output import render
-    from chainlink.resolve import Resolver
+    from chainlink.outputs.export import COLUMNS, export_rows
+    from chainlink.store.resolve import Resolver
 
     fmt, top = out.fmt, out.limit
     if fmt not in ("csv", "tsv", "json", "ndjson") and check:
@@ -289,7 +289,7 @@ def export(
             raise typer.Exit(1)
         typer.echo(f"{len(check)} file(s) up to date")
         return
-    from chainlink.xlsx import suggestion_sheets
+    from chainlink.outputs.xlsx import suggestion_sheets
 
     out.emit(
         rows,

@@ -152,11 +152,11 @@ def _population(
 
 @contextlib.contextmanager
 def _binary_output(output: Path | None, bom: bool) -> Iterator[IO[bytes]]:
-    """Stdout, or ``output`` replaced atomically (:func:`chainlink.output.atomic_stream`) when all went well.
+    """Stdout, or ``output`` replaced atomically (:func:`chainlink.base.output.atomic_stream`) when all went well.
 
     No fsync: it would cost seconds on the large tables this writes (the rename is still atomic).
     """
-    from chainlink.output import atomic_stream
+    from chainlink.base.output import atomic_stream
 
     with atomic_stream("-" if output is None else output, fsync=False) as stream:
         if bom:

@@ -55,8 +55,8 @@ def report(
     """
     from chainlink.errors import UsageError
     from chainlink.report import FORMATS, page_name, run_date, write_reports
-    from chainlink.resolve import Resolver
-    from chainlink.score import Model, load_preset
+    from chainlink.scoring.score import Model, load_preset
+    from chainlink.store.resolve import Resolver
 
     lang = check_lang(lang)
     chosen = sum([county is not None, pair is not None, all_])

@@ -106,7 +106,7 @@ def user_rows(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
 
     columns = columns_of(kind)
     table = "user_import_log" if kind == "log" else KINDS[kind].table
-    from chainlink.registry import has_table
+    from chainlink.store.registry import has_table
 
     if not has_table(conn, table):
         return []

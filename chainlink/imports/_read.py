@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from chainlink.base.output import unescape_formula
 from chainlink.errors import SourceError, UsageError
-from chainlink.output import unescape_formula
 
 FORMATS = ("csv", "tsv", "xlsx", "json", "ndjson")
 SUFFIX_FORMAT = {
@@ -121,7 +121,7 @@ def open_table(
             return _xlsx(fh, name, sheet, max_xlsx_mb)
         if not head.strip():
             raise SourceError(name, None, "file is empty; export the sheet again")
-        from chainlink.textio import open_text
+        from chainlink.base.textio import open_text
 
         fh.close()
         stream, label = open_text(p, encoding, name=name)
@@ -134,8 +134,8 @@ def open_table(
 
 
 # -- encodings --------------------------------------------------------------------------------
-# Detection and strict decoding live in chainlink.textio (shared with `chainlink metrics compute`).
-from chainlink.textio import ENCODING_HINT, detect_encoding, open_binary  # noqa: E402,F401 - re-exported
+# Detection and strict decoding live in chainlink.base.textio (shared with `chainlink metrics compute`).
+from chainlink.base.textio import ENCODING_HINT, detect_encoding, open_binary  # noqa: E402,F401 - re-exported
 
 # -- CSV / TSV --------------------------------------------------------------------------------
 

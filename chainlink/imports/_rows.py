@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from chainlink.credit import quick_valid
+from chainlink.base.credit import quick_valid
 from chainlink.errors import SourceError
 from chainlink.imports._read import Table, column_ref
 from chainlink.imports._schema import IGNORED_HEADERS, Column, Kind, alias_map, header_key

@@ -130,9 +130,9 @@ def import_file(
     Raises :class:`ImportErrors` (nothing written) when a row is invalid and ``skip_invalid`` is
     false, and :class:`chainlink.errors.SourceError` when the file itself cannot be read.
     """
-    from chainlink.migrations import writing
-    from chainlink.output import check_output, is_stdout, protect
-    from chainlink.registry import locate
+    from chainlink.base.output import check_output, is_stdout, protect
+    from chainlink.store.migrations import writing
+    from chainlink.store.registry import locate
 
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
@@ -208,7 +208,7 @@ def import_file(
 
 
 def _read_only(location: Any) -> sqlite3.Connection:
-    from chainlink.registry import connect_readonly
+    from chainlink.store.registry import connect_readonly
 
     conn = connect_readonly(location)
     conn.row_factory = None
@@ -337,17 +337,17 @@ def _upsert_sql(spec: Kind) -> str:
 
 
 class _Discarded(ChainlinkError):
-    """Thrown into the rejects file's :func:`~chainlink.output.atomic_stream` to drop the file."""
+    """Thrown into the rejects file's :func:`~chainlink.base.output.atomic_stream` to drop the file."""
 
 
 class _Rejects:
-    """The rejects file: streamed through :func:`chainlink.output.atomic_stream`, which renames it into
+    """The rejects file: streamed through :func:`chainlink.base.output.atomic_stream`, which renames it into
     place when :meth:`commit` is called after the import's transaction (and drops it on :meth:`discard`)."""
 
     def __init__(self, path: Path) -> None:
         import io
 
-        from chainlink.output import atomic_stream
+        from chainlink.base.output import atomic_stream
 
         self.path = path
         self._stream = atomic_stream(path, option="--rejects", fsync=False)

@@ -211,8 +211,8 @@ class Context:
         source: str | None = None,
         confidence: str | None = None,
     ) -> None:
-        from chainlink.registry import Registry
-        from chainlink.resolve import Resolver
+        from chainlink.store.registry import Registry
+        from chainlink.store.resolve import Resolver
 
         conn.row_factory = sqlite3.Row
         try:
@@ -227,7 +227,7 @@ class Context:
             self.segments = {
                 r[0]: (r[1], r[2]) for r in conn.execute("SELECT key, name_zh, name_en FROM segments")
             }
-            from chainlink.registry import table_names
+            from chainlink.store.registry import table_names
 
             tables = table_names(conn)
             self.source_ids = {
@@ -261,7 +261,7 @@ class Context:
     # -- checks of one value ------------------------------------------------------------------
 
     def entity(self, raw: Any, kinds: tuple[str, ...], what: str, listing: str) -> str:
-        from chainlink.resolve import _variants
+        from chainlink.store.resolve import _variants
 
         text = text_of(raw)
         if not text:
@@ -465,7 +465,7 @@ def identifier(raw: Any) -> str:
 
 
 def credit(raw: Any) -> str:
-    from chainlink.credit import CreditCodeError, validate
+    from chainlink.base.credit import CreditCodeError, validate
 
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raise Bad(

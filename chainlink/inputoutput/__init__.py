@@ -15,6 +15,7 @@ Ghosh, A. (1958). Input–output approach in an allocation system. *Economica* 2
 
 from __future__ import annotations
 
+from chainlink.base.sectors import SectorMapping, mapping_path, read_sector_gbt, sector_of_gbt
 from chainlink.inputoutput.lookup import (
     resolve_sector,
 )
@@ -52,7 +53,6 @@ from chainlink.inputoutput.views import (
     linkages,
     upstream,
 )
-from chainlink.sectors import SectorMapping, mapping_path, read_sector_gbt, sector_of_gbt
 
 __all__ = [
     "DATA_DIR",

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from chainlink.base.sectors import sector_of_gbt
 from chainlink.errors import DataError
 from chainlink.inputoutput.tables import DATA_DIR, IOTable, _fold
-from chainlink.sectors import sector_of_gbt
 
 
 def resolve_sector(table: IOTable, query: str) -> str:

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from chainlink.base.sectors import sector_of_gbt
 from chainlink.errors import UsageError
 from chainlink.inputoutput.lookup import resolve_sector
 from chainlink.inputoutput.tables import IOTable
-from chainlink.sectors import sector_of_gbt
 
 
 def _normalised(coefficients: np.ndarray, axis: int) -> np.ndarray:

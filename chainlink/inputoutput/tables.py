@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainlink.base.sectors import SectorMapping
 from chainlink.errors import DataError
 from chainlink.inputoutput.models import (
     direct_requirements,
@@ -19,7 +20,6 @@ from chainlink.inputoutput.models import (
     ghosh_inverse,
     leontief_inverse,
 )
-from chainlink.sectors import SectorMapping
 
 #: Final-use columns kept from the NBS layout (their subtotals THC, TC, GCF, TFU are derived).
 FINAL_DEMAND_CODES: tuple[str, ...] = ("FU101", "FU102", "FU103", "FU201", "FU202", "EX")

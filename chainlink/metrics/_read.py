@@ -222,13 +222,13 @@ def text_encoding(path: str, encoding: str) -> str:
     """The encoding to decode ``path`` with: the one asked for (``utf-8-sig`` by default).
 
     The one place the long-table readers decide how to decode text. The default (``utf-8-sig``, i.e. no
-    ``--encoding`` given) is replaced by what :func:`chainlink.textio.detect_encoding` finds in the first
+    ``--encoding`` given) is replaced by what :func:`chainlink.base.textio.detect_encoding` finds in the first
     64 KiB (UTF-8 with or without BOM, UTF-16, GB18030/GBK via charset-normalizer) — the same detector
     the importers use; the file is then decoded strictly in that encoding.
     """
     if encoding != "utf-8-sig":
         return encoding
-    from chainlink.textio import detect_encoding
+    from chainlink.base.textio import detect_encoding
 
     try:
         with open(path, "rb") as fh:

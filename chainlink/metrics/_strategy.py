@@ -50,7 +50,7 @@ def strategies() -> dict[str, Strategy]:
 
 
 def _load_strategies() -> dict[str, Strategy]:
-    from chainlink.yamlstrict import load_yaml_text
+    from chainlink.base.yamlstrict import load_yaml_text
 
     resource = resources.files("chainlink") / "presets" / "strategies.yaml"
     path = "chainlink/presets/strategies.yaml"

@@ -207,7 +207,7 @@ def write_table(
     """Write ``n_rows`` rows of ``columns`` to the binary ``stream`` as csv, tsv or ndjson.
 
     CSV and TSV quote like :mod:`csv` (minimal quoting, ``\\n`` line ends), as
-    :func:`chainlink.output.render` does; NDJSON writes one compact object per line.
+    :func:`chainlink.base.output.render` does; NDJSON writes one compact object per line.
     """
     if fmt not in ("csv", "tsv", "ndjson"):
         raise ValueError(f"write_table cannot write {fmt!r}")

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from chainlink.base.vocabulary import CONFIDENCE_ZH
 from chainlink.errors import DataError, UsageError
 from chainlink.plan.inputs import (
     PAIRING_ZH,
@@ -17,7 +18,6 @@ from chainlink.plan.inputs import (
     read_projects,
     registry_projects,
 )
-from chainlink.vocabulary import CONFIDENCE_ZH
 
 
 def find_project(registry: Any, project_id: str, projects_file: str | Path | None = None) -> PlanProject:
@@ -53,10 +53,10 @@ def explain(
     """Every component of the (project, county) score with its weight and the data behind it, the
     eligibility and capacity rules, and — with a ``run`` — the binding constraints and why each
     higher-scoring destination was not chosen. A JSON-ready dict."""
-    from chainlink.graph import path_confidence
-    from chainlink.projects import DestinationCache, score_destination
-    from chainlink.resolve import Resolver
-    from chainlink.score import Model, load_preset
+    from chainlink.network.graph import path_confidence
+    from chainlink.scoring.projects import DestinationCache, score_destination
+    from chainlink.scoring.score import Model, load_preset
+    from chainlink.store.resolve import Resolver
 
     if run is not None and preset is None:
         preset = run.get("parameters", {}).get("preset_values")
@@ -118,14 +118,14 @@ def _component_rows(
     pairing = next((p for p in model.pairings_of(code) if p["id"] == s.pairing_id), None)
     pind = model.partner_fit(project.origin_id, s.segment_key)[1] if project.origin_id else ""
     seg_sectors = model.sectors_of(node["codes"])
-    from chainlink.industries import split_codes
+    from chainlink.base.industries import split_codes
 
     county_sectors = model.sectors_of(
         [c for f in model.county_facts(code) for c in split_codes(f["gbt_codes"])]
     )
     io_best = _io_pair(model, seg_sectors, county_sectors)
     policy_base = model.policy_value(node["codes"])
-    from chainlink.vocabulary import RELATION_ZH
+    from chainlink.base.vocabulary import RELATION_ZH
 
     rel_zh = RELATION_ZH[s.relation]
     chains = ";".join(pairing["chains"]) if pairing else ""

@@ -121,7 +121,7 @@ class PlanProject:
         return self.confidence == "sample"
 
     def scoring_dict(self) -> dict[str, Any]:
-        """The project as :func:`chainlink.projects.score_destination` reads it."""
+        """The project as :func:`chainlink.scoring.projects.score_destination` reads it."""
         out = {"id": self.id, "name": self.name_zh, "origin": self.origin_id, "pollution": self.pollution}
         if self.segment:
             out["segment"] = self.segment
@@ -150,7 +150,7 @@ def registry_projects(
 ) -> list[PlanProject]:
     """Open projects of the registry (``county_code`` empty): table ``projects`` then imported
     ``user_projects``, each by id. ``include_sample=False`` leaves the sample projects out."""
-    from chainlink.registry import table_names
+    from chainlink.store.registry import table_names
 
     tables = table_names(registry.conn)
     out: list[PlanProject] = []
@@ -181,10 +181,10 @@ def registry_projects(
 
 def read_projects(path: str | Path) -> list[PlanProject]:
     """Projects from a file: YAML or JSON (one mapping, a list, or ``projects:`` with a list) or CSV/TSV
-    (one row each), with the fields of ``match --project`` (:data:`chainlink.projects.FIELDS`) plus
+    (one row each), with the fields of ``match --project`` (:data:`chainlink.scoring.projects.FIELDS`) plus
     ``added_value`` and ``tax``. Errors name the file and line (JSON: the item number)."""
     from chainlink.imports._validate import validate_project_fields
-    from chainlink.projects import read_project_records, validate_project
+    from chainlink.scoring.projects import read_project_records, validate_project
 
     items = read_project_records(path, many=True)
     out: list[PlanProject] = []
@@ -227,7 +227,7 @@ def prepare_projects(model: Any, resolver: Any, projects: list[PlanProject], *, 
     ``strict`` (a project file): an unknown origin or segment is an error naming the file and line;
     otherwise (the registry) the project is kept without segments and the problem is noted.
     """
-    from chainlink.projects import project_segments
+    from chainlink.scoring.projects import project_segments
 
     for pr in projects:
         if pr.origin_id:

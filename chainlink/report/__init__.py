@@ -78,7 +78,7 @@ def write_reports(
     With ``index`` every county in ``counties`` gets a page in ``target`` (a folder) plus
     ``index.<fmt>``. Each file is written atomically. ``progress`` is called with each county code.
     """
-    from chainlink.output import write_atomic
+    from chainlink.base.output import write_atomic
 
     written: list[Written] = []
     cache: dict[str, Any] = {}

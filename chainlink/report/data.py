@@ -1,7 +1,7 @@
 """Gather what a report shows: plain dicts and lists, no rendering, no typer/rich.
 
-Everything comes from the registry through the library (suggestions from :mod:`chainlink.score`,
-firms from :mod:`chainlink.firms` when present, the backtest from :mod:`chainlink.evaluate` when
+Everything comes from the registry through the library (suggestions from :mod:`chainlink.scoring.score`,
+firms from :mod:`chainlink.scoring.firms` when present, the backtest from :mod:`chainlink.scoring.evaluate` when
 present); every fact keeps its ``source`` and ``confidence``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainlink.industries import split_codes
+from chainlink.base.industries import split_codes
 
 STAGES = ("material", "part", "equipment", "product", "service")
 STAGE_ZH = {"material": "材料", "part": "零部件", "equipment": "装备", "product": "产品", "service": "服务"}
@@ -127,7 +127,7 @@ def _depths(graph: Any, chain_id: str) -> dict[str, int]:
     import networkx as nx
 
     if not isinstance(graph, nx.DiGraph):
-        graph = graph.to_networkx()  # a chainlink.graph.ChainGraph (the model's)
+        graph = graph.to_networkx()  # a chainlink.network.graph.ChainGraph (the model's)
     own = [n for n, d in graph.nodes(data=True) if d["chain_id"] == chain_id]
     sub = graph.subgraph(own)
     depth: dict[str, int] = {}
@@ -137,10 +137,10 @@ def _depths(graph: Any, chain_id: str) -> dict[str, int]:
 
 
 def _firms(model: Any, keys: list[str], places: list[str]) -> tuple[dict[str, list[dict[str, Any]]], tuple[str, str]]:
-    """Firms per segment in ``places``: real ones (chainlink.firms) first, then sample ones."""
+    """Firms per segment in ``places``: real ones (chainlink.scoring.firms) first, then sample ones."""
     out: dict[str, list[dict[str, Any]]] = {}
     try:
-        from chainlink.firms import PARTIAL_EN, PARTIAL_ZH, firms_on
+        from chainlink.scoring.firms import PARTIAL_EN, PARTIAL_ZH, firms_on
     except ImportError:  # before the enterprises workstream: the registry's sample enterprises only
         for e in model.registry.enterprises:
             place = e.get("county_code") or e.get("partner_id")
@@ -217,10 +217,10 @@ def _chain_views(model: Any, county_code: str, suggestions: list[dict[str, Any]]
 
 
 def _evaluation(model: Any, county_code: str, cache: dict[str, Any]) -> dict[str, Any] | None:
-    """The leave-one-out backtest (chainlink.evaluate), computed once per run; None when unavailable."""
+    """The leave-one-out backtest (chainlink.scoring.evaluate), computed once per run; None when unavailable."""
     if "evaluation" not in cache:
         try:
-            from chainlink.evaluate import evaluate, summarise
+            from chainlink.scoring.evaluate import evaluate, summarise
         except ImportError:
             cache["evaluation"] = None
         else:
@@ -277,7 +277,7 @@ def gather(model: Any, county_code: str, *, partner: str | None = None, top: int
     printed on the page (the only line that changes between two runs on the same registry).
     """
     from chainlink import __version__
-    from chainlink.score import suggest_for_county
+    from chainlink.scoring.score import suggest_for_county
 
     cache = cache if cache is not None else {}
     reg = model.registry
@@ -293,7 +293,7 @@ def gather(model: Any, county_code: str, *, partner: str | None = None, top: int
     places = [p for p in places if not (p.id in seen or seen.add(p.id))]
     place_codes = [county_code]
     try:
-        from chainlink.firms import partner_places
+        from chainlink.scoring.firms import partner_places
     except ImportError:
         place_codes += [p["partner_id"] for p in pairings]
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from chainlink.base.yamlstrict import LineDict, LineList, load_yaml, scalar_text
 from chainlink.errors import SourceError
 from chainlink.sources.collect import (
     CONFIDENCE,
@@ -19,7 +20,6 @@ from chainlink.sources.collect import (
     read_csv_rows,
 )
 from chainlink.sources.tables import load_industries
-from chainlink.yamlstrict import LineDict, LineList, load_yaml, scalar_text
 
 
 def _text(col: _Collector, name: str, obj: LineDict, key: str, *, required: bool = True) -> str:
@@ -235,7 +235,7 @@ def _check_shared_products(
     col: _Collector, segments: list[dict[str, Any]], where: dict[str, tuple[str, int]]
 ) -> None:
     """Segments sharing a GB/T code must be told apart by their products (docs/chains.md)."""
-    from chainlink.products import shared_code_groups
+    from chainlink.base.products import shared_code_groups
 
     products = {s["key"]: _split_codes(s["products"]) for s in segments}
     reported: set[tuple[str, str]] = set()
@@ -349,7 +349,7 @@ def _load_edge_evidence_ckg(
     Derived once by data/derive/edge_evidence.py; every row must still fit: its edge exists and each
     product is one of its segment's ``products`` keywords (equal or ending with it).
     """
-    from chainlink.products import product_matches
+    from chainlink.base.products import product_matches
 
     path = root / "data" / "edge_evidence_ckg.csv"
     name = _rel(root, path)

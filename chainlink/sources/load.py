@@ -54,14 +54,14 @@ def load_sources(root: str | Path, *, pinyin: Mapping[str, str] | None = None) -
             root, col, codes, county_codes, {p["id"] for p in partners}, {s["key"] for s in segments}
         )
         gaps = _load_gaps(root, col, county_codes)
-        from chainlink.evidence_sources import load_county_ecology, load_pollution_industries
+        from chainlink.sources.evidence_sources import load_county_ecology, load_pollution_industries
 
         evidence = {
             "pollution_industries": load_pollution_industries(root, col, codes),
             "county_ecology": load_county_ecology(root, col, county_codes),
         }
         source_list = _load_source_list(root, col, {"chains": chains, "edges": edges})
-        from chainlink.listed import real_enterprise_tables
+        from chainlink.sources.listed import real_enterprise_tables
 
         real = real_enterprise_tables(
             root,

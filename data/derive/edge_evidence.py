@@ -9,7 +9,7 @@ joins the two ends of a chain edge:
   of u and A a product of v;
 - ``下游产品`` (A, B): B is a downstream product of A → evidence for u → v when A is of u and B of v.
 
-"Is a product of a segment" is :func:`chainlink.products.product_matches`: the product name equals one
+"Is a product of a segment" is :func:`chainlink.base.products.product_matches`: the product name equals one
 of the segment's keywords or ends with it (Chinese compounds are head-final: 调节阀 is a 阀).
 
 Usage (from the repository root; the input path is given explicitly, nothing outside the project is
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from chainlink.products import product_matches, split_products  # noqa: E402
+from chainlink.base.products import product_matches, split_products  # noqa: E402
 from chainlink.sources import load_chains  # noqa: E402
 
 COLUMNS = [

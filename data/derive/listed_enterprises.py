@@ -6,7 +6,7 @@ source of truth. It reads the raw downloads kept outside the project (``--raw DI
 
 - Shenzhen-listed (SZSE 《A股列表》 xlsx, snapshot 2025-12-28): every row whose 省份 is 浙江, with its
   registered address (注册地址) and CSRC industry gate (所属行业). Placement by county happens at build
-  time from the address (chainlink/places.py + data/place_names.csv), not here.
+  time from the address (chainlink/sources/places.py + data/place_names.csv), not here.
 - Shanghai-listed (ChainKnowledgeGraph company.json, 2021-10): no address and no province in the data;
   kept when the full name begins with 浙江 or a Zhejiang prefecture city (杭州 宁波 温州 嘉兴 湖州 绍兴
   金华 衢州 舟山 台州 丽水). Firms whose names carry no Zhejiang place are missed (documented in
@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent
 sys.path.insert(0, str(DATA.parent))  # a checkout: the chainlink beside data/
 
-from chainlink.listed import EXCHANGES, LISTED_COLUMNS, PRODUCTS_AS_OF  # noqa: E402
+from chainlink.sources.listed import EXCHANGES, LISTED_COLUMNS, PRODUCTS_AS_OF  # noqa: E402
 
 SZSE_FILE = "szse-a-share-list/A股列表.xlsx"
 SZSE_AS_OF = "2025-12-28"
@@ -46,7 +46,7 @@ CITIES = "杭州|宁波|温州|嘉兴|湖州|绍兴|金华|衢州|舟山|台州|
 ZJ_NAME = re.compile(rf"^(浙江|{CITIES})")
 PLACEHOLDER_WEIGHT = 0.001
 
-ENTERPRISE_COLUMNS = LISTED_COLUMNS  # the columns build reads (chainlink.listed)
+ENTERPRISE_COLUMNS = LISTED_COLUMNS  # the columns build reads (chainlink.sources.listed)
 PRODUCT_COLUMNS = ["stock_code", "rank", "product", "revenue_share"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# Valid unified social credit codes (check digits computed by chainlink.credit.complete).
+# Valid unified social credit codes (check digits computed by chainlink.base.credit.complete).
 A, B, C = "91331121MA2AQ00019", "91331121MA2AQ0002C", "91331121MA2AQ0003F"
 D = "91330881MA2AQ00047"
 ENT = "统一社会信用代码,企业名称,所在县,行业代码,企业规模,链主"

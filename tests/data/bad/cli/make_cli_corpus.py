@@ -44,7 +44,7 @@ def workbook(rows: list[list[object]], edit=None) -> bytes:  # noqa: ANN001
 
 
 def main() -> None:
-    from chainlink.credit import complete
+    from chainlink.base.credit import complete
 
     codes = [complete(f"91331121MA2AQ{n:04d}") for n in range(100, 110)]
     header = ["统一社会信用代码", "企业名称", "所在县"]

@@ -1,0 +1,1 @@
+"""Layer 0: codes, vocabularies, segment products, text input and file output that every other layer uses."""

@@ -1,0 +1,1 @@
+"""Layer 2: the registry — compiled by build, opened read-only, user data, migrations, checks, names."""
