@@ -126,3 +126,26 @@ def test_terminal_width_from_the_terminal(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("LINES", raising=False)
     monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((101 + fd, 30)))
     assert _output.terminal_width() == Console().width == 101
+
+
+def test_cell_len_is_richs_in_every_unicode_version() -> None:
+    """The characters counted without rich have rich's width in each of its Unicode tables."""
+    from rich._unicode_data import load
+    from rich._unicode_data._versions import VERSIONS
+    from rich.cells import get_character_cell_size
+
+    known = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0x4E00, 0x9FA6)]
+    known += [chr(c) for c in range(0x3400, 0x4DB6)] + sorted(_output._WIDE_PUNCTUATION) + sorted(_output._NARROW)
+    for version in VERSIONS:
+        load(version)
+        get_character_cell_size.cache_clear()
+        for ch in known:
+            assert _output.cell_len(ch) == get_character_cell_size(ch, version), (version, ch)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(ALPHABET + ["\t", "\x07", "é", "\u200b", "①"]), max_size=15).map("".join))
+def test_cell_len_is_richs(text: str) -> None:
+    from rich.cells import cell_len
+
+    assert _output.cell_len(text) == cell_len(text)
