@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chainlink.base.vocabulary import round_label
 from chainlink.report.data import COMPONENT_EN, COMPONENT_ZH, ChainView, Place, ReportData
 from chainlink.report.labels import CONFIDENCE, LABELS, PAIRING_KIND, STAGE
 
@@ -379,7 +380,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
         rows.append([
             _e(_name(place, lang) if place else p["partner_id"]),
             _e(PAIRING_KIND[lang].get(p["kind"], p["kind"])),
-            _e(p.get("round") or ""),
+            _e(round_label(p.get("round"), lang)),
             _e(p.get("chains") or ""),
             _badge(p["confidence"], lang),
             cites.ref(p["source"]),
