@@ -27,6 +27,7 @@ RELATION_MEANING = {
 # -- confidence ---------------------------------------------------------------------------------
 CONFIDENCE_LEVELS = ("sourced", "unverified", "sample")
 CONFIDENCE_ZH = {"sourced": "有来源", "unverified": "未核实", "sample": "示例"}
+CONFIDENCE_EN = {"sourced": "sourced", "unverified": "unverified", "sample": "sample"}
 CONFIDENCE_NOTE_ZH = {"unverified": "（部分依据未经核实）", "sample": "（含示例数据）"}
 CONFIDENCE_NOTE_EN = {"unverified": " (some facts unverified)", "sample": " (includes sample data)"}
 
@@ -64,6 +65,14 @@ PAIRING_EN = {
     "zone_pair": "development-zone pairing",
     "enclave": "enclave co-construction",
     "shanhai": "mountain–sea pairing",
+}
+#: Short forms of the pairing kinds, for chart legends and compact tables (reports, allocation plans).
+PAIRING_SHORT_ZH = {"dual_chain_pilot": "双链长制试点", "zone_pair": "开发区结对", "enclave": "飞地", "shanhai": "山海协作"}
+PAIRING_SHORT_EN = {
+    "dual_chain_pilot": "dual chain pilot",
+    "zone_pair": "zone pairing",
+    "enclave": "enclave",
+    "shanhai": "mountain–sea",
 }
 ENCLAVE_KINDS = ("industry", "innovation", "poverty")
 ENCLAVE_KIND_ZH = {"industry": "产业飞地", "innovation": "科创飞地", "poverty": "消薄飞地"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chainlink.base.vocabulary import CONFIDENCE_EN, CONFIDENCE_ZH, PAIRING_SHORT_EN, PAIRING_SHORT_ZH
+
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title_county": "{name}产业链协作报告",
@@ -178,15 +180,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unplaced": " Not drawn (no stored coordinates): {names}.",
     },
 }
-PAIRING_KIND = {
-    "zh": {"dual_chain_pilot": "双链长制试点", "zone_pair": "开发区结对", "enclave": "飞地", "shanhai": "山海协作"},
-    "en": {"dual_chain_pilot": "dual chain pilot", "zone_pair": "zone pairing", "enclave": "enclave",
-           "shanhai": "mountain–sea"},
-}
-CONFIDENCE = {
-    "zh": {"sourced": "有据", "unverified": "未核实", "sample": "示例"},
-    "en": {"sourced": "sourced", "unverified": "unverified", "sample": "sample"},
-}
+PAIRING_KIND = {"zh": PAIRING_SHORT_ZH, "en": PAIRING_SHORT_EN}  # the words of chainlink.base.vocabulary
+CONFIDENCE = {"zh": CONFIDENCE_ZH, "en": CONFIDENCE_EN}
 STAGE = {
     "zh": {"material": "材料", "part": "零部件", "equipment": "装备", "product": "产品", "service": "服务"},
     "en": {"material": "material", "part": "part", "equipment": "equipment", "product": "product",

@@ -11,13 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainlink.base.industries import split_codes
+from chainlink.base.vocabulary import PAIRING_ZH, round_label
 
-PAIRING_KINDS_ZH = {
-    "shanhai": "山海协作结对",
-    "zone_pair": "开发区结对",
-    "dual_chain_pilot": "“双链长制”试点",
-    "enclave": "飞地",
-}
 PARTNER_KINDS_ZH = {
     "district": "县(市、区)",
     "etdz": "经济技术开发区",
@@ -268,7 +263,7 @@ def county_profile(registry: Any, code: str) -> Profile:
         pairings.facts.append(
             Fact(
                 item=f"{p['id']} {partner['name_zh']} ({partner['id']})",
-                detail=f"{PAIRING_KINDS_ZH.get(p['kind'], p['kind'])}{via}{chains} · {p['round']}",
+                detail=f"{PAIRING_ZH.get(p['kind'], p['kind'])}{via}{chains} · {round_label(p['round'])}",
                 detail_en=f"{partner['name_en']} · {p['kind']}{chains} · {p['round']}",
                 confidence=p["confidence"],
                 source=p["source"],
@@ -406,7 +401,7 @@ def zone_profile(registry: Any, pid: str) -> Profile:
         pairings.facts.append(
             Fact(
                 item=f"{p['id']} {county['name_zh']} ({county['code']}){via}",
-                detail=f"{PAIRING_KINDS_ZH.get(p['kind'], p['kind'])}{chains} · {p['round']}",
+                detail=f"{PAIRING_ZH.get(p['kind'], p['kind'])}{chains} · {round_label(p['round'])}",
                 detail_en=f"{county['name_en']} · {p['kind']}{chains} · {p['round']}",
                 confidence=p["confidence"],
                 source=p["source"],
