@@ -16,6 +16,12 @@ capability structure (so ECI is meaningful), drifting from year to year; the see
 py-ecomplexity needs pandas (a test-only dependency of chainlink); its run is capped at
 ``--reference-memory`` GB of address space so that a large case fails with MemoryError instead of
 waking the out-of-memory killer.
+
+``python bench/bench_metrics.py --vs-pandas [--runs N]`` measures the issue-14 ratio instead: the one-year
+case as CSV → CSV and as Parquet → Parquet (``--format parquet``), each run alternating with a process
+that only reads the same CSV with pandas (``pd.read_csv``: Python start and the pandas import
+included), and prints the medians of wall and CPU seconds (user + system of the child) and the ratio
+of each command to the pandas read measured in the same rounds.
 """
 
 from __future__ import annotations
@@ -95,8 +101,10 @@ def measure(command: list[str], env: dict[str, str], memory_gb: float | None = N
         "start = time.perf_counter()\n"
         "done = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=cap)\n"
         "wall = time.perf_counter() - start\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(json.dumps({'wall': wall, 'peak_mb': peak, 'status': done.returncode,\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "peak = usage.ru_maxrss / 1024\n"
+        "print(json.dumps({'wall': wall, 'cpu': usage.ru_utime + usage.ru_stime, 'peak_mb': peak,\n"
+        "                  'status': done.returncode,\n"
         "                  'stderr': done.stderr.decode(errors='replace')[-600:]}))\n"
     )
     limit = str(memory_gb or 0)
@@ -114,12 +122,71 @@ def load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+PANDAS_READ = """
+import sys
+import pandas as pd
+pd.read_csv(sys.argv[1], dtype={"county": str, "industry": str})
+"""
+
+
+def vs_pandas(work: Path, env: dict[str, str], runs: int, baseline: Path | None = None) -> None:
+    """The one-year case, CSV → CSV and Parquet → Parquet, each against a pandas-only read of the CSV.
+
+    With ``baseline`` (another checkout), its chainlink runs the same commands in the same rounds.
+    """
+    import statistics
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    os.chdir(work)  # `python -c` puts the current folder first on sys.path: not a checkout's chainlink
+    data = work / "long_1y.csv"
+    rows = generate(data, 1)
+    parquet = work / "long_1y.parquet"
+    text = {"county": pa.string(), "industry": pa.string(), "year": pa.string()}
+    pq.write_table(pcsv.read_csv(data, convert_options=pcsv.ConvertOptions(column_types=text)), parquet)
+    names = ["--loc", "county", "--prod", "industry", "--val", "value", "--time", "year"]
+    cases = {
+        "CSV → CSV": [sys.executable, "-c", CHAINLINK, "metrics", "compute", str(data), *names,
+                      "--output", str(work / "out.csv")],
+        "Parquet → Parquet": [sys.executable, "-c", CHAINLINK, "metrics", "compute", str(parquet), *names,
+                              "--format", "parquet", "--output", str(work / "out.parquet")],
+    }  # fmt: skip
+    reference = [sys.executable, "-c", PANDAS_READ, str(data)]
+    envs = {name: env for name in cases}
+    if baseline is not None:
+        before = {**env, "PYTHONPATH": str(baseline.resolve()) + os.pathsep + env.get("PYTHONPATH", "")}
+        for name in list(cases):
+            cases[f"{name} (before)"] = cases[name]
+            envs[f"{name} (before)"] = before
+    print(f"\none year: {rows:,} input rows; {runs} runs, each command alternating with the pandas read")
+    times: dict[str, list[dict]] = {name: [] for name in [*cases, "pandas read"]}
+    for _ in range(runs):
+        for name, command in cases.items():
+            times["pandas read"].append(measure(reference, env))
+            result = measure(command, envs[name])
+            if result["status"] != 0:
+                raise SystemExit(f"{name} failed: {result['stderr'].strip()}")
+            times[name].append(result)
+    ref_wall = statistics.median(r["wall"] for r in times["pandas read"])
+    ref_cpu = statistics.median(r["cpu"] for r in times["pandas read"])
+    print(f"  {'command':22s} {'wall s':>8s} {'cpu s':>8s} {'× pandas (wall)':>16s} {'× pandas (cpu)':>15s}")
+    for name, results in times.items():
+        wall = statistics.median(r["wall"] for r in results)
+        cpu = statistics.median(r["cpu"] for r in results)
+        print(f"  {name:22s} {wall:8.2f} {cpu:8.2f} {wall / ref_wall:16.2f} {cpu / ref_cpu:15.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--years", type=int, nargs="+", default=[1, 10], help="cases to run (default: 1 10)")
     parser.add_argument("--skip-reference", action="store_true", help="time chainlink only")
     parser.add_argument("--reference-memory", type=float, default=18.0, help="GB cap for py-ecomplexity")
     parser.add_argument("--keep", action="store_true", help="keep the generated files (in bench/results/)")
+    parser.add_argument("--vs-pandas", action="store_true", help="the issue-14 ratio: one year against pandas' read")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each command with --vs-pandas (default 3)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR", help="with --vs-pandas: also run the checkout in DIR")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -128,6 +195,13 @@ def main() -> None:
     print(f"chainlink metrics benchmark: {LOCATIONS} locations × {INDUSTRIES} industries, seed {SEED}")
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, {load()}")
     results = []
+    if args.vs_pandas:
+        try:
+            vs_pandas(work, env, args.runs, args.baseline)
+            print(f"\n{load()}")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         for years in args.years:
             data = work / f"long_{years}y.csv"

@@ -13,7 +13,6 @@ To add a command module: write it as the others (``from chainlink.cli import app
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 ROOT_HELP = (
@@ -189,6 +188,8 @@ def fast_help(argv: list[str]) -> bool:
     """Print the root help and return True if ``argv`` asks only for it; else False (run the CLI)."""
     if argv not in (["--help"], ["-h"]):
         return False
+    import shutil
+
     width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)
     sys.stdout.write(root_help(width))
     sys.stdout.flush()

@@ -8,12 +8,8 @@ unless the caller rounded them.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,6 +28,8 @@ _LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def _json(value: Any, indent: int | None = None) -> str:
+    import json
+
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     for raw, escaped in _LINE_BREAKS.items():
         text = text.replace(raw, escaped)
@@ -101,6 +99,9 @@ def render(
     """
     prefix = "\ufeff" if bom else ""
     if fmt in ("csv", "tsv"):
+        import csv
+        import io
+
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
@@ -279,6 +280,8 @@ def atomic_stream(
         if direct:
             fh = open(target, "wb")  # noqa: SIM115  (closed below)
         else:
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
             fh = os.fdopen(fd, "wb", buffering=1 << 20)
     except OSError as exc:

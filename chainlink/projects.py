@@ -360,13 +360,13 @@ def destinations_for(
     project = Project.coerce(project)
     cache = cache or DestinationCache(model)
     graph = model.graph
+    pairings = [p for p in model.pairings_of(code) if p.partner_id in family] if origin else []
+    if origin and not pairings and not any_pair:
+        return []
     fit, seg, relation, path, holding = _chain_relation(model, cache, code, segs, project.codes)
     seg_codes = graph.nodes[seg]["codes"] if seg else project.codes
     codes = project.codes or seg_codes
     io, io_industry = cache.io(seg_codes, code)
-    pairings = [p for p in model.pairings_of(code) if p.partner_id in family] if origin else []
-    if origin and not pairings and not any_pair:
-        return []
     if holding is None and (io_only == "never" or (not pairings and (io <= 0 or io_only == "paired"))):
         return []
     unrelated = holding is None and io <= 0  # listed only because the county is paired with the origin

@@ -27,7 +27,6 @@ from chainlink.vocabulary import (
     RELATION_ZH,
     RELATIONS,
     RESTRICTING_STATUSES,
-    at_least,
     weakest,
 )
 
@@ -110,6 +109,15 @@ class PartnerFit:
     n_evidence: int
     firms: list[dict[str, Any]]
 
+
+
+_NOT_CLOSE = (0.0, "none", "")
+_RANK = {level: i for i, level in enumerate(CONFIDENCE_LEVELS)}
+
+
+def _weaker(a: str, b: str) -> str:
+    """:func:`chainlink.vocabulary.weakest` of two levels (the first on a tie)."""
+    return a if _RANK[a] >= _RANK[b] else b
 
 
 @lru_cache(maxsize=65536)
@@ -199,12 +207,19 @@ class Model:
 
     def partner_family(self, pid: str) -> set[str]:
         """A partner with its parent zone and child zones (梅山 belongs to 宁波经开区)."""
-        family = {pid}
-        parent = self.partners.get(pid, {}).get("parent")
-        if parent:
-            family.add(parent)
-        family.update(self._children.get(pid, ()))
-        return family
+        return set(self._family(pid))
+
+    def _family(self, pid: str) -> frozenset[str]:
+        """:meth:`partner_family`, memoised (frozen: callers get copies)."""
+        cache = self.__dict__.setdefault("_family_cache", {})
+        if pid not in cache:
+            family = {pid}
+            parent = self.partners.get(pid, {}).get("parent")
+            if parent:
+                family.add(parent)
+            family.update(self._children.get(pid, ()))
+            cache[pid] = frozenset(family)
+        return cache[pid]
 
     def origin_side(self, pid: str) -> set[str]:
         """A partner's family plus its host district: the ids a pairing may name for it."""
@@ -279,16 +294,25 @@ class Model:
     def io_detail(self, codes: list[str], county_code: str) -> tuple[float, str]:
         """IO component and the county industry it was measured against ('' when 0)."""
         cache = self.__dict__.setdefault("_io_cache", {})
-        key = (tuple(codes), county_code)
+        seg = self.sectors_of(codes)
+        key = (tuple(seg), county_code)  # the answer depends on the codes only through their sectors
         if key not in cache:
-            seg = self.sectors_of(codes)
             best = (0.0, "")
-            for fact in self.county_facts(county_code):
-                value = C.io(seg, self.sectors_of(split_codes(fact["gbt_codes"])), self._io[1])
+            for sectors, industry_zh in self._county_fact_sectors(county_code):
+                value = C.io(seg, sectors, self._io[1])
                 if value > best[0]:
-                    best = (value, fact["industry_zh"])
+                    best = (value, industry_zh)
             cache[key] = best
         return cache[key]
+
+    def _county_fact_sectors(self, county_code: str) -> list[tuple[list[str], str]]:
+        """(IO sectors, name) of each of the county's :meth:`county_facts`."""
+        cache = self.__dict__.setdefault("_fact_sectors_cache", {})
+        if county_code not in cache:
+            cache[county_code] = [
+                (self.sectors_of(split_codes(f["gbt_codes"])), f["industry_zh"]) for f in self.county_facts(county_code)
+            ]
+        return cache[county_code]
 
     @cached_property
     def location_sectors(self) -> dict[str, set[str]]:
@@ -341,6 +365,14 @@ class Model:
     def _holding_rows(self) -> list[dict[str, Any]]:
         return self._table("holdings", "id")
 
+    @cached_property
+    def _holding_rows_by_county(self) -> dict[str, list[dict[str, Any]]]:
+        """County code → its rows of :attr:`_holding_rows`, in order (index)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self._holding_rows:
+            out.setdefault(row["county_code"], []).append(row)
+        return out
+
     def county_holdings(self, code: str) -> dict[str, Holding]:
         """Segment key → :class:`Holding` the county has on evidence: a reviewed mapping of a characteristic
         industry (data/holdings.csv) or a real firm located in the county on the segment."""
@@ -349,7 +381,7 @@ class Model:
             return cache[code]
         facts = {f["id"]: f for f in self._facts_by_county.get(code, ())}
         out: dict[str, Holding] = {}
-        for row in self._holding_rows:
+        for row in self._holding_rows_by_county.get(code, ()):
             fact = facts.get(row["industry_id"])
             key = row["segment_key"]
             if row["county_code"] != code or fact is None or not key or key not in self.graph:
@@ -402,10 +434,11 @@ class Model:
             if fact["confidence"] == "sample" and not self.include_sample:
                 continue
             codes = tuple(split_codes(fact["gbt_codes"]))
-            for key, node in self.graph.nodes(data=True):
+            nodes = self.graph.nodes
+            for key in self._code_neighbours(codes) if threshold > 0 else nodes:
                 if key in held:
                     continue
-                strength, held_code, _ = _best_match_memo(codes, tuple(node["codes"]))
+                strength, held_code, _ = _best_match_memo(codes, tuple(nodes[key]["codes"]))
                 if strength < threshold:
                     continue
                 cand = Holding(
@@ -477,32 +510,53 @@ class Model:
         """Real firms in the partner's territory (or tied to its zones) on ``segments``."""
         if not pid:
             return []
+        mine = self._partner_firm_index(pid)
+        if len(segments) == 1:
+            return [self._firms[i] for i in mine.get(segments[0], ())]
+        return self._firms_at(i for key in set(segments) for i in mine.get(key, ()))
+
+    def _partner_firm_index(self, pid: str) -> dict[str, list[int]]:
+        """Segment key → positions in :attr:`_firms` of the partner's firms (in its territory or tied to its
+        zones), in :attr:`_firms` order."""
         cache = self.__dict__.setdefault("_partner_firm_cache", {})
         if pid not in cache:
-            places, family = self.partner_places(pid), self.partner_family(pid)
+            places, family = self.partner_places(pid), self._family(pid)
+            by_place_code, by_partner = self._firm_place_index, self._firm_index[2]
+            found = {i for code in places for i in by_place_code.get(code, ())}
+            found.update(i for p in family for i in by_partner.get(p, ()))
             mine: dict[str, list[int]] = {}
-            for i, f in enumerate(self._firms):
-                if f.get("place_code") in places or f.get("partner_id") in family:
-                    mine.setdefault(f["segment_key"], []).append(i)
+            for i in sorted(found):
+                mine.setdefault(self._firms[i]["segment_key"], []).append(i)
             cache[pid] = mine
-        mine = cache[pid]
-        keys = set(segments)
-        if len(keys) == 1:
-            return [self._firms[i] for i in mine.get(next(iter(keys)), ())]
-        return self._firms_at(i for key in keys for i in mine.get(key, ()))
+        return cache[pid]
+
+    @cached_property
+    def _firm_place_index(self) -> dict[Any, list[int]]:
+        """``place_code`` → positions in :attr:`_firms`."""
+        out: dict[Any, list[int]] = {}
+        for i, f in enumerate(self._firms):
+            out.setdefault(f.get("place_code"), []).append(i)
+        return out
 
     # -- the partner side -----------------------------------------------------------------------------
     def partner_profile(self, pid: str) -> list[dict[str, Any]]:
         """Industries a source names for the partner or its parent/child zones (partner_industries)."""
         cache = self.__dict__.setdefault("_profile_cache", {})
         if pid not in cache:
-            family = self.partner_family(pid)
+            family = self._family(pid)
             cache[pid] = [
                 f
                 for f in self.registry.partner_industries
                 if f["partner_id"] in family and (self.include_sample or f["confidence"] != "sample")
             ]
         return list(cache[pid])
+
+    def _profile_codes(self, pid: str) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+        """(GB/T codes, row) of each :meth:`partner_profile` industry."""
+        cache = self.__dict__.setdefault("_profile_codes_cache", {})
+        if pid not in cache:
+            cache[pid] = [(tuple(split_codes(row["gbt_codes"])), row) for row in self.partner_profile(pid)]
+        return cache[pid]
 
     @cached_property
     def _chain_nodes(self) -> dict[str, list[list[str]]]:
@@ -547,27 +601,182 @@ class Model:
     def projects_on(self, partner_id: str, segment_key: str) -> list[dict[str, Any]]:
         """Open projects of ``partner_id`` (or its parent/child zones) on the segment: real first,
         then by investment (largest first) and id."""
-        family = self.partner_family(partner_id)
-        found = [p for p in self.open_projects.get(segment_key, []) if p["origin_id"] in family]
+        here = self.open_projects.get(segment_key)
+        if not here:
+            return []
+        family = self._family(partner_id)
+        found = [p for p in here if p["origin_id"] in family]
         return sorted(
             found, key=lambda p: (p["confidence"] == "sample", -(p.get("investment_wan") or 0), p["id"])
         )
 
     def _closeness(self, pcodes: tuple[str, ...], seg_codes: tuple[str, ...]) -> tuple[float, str, str]:
         """The closest (value, level, partner code) of :func:`chainlink.components.code_closeness` over the
-        code pairs, the first best pair winning ((0, 'none', '') when none); memoised."""
-        cache = self.__dict__.setdefault("_closeness_cache", {})
-        key = (pcodes, seg_codes)
-        if key not in cache:
-            values = self.partner_fit_values
-            best, level, code = 0.0, "none", ""
-            for pc in pcodes:
-                for sc in seg_codes:
-                    v, lv = C.code_closeness(pc, sc, values)
-                    if v > best:
-                        best, level, code = v, lv, pc
-            cache[key] = (best, level, code)
-        return cache[key]
+        code pairs, the first best pair winning ((0, 'none', '') when none); memoised per code pair."""
+        pairs = self.__dict__.setdefault("_pair_closeness", {})
+        values = self.partner_fit_values
+        best, level, code = 0.0, "none", ""
+        for pc in pcodes:
+            for sc in seg_codes:
+                found = pairs.get((pc, sc))
+                if found is None:
+                    found = pairs[pc, sc] = C.code_closeness(pc, sc, values)
+                if found[0] > best:
+                    best, level, code = found[0], found[1], pc
+        return best, level, code
+
+    @cached_property
+    def _two_digit_codes(self) -> bool:
+        """Has every segment code at least two digits? Then two codes that match at all
+        (:func:`chainlink.industries.code_match` > 0: one begins the other) share their two-digit division."""
+        return all(len(c) >= 2 for _, node in self.graph.nodes(data=True) for c in node["codes"])
+
+    def _code_neighbours(self, codes: tuple[str, ...]) -> list[str]:
+        """The segments, in graph order, with a code in the division of one of ``codes``: every segment
+        ``codes`` can match at all (every segment when a code is shorter than two digits)."""
+        cache = self.__dict__.setdefault("_neighbours_cache", {})
+        if codes not in cache:
+            if not self._two_digit_codes or any(len(c) < 2 for c in codes):
+                cache[codes] = list(self.graph.nodes)
+            else:
+                by_division, _, position = self._segment_indexes
+                found = {k for d in {c[:2] for c in codes} for k in by_division.get(d, ())}
+                cache[codes] = sorted(found, key=position.__getitem__)
+        return cache[codes]
+
+    @cached_property
+    def _sparse_reach(self) -> bool:
+        """Can :meth:`_profile_reach` use the code indexes? Only when every segment code has at least two
+        digits and the preset's ``none`` closeness is 0: then a partner code close to a segment code at any
+        level shares its two-digit division (:func:`chainlink.components.code_closeness`)."""
+        return float(self.partner_fit_values["none"]) == 0 and self._two_digit_codes
+
+    @cached_property
+    def _segment_indexes(self) -> tuple[dict[str, list[str]], dict[str, set[str]], dict[str, int]]:
+        """Two-digit division → segments with a code in it; IO sector → segments in it; segment → its
+        position in the graph (indexes for :meth:`_profile_reach`)."""
+        by_division: dict[str, list[str]] = {}
+        by_sector: dict[str, set[str]] = {}
+        position: dict[str, int] = {}
+        for i, (key, node) in enumerate(self.graph.nodes(data=True)):
+            position[key] = i
+            for d in dict.fromkeys(c[:2] for c in node["codes"]):
+                by_division.setdefault(d, []).append(key)
+            for sector in self.sectors_of(node["codes"]):
+                by_sector.setdefault(sector, set()).add(key)
+        return by_division, by_sector, position
+
+    def _profile_closeness(self, pcodes: list[str], seg_codes: list[str], seg_sectors: set[str], chain_id: str):
+        """(value, level, partner code) of one profile industry for a segment: the closest code pair
+        (class / group / division), else a shared IO sector, else another segment of the same chain."""
+        values = self.partner_fit_values
+        best, level, code = self._closeness(tuple(pcodes), tuple(seg_codes))
+        if best == 0 and seg_sectors & set(self.sectors_of(pcodes)):
+            best, level, code = float(values["io_sector"]), "io_sector", pcodes[0] if pcodes else ""
+        if best == 0 and chain_id and self._on_chain(pcodes, chain_id):
+            best, level, code = float(values["chain"]), "chain", pcodes[0]
+        return best, level, code
+
+    def _profile_reach(self, pcodes: tuple[str, ...]) -> dict[str, tuple[float, str, str]]:
+        """Segment → :meth:`_profile_closeness` of a profile industry with ``pcodes``, for the segments it
+        is close to at some level (value > 0). The candidates come from the division and sector indexes
+        (every segment when they cannot be used, :attr:`_sparse_reach`); memoised per codes."""
+        cache = self.__dict__.setdefault("_reach_cache", {})
+        if pcodes not in cache:
+            codes = list(pcodes)
+            if not self._sparse_reach or any(len(c) < 2 for c in pcodes):
+                cands: set[str] = set(self.graph.nodes)
+            else:
+                _, by_sector, _ = self._segment_indexes
+                cands = set(self._code_neighbours(pcodes))
+                # chain level: a chain where the codes match some segment at >= 0.8 (which shares a division);
+                # on every other chain _on_chain is False, recorded here so that it is not searched again
+                nodes, on_chain = self.graph.nodes, self.__dict__.setdefault("_on_chain_cache", {})
+                chains_on = {k.split("/")[0] for k in cands if best_match(codes, nodes[k]["codes"])[0] >= 0.8}
+                for chain_id in self._chain_keys:
+                    on_chain[pcodes, chain_id] = chain_id in chains_on
+                for chain_id in chains_on:
+                    cands.update(self._chain_keys[chain_id])
+                for sector in self.sectors_of(codes):
+                    cands |= by_sector.get(sector, set())
+            nodes = self.graph.nodes
+            reach = {}
+            for key in cands:
+                seg_codes = nodes[key]["codes"]
+                found = self._profile_closeness(codes, seg_codes, set(self.sectors_of(seg_codes)), key.split("/")[0])
+                if found[0] > 0:
+                    reach[key] = found
+            cache[pcodes] = reach
+        return cache[pcodes]
+
+    @cached_property
+    def _chain_keys(self) -> dict[str, list[str]]:
+        """Chain id → its segment keys, in graph order."""
+        out: dict[str, list[str]] = {}
+        for key in self.graph.nodes:
+            out.setdefault(key.split("/")[0], []).append(key)
+        return out
+
+    def _partner_support(self, pid: str) -> set[str]:
+        """Segments where the partner has any evidence at all (a close profile industry, a firm on the
+        segment or next to it, a project): on every other segment its fit is 0 with no evidence."""
+        cache = self.__dict__.setdefault("_support_cache", {})
+        if pid not in cache:
+            out: set[str] = set()
+            for pcodes, _row in self._profile_codes(pid):
+                out.update(self._profile_reach(pcodes))
+            with_firms = set(self._partner_firm_index(pid))
+            out |= with_firms
+            for key in with_firms:
+                if key in self.graph:
+                    out.update(self.graph.predecessors(key))
+                    out.update(self.graph.successors(key))
+            family = self._family(pid)
+            for key, projects in self.open_projects.items():
+                if any(p["origin_id"] in family for p in projects):
+                    out.add(key)
+            cache[pid] = out
+        return cache[pid]
+
+    def partner_fit_value(self, pid: str, segment_key: str) -> tuple[float, int]:
+        """(value, evidence count) of :meth:`partner_fit_detail` for a segment, without the reason or the
+        firms: what ranking needs (one pass over the partner's evidence, :meth:`_partner_values`)."""
+        return self._partner_values(pid).get(segment_key, (0.0, 0))
+
+    def _partner_values(self, pid: str) -> dict[str, tuple[float, int]]:
+        """Segment → (value, evidence count) of the partner's fit, for the segments of
+        :meth:`_partner_support` (elsewhere (0, 0)): the same evidence as :meth:`partner_fit_detail`."""
+        cache = self.__dict__.setdefault("_partner_values_cache", {})
+        if pid in cache:
+            return cache[pid]
+        values, factors, firms, graph = self.partner_fit_values, self._fit_factors, self._firms, self.graph
+        firm_value, adjacent_value = float(values["firm"]), float(values["adjacent_firm"])
+        project_value = float(values["project"])
+        mine = self._partner_firm_index(pid)
+        profile = [(self._profile_reach(pcodes), row["confidence"]) for pcodes, row in self._profile_codes(pid)]
+        out: dict[str, tuple[float, int]] = {}
+        for key in self._partner_support(pid):
+            if key not in graph:
+                continue
+            evidence: list[tuple[float, str]] = []
+            for reach, confidence in profile:
+                found = reach.get(key)
+                if found is not None:
+                    evidence.append((found[0], confidence))
+            if key in mine:
+                evidence.extend((firm_value, firms[i].get("confidence") or "sourced") for i in mine[key])
+            else:
+                near = [k for k in (*graph.pred[key], *graph.succ[key]) if k in mine]
+                if near:
+                    evidence.extend((adjacent_value, f.get("confidence") or "sourced")
+                                    for f in self.partner_firms_on(pid, near))  # fmt: skip
+            for p in self.projects_on(pid, key):
+                if p["confidence"] != "sample":
+                    evidence.append((project_value, p["confidence"]))
+            n = sum(1 for v, c in evidence if v > 0 and (c != "sample" or self.include_sample))
+            out[key] = (C.partner_fit(evidence, factors), n)
+        cache[pid] = out
+        return out
 
     def partner_fit_detail(self, pid: str, segment_key: str, codes: list[str] | None = None) -> PartnerFit:
         """Partner fit of ``pid`` for a segment (or, with ``codes`` and no segment, for those GB/T codes).
@@ -580,58 +789,76 @@ class Model:
         cache_key = (pid, segment_key or ";".join(codes or []))
         if cache_key in self._fit_cache:
             return self._fit_cache[cache_key]
+        if segment_key and segment_key not in self._partner_support(pid):
+            fit = PartnerFit(0.0, "", "", 0, [])  # no evidence at all (see _partner_support)
+            self._fit_cache[cache_key] = fit
+            return fit
         values = self.partner_fit_values
-        seg_codes = self.graph.nodes[segment_key]["codes"] if segment_key else list(codes or [])
-        seg_sectors = set(self.sectors_of(seg_codes))
-        items: list[tuple[float, str, str, str]] = []  # (value, confidence, reason_zh, reason_en)
-        chain_id = segment_key.split("/")[0] if segment_key else ""
-        for row in self.partner_profile(pid):
-            pcodes = split_codes(row["gbt_codes"])
-            best, level, code = self._closeness(tuple(pcodes), tuple(seg_codes))
-            if best == 0 and seg_sectors & set(self.sectors_of(pcodes)):
-                best, level, code = float(values["io_sector"]), "io_sector", pcodes[0] if pcodes else ""
-            if best == 0 and chain_id and self._on_chain(pcodes, chain_id):
-                best, level, code = float(values["chain"]), "chain", pcodes[0]
-            if best <= 0:
-                continue
+        # (value, confidence, kind, what): the reason is written only for the item that wins
+        items: list[tuple[float, str, str, Any]] = []
+        if segment_key:
+            for pcodes, row in self._profile_codes(pid):
+                best, level, code = self._profile_reach(pcodes).get(segment_key, _NOT_CLOSE)
+                if best > 0:
+                    items.append((best, row["confidence"], "profile", (row, level, code)))
+        else:
+            seg_codes = list(codes or [])
+            seg_sectors = set(self.sectors_of(seg_codes))
+            for pcodes, row in self._profile_codes(pid):
+                best, level, code = self._profile_closeness(list(pcodes), seg_codes, seg_sectors, "")
+                if best > 0:
+                    items.append((best, row["confidence"], "profile", (row, level, code)))
+        firms: list[dict[str, Any]] = []
+        if segment_key:
+            mine = self._partner_firm_index(pid)
+            firms = [self._firms[i] for i in mine.get(segment_key, ())]
+            for f in firms:
+                items.append((float(values["firm"]), f.get("confidence") or "sourced", "firm", f))
+            if not firms:
+                graph = self.graph
+                near = [k for k in (*graph.pred[segment_key], *graph.succ[segment_key]) if k in mine]
+                if near:
+                    for f in self.partner_firms_on(pid, near):
+                        items.append((float(values["adjacent_firm"]), f.get("confidence") or "sourced", "adjacent", f))
+            for p in self.projects_on(pid, segment_key):
+                if p["confidence"] != "sample":
+                    items.append((float(values["project"]), p["confidence"], "project", p))
+        factors = self._fit_factors
+        value = C.partner_fit([(v, c) for v, c, *_ in items], factors)
+        if len(items) > 1:
+            cf = self.confidence_factor
+            items.sort(key=lambda t: (-t[0] * cf.get(t[1], 0), CONFIDENCE_LEVELS.index(t[1])))
+        counted = [t for t in items if t[1] != "sample" or self.include_sample]
+        reason_zh, reason_en = self._fit_reason(pid, counted[0]) if counted and value > 0 else ("", "")
+        fit = PartnerFit(value, reason_zh, reason_en, sum(1 for t in counted if t[0] > 0), firms)
+        self._fit_cache[cache_key] = fit
+        return fit
+
+    @cached_property
+    def _fit_factors(self) -> dict[str, float]:
+        """Confidence factors of partner-fit evidence (sample evidence counts 0)."""
+        return self.confidence_factor | {"sample": 0.0}
+
+    def _fit_reason(self, pid: str, item: tuple[float, str, str, Any]) -> tuple[str, str]:
+        """The (Chinese, English) reason of one partner-fit evidence item."""
+        _, _, kind, what = item
+        if kind == "profile":
+            row, level, code = what
             level_zh = {"class": "同类", "group": "同中类", "division": "同大类", "io_sector": "同投入产出部门",
                         "chain": "同产业链"}[level]  # fmt: skip
             quote = f"：“{row['quote']}”" if row.get("quote") else ""
-            items.append((
-                best, row["confidence"],
+            return (
                 f"{self.partners[pid]['short_zh'] or self.partners[pid]['name_zh']}有“{row['industry_zh']}”"
                 f"（{code}，{level_zh}）{quote}",
                 f"{self.partners[pid]['short_en'] or self.partners[pid]['name_en']} has '{row['industry_en']}' "
                 f"({code}, same {level.replace('_', ' ')})",
-            ))  # fmt: skip
-        firms: list[dict[str, Any]] = []
-        if segment_key:
-            firms = self.partner_firms_on(pid, [segment_key])
-            for f in firms:
-                items.append((float(values["firm"]), f.get("confidence") or "sourced",
-                              f"企业{f['name_zh']}（{f.get('kind', '')}）在该环节",
-                              f"firm {f['name_zh']} ({f.get('kind', '')}) is on this segment"))  # fmt: skip
-            if not firms:
-                near = list(self.graph.predecessors(segment_key)) + list(self.graph.successors(segment_key))
-                for f in self.partner_firms_on(pid, near):
-                    items.append((float(values["adjacent_firm"]), f.get("confidence") or "sourced",
-                                  f"企业{f['name_zh']}在相邻环节", f"firm {f['name_zh']} is on an adjacent segment"))  # fmt: skip
-            for p in self.projects_on(pid, segment_key):
-                if p["confidence"] != "sample":
-                    items.append((float(values["project"]), p["confidence"], f"有项目“{p['name_zh']}”",
-                                  f"has the project '{p.get('name_en') or p['name_zh']}'"))  # fmt: skip
-        value = C.partner_fit([(v, c) for v, c, *_ in items], self.confidence_factor | {"sample": 0.0})
-        items.sort(key=lambda t: (-t[0] * self.confidence_factor.get(t[1], 0), CONFIDENCE_LEVELS.index(t[1])))
-        counted = [t for t in items if t[1] != "sample" or self.include_sample]
-        fit = PartnerFit(
-            value,
-            counted[0][2] if counted and value > 0 else "",
-            counted[0][3] if counted and value > 0 else "",
-            sum(1 for t in counted if t[0] > 0),
-            firms,
-        )
-        self._fit_cache[cache_key] = fit
-        return fit
+            )  # fmt: skip
+        if kind == "firm":
+            return (f"企业{what['name_zh']}（{what.get('kind', '')}）在该环节",
+                    f"firm {what['name_zh']} ({what.get('kind', '')}) is on this segment")  # fmt: skip
+        if kind == "adjacent":
+            return f"企业{what['name_zh']}在相邻环节", f"firm {what['name_zh']} is on an adjacent segment"
+        return f"有项目“{what['name_zh']}”", f"has the project '{what.get('name_en') or what['name_zh']}'"
 
     def partner_fit(self, partner_id: str, segment_key: str) -> tuple[float, str]:
         """Partner-fit component and the reason (Chinese), or (0, '')."""
@@ -645,7 +872,8 @@ class Model:
         cache = self.__dict__.setdefault("_partner_segs", {})
         if pid not in cache:
             threshold = float(self.value("partner_fit_min", PARTNER_FIT_MIN))
-            cache[pid] = [k for k in sorted(self.graph.nodes) if self.partner_fit_detail(pid, k).value >= threshold]
+            support = self._partner_values(pid) if threshold > 0 else self.graph.nodes
+            cache[pid] = [k for k in sorted(support) if self.partner_fit_value(pid, k)[0] >= threshold]
         return cache[pid]
 
     # -- ecology and policy -------------------------------------------------------------------------
@@ -682,22 +910,36 @@ class Model:
 
     def pollution_entry(self, codes: list[str]) -> str:
         """The pollution-list entry an industry falls in ('' when none)."""
-        for r in self.pollution_rows:
-            if C.polluting(codes, split_codes(r["gbt_codes"])):
-                return r["industry_zh"]
-        return ""
+        cache = self.__dict__.setdefault("_pollution_entry_cache", {})
+        key = tuple(codes)
+        if key not in cache:
+            cache[key] = next(
+                (r["industry_zh"] for r in self.pollution_rows if C.polluting(codes, split_codes(r["gbt_codes"]))), ""
+            )
+        return cache[key]
 
     def ecology(self, code: str) -> dict[str, Any] | None:
         """The county's restricting ecological status row — status in
         :data:`chainlink.vocabulary.RESTRICTING_STATUSES` and ``sourced`` (an unverified status does not
         exclude anything) — or None."""
-        for r in self._table("county_ecology", "id"):
-            if r["county_code"] == code and r["status"] in RESTRICTING_STATUSES and r["confidence"] == "sourced":
-                return r
-        return None
+        cache = self.__dict__.setdefault("_ecology_cache", {})
+        if code not in cache:
+            cache[code] = next(
+                (r for r in self._table("county_ecology", "id")
+                 if r["county_code"] == code and r["status"] in RESTRICTING_STATUSES and r["confidence"] == "sourced"),
+                None,
+            )  # fmt: skip
+        return cache[code]
 
     def policy_value(self, codes: list[str]) -> float:
         """Policy component (:func:`chainlink.components.policy`): polluting, favoured or neither."""
+        cache = self.__dict__.setdefault("_policy_cache", {})
+        key = tuple(codes)
+        if key not in cache:
+            cache[key] = self._policy_value(codes)
+        return cache[key]
+
+    def _policy_value(self, codes: list[str]) -> float:
         policy = self.preset["policy"]
         fav = list(policy["favoured"]["codes"])
         favoured = best_match(codes, fav)[0] >= 0.9 or any(c.startswith(tuple(fav)) for c in codes)
@@ -715,8 +957,23 @@ class Model:
         return C.pairing(pairing["kind"], chain_id in chains, self.preset["pairing_value"])
 
     def total(self, components: dict[str, float]) -> float:
-        """Weighted mean of the components under the preset's weights."""
-        return C.total(components, self.preset["weights"])
+        """Weighted mean of the components under the preset's weights (:func:`chainlink.components.total`,
+        with the weights of each set of component names looked up once)."""
+        cache = self.__dict__.setdefault("_weights_cache", {})
+        names = tuple(components)
+        found = cache.get(names)
+        if found is None:
+            weights = self.preset["weights"]
+            ws = [float(weights.get(k, 0)) for k in names]
+            found = cache[names] = (ws, sum(ws))
+        ws, den = found
+        num = sum([w * v for w, v in zip(ws, components.values(), strict=True)])
+        return round(num / den, 6) if den else 0.0
+
+    @cached_property
+    def landing_values(self) -> dict[str, float]:
+        """The landing component's values (preset ``landing_value``)."""
+        return {"county": 1.0, "enclave_fit": 1.0, "enclave": 0.7} | dict(self.value("landing_value", {}))
 
     def enclave_host(self, pairing: Pairing) -> str:
         """Where the pairing's enclave is: its recorded host, else the partner (飞地 in the partner's territory)."""
@@ -727,11 +984,15 @@ class Model:
 
     def distance(self, county_code: str, partner_id: str) -> float:
         """km between a county and a partner (inf when either has no coordinates)."""
-        c, p = self.counties.get(county_code, {}), self.partners.get(partner_id, {})
-        try:
-            return distance_km((float(c["lat"]), float(c["lon"])), (float(p["lat"]), float(p["lon"])))
-        except (KeyError, TypeError, ValueError):
-            return math.inf
+        cache = self.__dict__.setdefault("_distance_cache", {})
+        key = (county_code, partner_id)
+        if key not in cache:
+            c, p = self.counties.get(county_code, {}), self.partners.get(partner_id, {})
+            try:
+                cache[key] = distance_km((float(c["lat"]), float(c["lon"])), (float(p["lat"]), float(p["lon"])))
+            except (KeyError, TypeError, ValueError):
+                cache[key] = math.inf
+        return cache[key]
 
 
 def evidence_holdings(registry: Any, *, include_sample: bool = True) -> dict[str, dict[str, Holding]]:
@@ -812,7 +1073,7 @@ def landing_options(
     not bind there). ``polluting=True`` treats the industry as polluting whatever its codes (a project
     file's ``pollution: high``).
     """
-    values = {"county": 1.0, "enclave_fit": 1.0, "enclave": 0.7} | dict(model.value("landing_value", {}))
+    values = model.landing_values
     dirty = bool(polluting) or model.is_polluting(codes)
     eco = model.ecology(county_code) if dirty else None
     entry = model.pollution_entry(codes) if dirty else ""
@@ -878,7 +1139,7 @@ def suggest_for_county(
     county = model.counties[county_code]
     missing: list[str] = []
     facts = model.county_facts(county_code)
-    all_facts = [f for f in model.registry.characteristic_industries if f["county_code"] == county_code]
+    all_facts = model._facts_by_county.get(county_code, [])
     if not all_facts:
         missing.append("no characteristic industry on record")
     elif not facts:
@@ -908,7 +1169,11 @@ def suggest_for_county(
                 supply[seg] = None
     decay = float(model.preset.get("decay", 0.5))
     overlap_factor = float(model.value("overlap_factor", 0.5))
-    out: list[Suggestion] = []
+    relation_values = {"related": 0.3} | dict(model.preset["relation_value"])
+    confidence_values = model.preset["confidence_value"]
+    pairing_values: dict[tuple[int, str], float] = {}
+    min_rank = CONFIDENCE_LEVELS.index(min_confidence)
+    out: list[_Row] = []
     excluded = 0
     items: list[tuple[str, str, list[str], Holding | None]] = [(s, r, p, h) for s, (r, p, h) in cands.items()]
     items += [(s, "related", [s], None) for s in supply]
@@ -927,97 +1192,143 @@ def suggest_for_county(
         io_value, io_industry = model.io_detail(node["codes"], county_code)
         density = model.density_value(node["codes"], county_code)
         policy = model.policy_value(node["codes"])
-        rows_here: list[Suggestion] = []
+        gap_value = C.gap(relation, relation_values)
+        rows_here: list[_Row] = []
         for pairing in pairings or [None]:
             pid = pairing.partner_id if pairing else ""
-            pfit = model.partner_fit_detail(pid, seg_key) if pid else PartnerFit(0.0, "", "", 0, [])
-            if holding is None and pfit.value <= 0:
+            pvalue, pevidence = model.partner_fit_value(pid, seg_key) if pid else (0.0, 0)
+            if holding is None and pvalue <= 0:
                 continue
             landings = landing_options(model, county_code, pairing, node["codes"], allow_polluting=allow_polluting)
             if not landings:
                 excluded += 1
                 continue
-            conf = weakest(base_conf, pairing.confidence) if pairing else base_conf
-            fconf = weakest(fact_conf, pairing.confidence) if pairing else fact_conf
+            conf = _weaker(base_conf, pairing.confidence) if pairing else base_conf
+            fconf = _weaker(fact_conf, pairing.confidence) if pairing else fact_conf
             if holding is None:
-                conf = weakest(conf, "unverified")  # a partner-supplied "related" row rests on no county holding
-            if not at_least(conf, min_confidence):
+                conf = _weaker(conf, "unverified")  # a partner-supplied "related" row rests on no county holding
+            if _RANK[conf] > min_rank:  # not at_least(conf, min_confidence)
                 continue
-            for landing, landing_value, rule_zh, rule_en, dirty in landings:
+            pkey = (id(pairing), node["chain_id"])  # the pairings live as long as this call
+            pairing_value = pairing_values.get(pkey)
+            if pairing_value is None:
+                pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
+            evidence = C.evidence(conf, confidence_values)
+            for landing in landings:
                 components = {
-                    "chain_fit": C.landing_fit(fit, pfit.value, landing),
+                    "chain_fit": C.landing_fit(fit, pvalue, landing[0]),
                     "link": round(link_value, 6),
-                    "gap": C.gap(relation, {"related": 0.3} | dict(model.preset["relation_value"])),
-                    "pairing": model.pairing_value(pairing, node["chain_id"]),
-                    "partner_fit": pfit.value,
+                    "gap": gap_value,
+                    "pairing": pairing_value,
+                    "partner_fit": pvalue,
                     "io": io_value,
                     "density": density,
                     "policy": policy,
-                    "evidence": C.evidence(conf, model.preset["confidence_value"]),
-                    "landing": landing_value,
+                    "evidence": evidence,
+                    "landing": landing[1],
                 }
-                sources = [holding.source] if holding else []
-                if pairing:
-                    sources.append(pairing.source)
-                projects = model.projects_on(pid, seg_key) if pid else []
-                real = [p for p in projects if p["confidence"] != "sample"]
-                if real:
-                    sources.append(real[0]["source"])
-                s = make_suggestion(
-                    model, county_code, pid, pairing, seg_key, relation, path, holding, components, conf, sources,
-                    project_id=projects[0]["id"] if projects else "",
-                    project_name=projects[0]["name_zh"] if projects else "",
-                    sample=bool(projects) and projects[0]["confidence"] == "sample",
-                    more_projects=max(0, len(projects) - 1),
-                    landing=landing,
-                    enclave_name=pairing.enclave_name if (pairing and landing == "enclave") else "",
-                    enclave_host=model.enclave_host(pairing) if (pairing and landing == "enclave") else "",
-                    partner_fit_reason_zh=pfit.reason_zh, partner_fit_reason_en=pfit.reason_en,
-                    partner_evidence=pfit.n_evidence, partner_firms=pfit.firms,
-                    polluting=dirty, ecology_rule_zh=rule_zh, ecology_rule_en=rule_en,
-                    fact_confidence=fconf, io_industry_zh=io_industry,
-                )  # fmt: skip
-                rows_here.append(s)
+                score = C.score(model.total(components), fconf, model.confidence_factor)
+                rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
+                                      components, conf, fconf, io_industry))  # fmt: skip
         if not rows_here:
             continue
-        rows_here.sort(key=lambda s: _partner_key(model, s))
+        rows_here.sort(key=lambda r: _row_key(model, county_code, r))
         if by_partner:
             seen: set[str] = set()
-            for s in rows_here:
-                if s.partner_id not in seen:
-                    seen.add(s.partner_id)
-                    out.append(s)
+            for r in rows_here:
+                if r.pid not in seen:
+                    seen.add(r.pid)
+                    out.append(r)
         else:
             first = rows_here[0]
-            first.other_partners = list(dict.fromkeys(s.partner_id for s in rows_here[1:] if s.partner_id and s.partner_id != first.partner_id))
+            first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
             out.append(first)
     if excluded:
         missing.append(
             f"{excluded} polluting suggestion(s) left out: the county has a restricting ecological status "
             "(--allow-polluting shows them)"
         )
-    for s in out:
-        s.county_firms = model.county_firms_on(county_code, [k for k in s.path if k != s.segment_key] or [s.segment_key])
-    out.sort(key=lambda s: (-s.score, -s.partner_evidence, s.segment_key, _partner_key(model, s)))
+    out.sort(key=lambda r: (-r.score, -r.n_evidence, r.seg_key, _row_key(model, county_code, r)))
     if by_partner:
         order: dict[str, int] = {}
-        for s in out:
-            order.setdefault(s.partner_id, len(order))
-        grouped: dict[str, list[Suggestion]] = {}
-        for s in out:
-            grouped.setdefault(s.partner_id, []).append(s)
-        out = []
+        for r in out:
+            order.setdefault(r.pid, len(order))
+        grouped: dict[str, list[_Row]] = {}
+        for r in out:
+            grouped.setdefault(r.pid, []).append(r)
+        kept: list[tuple[int, _Row]] = []
         for pid in sorted(grouped, key=order.__getitem__):
             rows = grouped[pid][:top] if top is not None else grouped[pid]
-            for i, s in enumerate(rows, 1):
-                s.rank = i
-            out.extend(rows)
-        return CountyAnswer(county, out, missing)
-    if top is not None:
-        out = out[:top]
-    for i, s in enumerate(out, 1):
-        s.rank = i
-    return CountyAnswer(county, out, missing)
+            kept.extend(enumerate(rows, 1))
+    else:
+        kept = list(enumerate(out[:top] if top is not None else out, 1))
+    suggestions = []
+    for rank, r in kept:
+        s = r.suggestion(model, county_code)
+        s.county_firms = model.county_firms_on(county_code, [k for k in s.path if k != s.segment_key] or [s.segment_key])
+        s.rank = rank
+        suggestions.append(s)
+    return CountyAnswer(county, suggestions, missing)
+
+
+class _Row:
+    """A scored candidate of :func:`suggest_for_county` before it is made a :class:`Suggestion`: enough to
+    rank it; the names, projects and firms are filled in only for the rows that are kept."""
+
+    __slots__ = ("score", "seg_key", "relation", "path", "holding", "pairing", "pid", "n_evidence", "landing",
+                 "components", "conf", "fconf", "io_industry", "others")  # fmt: skip
+
+    def __init__(self, score: float, seg_key: str, relation: str, path: list[str], holding: Holding | None,
+                 pairing: Pairing | None, pid: str, n_evidence: int, landing: tuple[str, float, str, str, bool],
+                 components: dict[str, float], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
+        self.score, self.seg_key, self.relation, self.path, self.holding = score, seg_key, relation, path, holding
+        self.pairing, self.pid, self.n_evidence, self.landing = pairing, pid, n_evidence, landing
+        self.components = components
+        self.conf, self.fconf, self.io_industry = conf, fconf, io_industry
+        self.others: list[str] = []
+
+    def suggestion(self, model: Model, county_code: str) -> Suggestion:
+        """The full :class:`Suggestion` of this row."""
+        pairing, pid, seg_key = self.pairing, self.pid, self.seg_key
+        pfit = model.partner_fit_detail(pid, seg_key) if pid else PartnerFit(0.0, "", "", 0, [])
+        landing, _, rule_zh, rule_en, dirty = self.landing
+        sources = [self.holding.source] if self.holding else []
+        if pairing:
+            sources.append(pairing.source)
+        projects = model.projects_on(pid, seg_key) if pid else []
+        real = [p for p in projects if p["confidence"] != "sample"]
+        if real:
+            sources.append(real[0]["source"])
+        s = make_suggestion(
+            model, county_code, pid, pairing, seg_key, self.relation, self.path, self.holding, self.components,
+            self.conf, sources,
+            project_id=projects[0]["id"] if projects else "",
+            project_name=projects[0]["name_zh"] if projects else "",
+            sample=bool(projects) and projects[0]["confidence"] == "sample",
+            more_projects=max(0, len(projects) - 1),
+            landing=landing,
+            enclave_name=pairing.enclave_name if (pairing and landing == "enclave") else "",
+            enclave_host=model.enclave_host(pairing) if (pairing and landing == "enclave") else "",
+            partner_fit_reason_zh=pfit.reason_zh, partner_fit_reason_en=pfit.reason_en,
+            partner_evidence=pfit.n_evidence, partner_firms=pfit.firms,
+            polluting=dirty, ecology_rule_zh=rule_zh, ecology_rule_en=rule_en,
+            fact_confidence=self.fconf, io_industry_zh=self.io_industry,
+        )  # fmt: skip
+        s.other_partners = list(self.others)
+        return s
+
+
+def _row_key(model: Model, county_code: str, r: _Row) -> tuple:
+    """:func:`_partner_key` of a :class:`_Row`."""
+    return (
+        -r.score,
+        -r.n_evidence,
+        -r.components.get("partner_fit", 0.0),
+        -r.components.get("pairing", 0.0),
+        model.distance(county_code, r.pid),
+        r.landing[0] != "county",
+        r.pid,
+    )
 
 
 def make_suggestion(

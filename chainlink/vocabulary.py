@@ -94,6 +94,82 @@ def landing_label(landing: str, enclave: str = "", host: str = "", lang: str = "
     return "enclave" + (f" {enclave}" if enclave else "") + (f" in {host}" if host else "")
 
 
+
+# -- pairing periods (the ``round`` text of data/pairings.csv, written in English) -----------------
+# Each ``;``-separated clause of a round text that matches one of these patterns is said in Chinese;
+# a text with any other clause is shown as written (the source data is never rewritten).
+_ROUND_CLAUSES_ZH: tuple[tuple[str, str], ...] = (
+    (r"active (\S+) and (\S+)", r"\1、\2在合作"),
+    (r"active (\S+) \(before the (\S+) adjustment\)", r"\1在合作（\2调整前）"),
+    (r"active (\S+) \((\S+) visit\)", r"\1在合作（\2走访）"),
+    (r"active (\S+)", r"\1在合作"),
+    (r"paired since (?:c\.)?(\d{4})", r"\1年起结对"),
+    (r"since c\.(\d{4})", r"约\1年起"),
+    (r"since (\d{4}) \(first batch\)", r"\1年起（首批）"),
+    (r"since (\d{4}) \(plus (\d{4}) (\S+)\)", r"\1年起（另有\2年\3）"),
+    (r"since (\d{4})", r"\1年起"),
+    (r"upgraded pairing since (\d{4})", r"\1年起升级结对"),
+    (r"joint park since (\d{4})", r"\1年起共建产业园"),
+    (r"(\S+) joint industrial park agreement", r"\1签订共建产业园协议"),
+    (r"reported c\.(\d{4})", r"约\1年报道"),
+    (r"paired (\d+)\+ years as of (\S+)", r"截至\2已结对\1年以上"),
+    (r"(\d+) years as of (\S+)", r"截至\2已结对\1年"),
+    (r"(\S+) provincial adjustment \(new pairing\)", r"\1全省结对调整（新结对）"),
+    (r"named in the 2022 provincial commerce department article", "见2022年省商务厅文章"),
+    (r"dual chain leader \(双链长制\) pilot, c\.(\d{4})", r"“双链长制”试点，约\1年"),
+    (r"dual chain leader pilot", "“双链长制”试点"),
+    (r"enclave(?: \(飞地\))? agreement (\S+)", r"飞地协议\1"),
+    (r"science-innovation enclave", "科创飞地"),
+    (r"kind not stated", "类型未说明"),
+    (r"location not stated", "地点未说明"),
+    (r"agricultural projects moved to Yunhe", "部分农业项目转移至云和"),
+    (r"(\S+) 省级山海协作产业园, reported (\S+)", r"\1省级山海协作产业园，\2报道"),
+    (r"对口扶持 reported (\S+) \(period not stated\)", r"对口扶持，\1报道（期限未说明）"),
+)
+
+
+def round_label(text: str | None, lang: str = "zh") -> str:
+    """A pairing's ``round`` text as a reader of ``lang`` sees it.
+
+    In Chinese every clause must match a known phrase (:data:`_ROUND_CLAUSES_ZH`); otherwise, and in
+    English, the text is returned as written.
+
+    >>> round_label("since 2007; active 2022-10")
+    '2007年起；2022-10在合作'
+    >>> round_label("named in the 2022 provincial commerce department article")
+    '见2022年省商务厅文章'
+    >>> round_label("since 2007; active 2022-10", "en")
+    'since 2007; active 2022-10'
+    >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)")
+    '柯桥—江山飞地产业园 (an industrial-park enclave by name)'
+    """
+    import re
+
+    text = text or ""
+    if lang != "zh" or not text:
+        return text
+    out = []
+    for clause in text.split("; "):
+        for pattern, zh in _ROUND_CLAUSES_ZH:
+            m = re.fullmatch(pattern, clause.strip())
+            if m:
+                out.append(m.expand(zh))
+                break
+        else:
+            return text
+    return "；".join(out)
+
+
+class _RoundLabels(dict):  # type: ignore[type-arg]
+    """A label table for the ``round`` column: looks a text up by :func:`round_label`, not by key."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def get(self, key: object, default: object = None) -> object:  # type: ignore[override]
+        return round_label(key, self.lang) if isinstance(key, str) else default
+
 # -- pollution and ecology ----------------------------------------------------------------------
 POLLUTION_CLASSES = ("low", "medium", "high")  # a project's own pollution class (project files)
 POLLUTING_ZH, POLLUTING_EN = "重污染行业", "heavily polluting industry"
@@ -357,6 +433,7 @@ VALUE_LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "pairing_kind": (PAIRING_ZH, PAIRING_EN),
     "component": (COMPONENT_ZH, COMPONENT_EN),
     "landing": (LANDING_ZH, LANDING_EN),
+    "round": (_RoundLabels("zh"), _RoundLabels("en")),
 }
 
 

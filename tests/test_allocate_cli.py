@@ -81,8 +81,8 @@ def test_registry_run_json_is_deterministic_and_labelled(registry_runs) -> None:
     assert res["status"] == "optimal" and res["gap"] == 0.0 and res["bound"] == res["objective"]
     assert res["assigned"] + res["unassigned_count"] == 300 == len(record["inputs"]["projects"])
     assert all(u["reason"] and u["detail"] for u in res["unassigned"])
-    # 26 county platforms + 16 enclaves (one per enclave and county, listed in tests/test_plan.py ENCLAVES)
-    assert len(res["destinations"]) == 42 and all(d["binding"] in ("none", "land", "energy", "land+energy")
+    # 26 county platforms + 17 enclaves (one per enclave and county, listed in tests/test_plan.py ENCLAVES)
+    assert len(res["destinations"]) == 43 and all(d["binding"] in ("none", "land", "energy", "land+energy")
                                                   for d in res["destinations"])  # fmt: skip
     assert record["parameters"]["time_limit"] == 10.0
 
@@ -91,7 +91,7 @@ def test_table_says_sample_everywhere(capsys: pytest.CaptureFixture[str]) -> Non
     result = run("allocate", "--projects", SMALL_PROJECTS, "--scenario", SMALL)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("山区26县项目分配：5 个项目 → 42 个目的地（26 个县平台、16 块飞地）")
+    assert out.startswith("山区26县项目分配：5 个项目 → 43 个目的地（26 个县平台、17 块飞地）")
     assert "最优 (optimal)；目标值 3.4164；上界 3.4164；间隙 0" in out
     assert "已分配 5 个，未分配 0 个" in out
     assert "capacities_confidence: sample" in out and "示例(SAMPLE)" in out

@@ -87,6 +87,22 @@ def test_parquet_input_gives_the_csv_result(tmp_path: Path, capsys: pytest.Captu
     )
 
 
+def test_parquet_input_read_without_pandas(tmp_path: Path) -> None:
+    """Reading a Parquet long table imports no pandas (pyarrow's dataset reader would, ≈ 0.5 s)."""
+    import subprocess
+    import sys
+
+    parquet = _parquet(tmp_path, {"county": ["a", "b", "a"], "industry": ["1", "1", "2"], "value": [1.0, 2.0, 3.0]})
+    code = (
+        "import sys\n"
+        "from chainlink.metrics import read_long_file\n"
+        f"data = read_long_file({str(parquet)!r}, loc='county', prod='industry', val='value')\n"
+        "print(data.value.tolist(), 'pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[1.0,", "2.0,", "3.0]", "False"], done.stdout + done.stderr
+
+
 def test_parquet_input_errors_name_the_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _parquet(
         tmp_path, {"county": ["a", "b", "a"], "industry": ["1", "1", "2"], "value": [1.0, -2.0, 3.0]}

@@ -255,3 +255,39 @@ def test_import_reads_the_enclave_columns(shared_mini_db: Path, tmp_path: Path) 
     bad.write_text("山区县,结对方,结对类型,飞地类型,来源\n青田,西湖区,飞地,旅游飞地,某报\n", encoding="utf-8")
     with pytest.raises(ImportErrors):
         import_file("pairings", bad, db)
+
+
+def test_pairing_round_texts_read_in_chinese_where_every_clause_is_known() -> None:
+    """`round` stays English in data/pairings.csv; zh tables say the known clauses in Chinese, word for word.
+
+    Expected strings are written by hand from the rows; a text with an unknown clause is shown as written.
+    """
+    from chainlink.vocabulary import display_value, round_label
+
+    rounds = {r["id"]: r["round"] for r in _rows("pairings.csv")}
+    assert rounds["P002"] == "since 2007; active 2022-10"  # the data is not rewritten
+    assert round_label(rounds["P002"]) == "2007年起；2022-10在合作"
+    assert round_label(rounds["P001"]) == "截至2023-07已结对10年以上；2023在合作"
+    assert round_label(rounds["P038"]) == "部分农业项目转移至云和；见2022年省商务厅文章"
+    assert round_label(rounds["P059"]) == "对口扶持，2019-09报道（期限未说明）"
+    assert display_value("round", rounds["P043"]) == "2002年起（首批）；2021-07在合作"
+    assert display_value("round", rounds["P043"], "en") == rounds["P043"]
+    # P066 has clauses no table knows: shown as written, never half-translated
+    assert round_label(rounds["P066"]) == rounds["P066"]
+    translated = [k for k, v in rounds.items() if round_label(v) != v]
+    assert all(not re.search(r"[A-Za-z]{3,}", round_label(rounds[k])) for k in translated)
+    assert len(translated) >= 50
+
+
+def test_report_labels_every_evaluation_direction_and_component() -> None:
+    """The report's chart legends have a zh and an en label for each direction and score component."""
+    from chainlink.evaluate import summarise
+    from chainlink.report.data import COMPONENT_EN, COMPONENT_ZH
+    from chainlink.report.labels import LABELS
+    from chainlink.vocabulary import COMPONENT_ZH as VOCAB_ZH
+
+    directions = [row["direction"] for row in summarise([])]
+    for lang in ("zh", "en"):
+        assert all("dir_" + d in LABELS[lang] for d in directions), (lang, directions)
+    assert set(VOCAB_ZH) <= set(COMPONENT_ZH) and set(VOCAB_ZH) <= set(COMPONENT_EN)
+    assert COMPONENT_ZH["landing"] == "落地方式"

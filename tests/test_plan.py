@@ -50,6 +50,7 @@ ENCLAVES = [
     "330421@331126",
     "330482@331121",
     "330782@331102",
+    "330784@330723",  # P068, the 永康—武义 产业飞地 agreement (2022)
     "hangzhou-etdz@330825",
     "huzhou-nantaihu@331126",
     "keqiao-jiangshan-park@330881",

@@ -46,8 +46,6 @@ def emit(
     (``COLUMNS`` honoured), then ``notices`` (e.g. that some rows are sample data) below it. ``xlsx`` writes the workbook
     ``sheets(rows, columns)`` returns (default: one sheet of ``columns``).
     """
-    from chainlink.output import render, write_atomic
-
     fmt = check_format(fmt, FORMATS)
     if fmt == "xlsx":
         from chainlink.xlsx import Sheet, workbook_bytes
@@ -57,17 +55,15 @@ def emit(
         return
     if fmt == "md":
         text = render_markdown(rows, table_columns or columns, headers=headers, title=title, notices=notices)
-    elif fmt != "table":
+    elif fmt == "table":
+        text = render_table(rows, table_columns or columns, headers=headers, title=title, notices=notices)
+    else:
+        from chainlink.output import render
+
         text = render(rows, columns, fmt, bom=bom, escape_formulas=escape_formulas)
-    if fmt != "table":
-        if output is not None:
-            write_atomic(output, text)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        return
-    text = render_table(rows, table_columns or columns, headers=headers, title=title, notices=notices)
     if output is not None:
+        from chainlink.output import write_atomic
+
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
@@ -89,10 +85,93 @@ def write_binary(data: bytes, output: Path | None) -> None:
 
 
 def terminal_width() -> int:
-    """The width to render for: rich's own detection (``COLUMNS`` honoured; 80 when nothing tells)."""
-    from rich.console import Console
+    """The width to render for, as rich's ``Console().width`` finds it (``COLUMNS`` honoured; 80 when
+    nothing tells), at least 20.
 
-    return max(20, Console().width)
+    Detected here without importing rich's console (≈ 0.1 s of start-up): the same steps on POSIX —
+    ``COLUMNS``/``LINES``, a dumb terminal (``TERM`` dumb or unknown on a terminal: 80), the size of the
+    first of stdin, stdout and stderr that is a terminal; Jupyter and Windows ask rich itself.
+    tests/test_table_render.py compares the two.
+    """
+    import os
+
+    env = os.environ
+    if sys.platform == "win32" or _in_jupyter():
+        from rich.console import Console
+
+        return max(20, Console().width)
+    columns, lines = env.get("COLUMNS"), env.get("LINES")
+    fixed = int(columns) if columns is not None and columns.isdigit() else None
+    if fixed is not None and lines is not None and lines.isdigit():
+        return max(20, fixed)
+    if env.get("TERM", "").lower() in ("dumb", "unknown") and _stdout_is_terminal(env):
+        return 80
+    if fixed is not None:
+        return max(20, fixed)
+    width = None
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return max(20, width or 80)
+
+
+def _in_jupyter() -> bool:
+    """rich's Jupyter test: an IPython kernel (or Colab, Databricks) is running this process."""
+    import builtins
+
+    return hasattr(builtins, "get_ipython")
+
+
+def _stdout_is_terminal(env: Mapping[str, str]) -> bool:
+    """rich's ``Console().is_terminal`` for stdout (``TTY_COMPATIBLE``, ``FORCE_COLOR``, IDLE, ``isatty``)."""
+    if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return False
+    compatible = env.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = env.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    isatty = getattr(sys.stdout, "isatty", None)
+    try:
+        return False if isatty is None else bool(isatty())
+    except ValueError:
+        return False
+
+
+# Characters whose terminal width is certain (rich's tables agree in every Unicode version it knows):
+# printable ASCII, Latin letters with accents (pinyin), dashes, quotes and arrows are one cell; the Han
+# ideographs of Unicode 1.1 and 3.0 (U+4E00–U+9FA5, U+3400–U+4DB5) and the listed fullwidth punctuation two.
+_WIDE_PUNCTUATION = frozenset("、。《》「」『』【】〔〕〈〉（）［］｛｝，．：；！？％－～＋＃＆／＜＞＝＠＼＾＿｀｜")
+_NARROW = frozenset(
+    [chr(c) for c in range(0xA0, 0xAD)] + [chr(c) for c in range(0xAE, 0x300)] + list("‐–—‘’“”…→←↔·")
+)
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells of ``text`` as ``rich.cells.cell_len`` counts them (CJK characters two).
+
+    Counted here for text of printable ASCII, Han and the listed fullwidth punctuation (importing rich
+    costs ≈ 20 ms of start-up); anything else is measured by rich.
+    """
+    if text.isascii():
+        if text.isprintable():
+            return len(text)
+    else:
+        wide = 0
+        for ch in text:
+            if "\u4e00" <= ch <= "\u9fa5" or "\u3400" <= ch <= "\u4db5" or ch in _WIDE_PUNCTUATION:
+                wide += 1
+            elif not (" " <= ch <= "~" or ch in _NARROW):
+                break
+        else:
+            return len(text) + wide
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
 
 
 # Runs of printable ASCII (numbers, codes, ids, URLs, e-mail addresses, English words) are never
@@ -137,8 +216,6 @@ def wrap(text: str, width: int | None = None, indent: int = 0) -> list[str]:
     URL) stays whole on a line of its own rather than being split. Follow-on lines are indented by
     ``indent`` spaces; hard newlines in ``text`` are kept.
     """
-    from rich.cells import cell_len
-
     width = width or terminal_width()
     out: list[str] = []
     for para in text.split("\n"):
@@ -182,8 +259,6 @@ def _column_widths(cells: list[list[str]], width: int) -> list[int]:
 
     A column never gets narrower than its widest unbreakable piece.
     """
-    from rich.cells import cell_len
-
     natural = [max((cell_len(line) for c in col for line in c.split("\n")), default=0) for col in cells]
     widths = [max(1, n) for n in natural]
     room = width - 3 * (len(widths) - 1)
@@ -211,11 +286,79 @@ def render_table(
     notices: Sequence[str] = (),
     width: int | None = None,
 ) -> str:
-    """Render rows as a plain box table (rich) no wider than ``width`` (default: the terminal's).
+    """Render rows as a plain box table no wider than ``width`` (default: the terminal's).
 
-    Cell text is wrapped by :func:`wrap` (Unicode line breaking; numbers, codes and URLs whole)
-    before rich lays the table out, and rich's own folding is switched off.
+    Cell text is wrapped by :func:`wrap` (Unicode line breaking; numbers, codes and URLs whole), then
+    laid out as rich lays out a ``SIMPLE_HEAD`` table without edges (:func:`_plain_table`: the same
+    bytes, without importing rich's console and table, ≈ 0.1 s of start-up); cells that rich would
+    change (control characters, a line wider than its column) go through rich itself.
     """
+    width = width or terminal_width()
+    heads = [(headers or {}).get(col, col) for col in columns]
+    body = [[_fmt_cell(row.get(col)) for col in columns] for row in rows]
+    cells = [[heads[i]] + [r[i] for r in body] for i in range(len(columns))]
+    widths = _column_widths(cells, width)
+    parts = []
+    if title:
+        parts.append(fold(title, width) + "\n")
+    head_lines = [wrap(head, w) for head, w in zip(heads, widths, strict=True)]
+    body_lines = [[wrap(cell, w) for cell, w in zip(r, widths, strict=True)] for r in body]
+    if not rows:
+        parts.append("(no rows)\n")
+    elif _plain_fits([head_lines, *body_lines], widths):
+        parts.append(_plain_table(head_lines, body_lines, widths))
+    else:
+        parts.append(_rich_table(head_lines, body_lines, widths, width))
+    for notice in notices:
+        parts.append(fold(notice, width) + "\n")
+    return "".join(parts)
+
+
+def _plain_fits(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int]) -> bool:
+    """Can :func:`_plain_table` lay these wrapped cells out exactly as rich would?
+
+    Yes unless a line is wider than its column (rich crops it) or holds a control character (rich's
+    ``Text`` strips some and expands tabs).
+    """
+    for row in rows:
+        for lines, w in zip(row, widths, strict=True):
+            for line in lines:
+                if _CONTROL.search(line) or cell_len(line) > w:
+                    return False
+    return True
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain_table(head: Sequence[list[str]], body: Sequence[Sequence[list[str]]], widths: Sequence[int]) -> str:
+    """The text rich prints for a ``box.SIMPLE_HEAD`` table with ``show_edge=False, pad_edge=False``.
+
+    Each cell is padded to its column width (one space of padding inside each column edge except the
+    table's outer ones, a space between columns: three cells between two columns); headings are
+    aligned to the bottom of the heading row, body cells to the top; a line of ``─`` under the
+    heading spans the table. Every line is as wide as the table (trailing spaces kept, as rich does).
+    """
+    def lines_of(row: Sequence[list[str]], bottom: bool) -> list[str]:
+        height = max(len(cell) for cell in row)
+        padded = []
+        for cell, w in zip(row, widths, strict=True):
+            blank = [""] * (height - len(cell))
+            cell_lines = blank + cell if bottom else cell + blank
+            padded.append([line + " " * (w - cell_len(line)) for line in cell_lines])
+        return ["   ".join(parts) + "\n" for parts in zip(*padded, strict=True)]
+
+    out = lines_of(head, bottom=True)
+    out.append("─" * (sum(widths) + 3 * (len(widths) - 1)) + "\n")
+    for row in body:
+        out += lines_of(row, bottom=False)
+    return "".join(out)
+
+
+def _rich_table(
+    head: Sequence[list[str]], body: Sequence[Sequence[list[str]]], widths: Sequence[int], width: int
+) -> str:
+    """The table laid out by rich itself (what :func:`_plain_table` reproduces for plain cells)."""
     import io
 
     from rich import box
@@ -223,27 +366,15 @@ def render_table(
     from rich.table import Table
     from rich.text import Text
 
-    width = width or terminal_width()
-    heads = [(headers or {}).get(col, col) for col in columns]
-    body = [[_fmt_cell(row.get(col)) for col in columns] for row in rows]
-    cells = [[heads[i]] + [r[i] for r in body] for i in range(len(columns))]
-    widths = _column_widths(cells, width)
     buf = io.StringIO()
     console = Console(file=buf, width=max(width, sum(widths) + 3 * (len(widths) - 1)), no_color=True,
                       highlight=False, color_system=None)
-    if title:
-        buf.write(fold(title, width) + "\n")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    for head, w in zip(heads, widths, strict=True):
-        table.add_column(Text("\n".join(wrap(head, w))), width=w, no_wrap=True, overflow="ignore")
+    for lines, w in zip(head, widths, strict=True):
+        table.add_column(Text("\n".join(lines)), width=w, no_wrap=True, overflow="ignore")
     for r in body:
-        table.add_row(*[Text("\n".join(wrap(cell, w))) for cell, w in zip(r, widths, strict=True)])
-    if rows:
-        console.print(table)
-    else:
-        console.print("(no rows)", markup=False)
-    for notice in notices:
-        buf.write(fold(notice, width) + "\n")
+        table.add_row(*[Text("\n".join(lines)) for lines in r])
+    console.print(table)
     return buf.getvalue()
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -85,6 +86,13 @@ NoSampleOption = Annotated[
 ]
 
 
+def _suggestion_sheets(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> list[Any]:
+    """The xlsx sheets of suggestion rows (:func:`chainlink.xlsx.suggestion_sheets`, imported for xlsx only)."""
+    from chainlink.xlsx import suggestion_sheets
+
+    return suggestion_sheets(rows, columns)
+
+
 def _model(db: Path | None, preset: str, no_sample: bool = False):
     from chainlink.score import Model, load_preset
 
@@ -150,7 +158,6 @@ def match(
     from chainlink.resolve import Resolver
     from chainlink.score import suggest_for_county
     from chainlink.vocabulary import note_label
-    from chainlink.xlsx import suggestion_sheets
 
     fmt, lang, top = out.fmt, out.lang, out.limit
     min_confidence = check_confidence(min_confidence)
@@ -222,7 +229,7 @@ def match(
         table_columns=columns,
         title=title_zh if lang == "zh" else title_en,
         notices=notices,
-        sheets=suggestion_sheets,
+        sheets=_suggestion_sheets,
     )
 
 
@@ -289,12 +296,10 @@ def export(
             raise typer.Exit(1)
         typer.echo(f"{len(check)} file(s) up to date")
         return
-    from chainlink.xlsx import suggestion_sheets
-
     out.emit(
         rows,
         COLUMNS,
         headers=TABLE_HEADERS[out.lang],
         table_columns=["county_zh" if out.zh else "county_en", *TABLE_COLUMNS[out.lang]],
-        sheets=suggestion_sheets,
+        sheets=_suggestion_sheets,
     )

@@ -377,7 +377,10 @@ def read_long_parquet(
                 f"column {name!r} {problem} the file ({', '.join(header)}); name it with {_FLAGS[key]}",
             )
     try:
-        table = pq.read_table(path, columns=list(wanted.values()))
+        # ParquetFile, not pq.read_table: the latter goes through pyarrow.dataset, which imports pandas
+        # (≈ 0.5 s, more than reading a county-sized file).
+        with pq.ParquetFile(path) as parquet:
+            table = parquet.read(columns=list(wanted.values()))
     except (pa.ArrowException, OSError) as exc:
         raise SourceError(path, None, f"cannot read the file as Parquet ({exc})") from None
     if table.num_rows == 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from chainlink import vocabulary
 from chainlink.industries import split_codes
 
 STAGES = ("material", "part", "equipment", "product", "service")
@@ -24,6 +25,7 @@ COMPONENT_ZH = {
     "density": "关联密度",
     "policy": "政策契合",
     "evidence": "证据可信度",
+    "landing": vocabulary.COMPONENT_ZH["landing"],
 }
 COMPONENT_EN = {
     "chain_fit": "chain fit",
@@ -35,6 +37,7 @@ COMPONENT_EN = {
     "density": "density",
     "policy": "policy",
     "evidence": "evidence",
+    "landing": vocabulary.COMPONENT_EN["landing"],
 }
 RELATION_ZH = {"fill": "补链", "extend": "延链", "strengthen": "强链", "related": "相关"}
 RELATION_EN = {

@@ -16,6 +16,7 @@ from typing import Any
 
 from chainlink.report.data import COMPONENT_EN, COMPONENT_ZH, ChainView, Place, ReportData
 from chainlink.report.labels import CONFIDENCE, LABELS, PAIRING_KIND, STAGE
+from chainlink.vocabulary import round_label
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 ECHARTS_FILE = "echarts.common.min.js"  # Apache ECharts 6.1.0, "common" build (Apache-2.0; see assets/)
@@ -379,7 +380,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
         rows.append([
             _e(_name(place, lang) if place else p["partner_id"]),
             _e(PAIRING_KIND[lang].get(p["kind"], p["kind"])),
-            _e(p.get("round") or ""),
+            _e(round_label(p.get("round"), lang)),
             _e(p.get("chains") or ""),
             _badge(p["confidence"], lang),
             cites.ref(p["source"]),

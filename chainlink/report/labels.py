@@ -85,6 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_found": "未进前列",
         "dir_county": "按县推荐（match 县）",
         "dir_project": "按项目找县（match --project）",
+        "dir_landing": "落地位置（match --project，县域平台或飞地）",
         "evaluation_note": "留一法：每个有据案例从登记库中去掉后重新推荐，看真实结果排第几（docs/evaluation.md）。",
         "unplaced": "无登记坐标、未画出：{names}。",
     },
@@ -171,6 +172,7 @@ LABELS: dict[str, dict[str, str]] = {
         "not_found": "not listed",
         "dir_county": "county direction (match COUNTY)",
         "dir_project": "project direction (match --project)",
+        "dir_landing": "landing place (match --project, county platform or enclave)",
         "evaluation_note": "Leave one out: each sourced case is removed from the registry, the model is asked again, "
         "and the rank of what really happened is recorded (docs/evaluation.md).",
         "unplaced": " Not drawn (no stored coordinates): {names}.",
