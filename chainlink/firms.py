@@ -135,7 +135,19 @@ def _user_firms(registry: Any, segments: dict[str, dict[str, Any]]) -> list[dict
 
 
 def _firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
-    """(firm, segment) rows of the registry's enterprises of ``kinds``."""
+    """(firm, segment) rows of the registry's enterprises of ``kinds``, read once per open registry (as
+    :func:`_all_leaders`); callers do not change them."""
+    memo = getattr(registry, "_chainlink_firm_links", None)
+    if memo is None:
+        memo = {}
+        registry._chainlink_firm_links = memo
+    key = tuple(kinds)
+    if key not in memo:
+        memo[key] = _read_firm_links(registry, kinds)
+    return memo[key]
+
+
+def _read_firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
     if not _has_table(registry, "enterprise_segments") or not kinds:
         return []
     marks = ", ".join("?" * len(kinds))
@@ -146,7 +158,9 @@ def _firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
         FROM enterprise_segments s JOIN enterprises e ON e.id = s.enterprise_id
         WHERE e.kind IN ({marks})
         ORDER BY s.segment_key, e.id"""
-    cur = registry.conn.execute(sql, tuple(kinds))
+    cur = registry.conn.cursor()
+    cur.row_factory = None
+    cur.execute(sql, tuple(kinds))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur]
 

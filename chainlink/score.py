@@ -11,6 +11,7 @@ thresholds are in :mod:`chainlink.vocabulary`; the weights and values come from 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -52,24 +53,79 @@ INDUSTRY_DIVISIONS = tuple(f"{d:02d}" for d in range(13, 44)) + ("58", "59", "60
 
 
 def load_preset(name_or_path: str = "default") -> dict[str, Any]:
-    """Load a weight preset by name (``chainlink/presets/NAME.yaml``) or path, validated."""
-    from chainlink.yamlstrict import load_yaml
+    """Load a weight preset by name (``chainlink/presets/NAME.yaml``) or path, validated.
 
+    A shipped preset whose text equals the copy in ``chainlink/presets/compiled.json`` is taken from that
+    file's parsed form (no YAML parser to import); any other file, or an edited shipped one, is parsed.
+    """
     path = Path(name_or_path)
     if not path.suffix:
         path = PRESET_DIR / f"{name_or_path}.yaml"
     if not path.exists():
         raise UsageError(f"{path}: no such preset")
-    preset = load_yaml(path)
+    preset = _compiled_preset(path)
+    if preset is None or not _valid_preset(path, preset):
+        from chainlink.yamlstrict import load_yaml
+
+        preset = load_yaml(path)
+        _valid_preset(path, preset, strict=True)
+    return preset
+
+
+COMPILED_PRESETS = PRESET_DIR / "compiled.json"
+
+
+def _compiled_preset(path: Path) -> dict[str, Any] | None:
+    """The parsed form of a shipped preset from :data:`COMPILED_PRESETS`, if its text is unchanged."""
+    if path.resolve().parent != PRESET_DIR or not COMPILED_PRESETS.exists():
+        return None
+    import json
+
+    try:
+        entry = json.loads(COMPILED_PRESETS.read_text(encoding="utf-8")).get(path.name)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("text") != text or not isinstance(entry.get("preset"), dict):
+        return None
+    return entry["preset"]
+
+
+def _valid_preset(path: Path, preset: Any, *, strict: bool = False) -> bool:
+    """Is ``preset`` a valid weight preset? With ``strict``, raise :class:`DataError` naming the line."""
     weights = preset.get("weights") if isinstance(preset, dict) else None
     if not isinstance(weights, dict) or not weights:
-        raise DataError(f"{path}: a preset needs a 'weights' mapping")
+        if strict:
+            raise DataError(f"{path}: a preset needs a 'weights' mapping")
+        return False
     for key, value in weights.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise DataError(f"{path}:{weights.key_lines[key]}: weight {key} must be a number ≥ 0")
+            if strict:
+                raise DataError(f"{path}:{weights.key_lines[key]}: weight {key} must be a number ≥ 0")
+            return False
     if sum(weights.values()) <= 0:
-        raise DataError(f"{path}: the weights sum to 0")
-    return preset
+        if strict:
+            raise DataError(f"{path}: the weights sum to 0")
+        return False
+    return True
+
+
+def compiled_presets() -> str:
+    """The text of :data:`COMPILED_PRESETS` for the shipped presets as they are now (every
+    ``chainlink/presets/*.yaml`` that is a valid preset and survives JSON unchanged). Regenerate with
+    ``python -c "import chainlink.score as s; s.COMPILED_PRESETS.write_text(s.compiled_presets())"``;
+    tests/test_score_index.py checks the file is in step."""
+    import json
+
+    from chainlink.yamlstrict import load_yaml
+
+    out: dict[str, Any] = {}
+    for path in sorted(PRESET_DIR.glob("*.yaml")):
+        data = load_yaml(path)
+        if not _valid_preset(path, data) or repr(json.loads(json.dumps(data, ensure_ascii=False))) != repr(data):
+            continue
+        out[path.name] = {"text": path.read_text(encoding="utf-8"), "preset": data}
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 
 def enclave_fits(pairing: Pairing, codes: list[str]) -> bool:
@@ -124,6 +180,54 @@ def _weaker(a: str, b: str) -> str:
 def _best_match_memo(held: tuple[str, ...], segment: tuple[str, ...]) -> tuple[float, str, str]:
     """:func:`chainlink.industries.best_match`, memoised: a pure function of two code tuples."""
     return best_match(held, segment)
+
+
+class _Relatedness(Mapping):
+    """The 2020 IO relatedness (sector, sector) → value, read from the registry one sector's row at a time
+    as look-ups need them (the primary key is (year, sector_1, sector_2)); iterating reads the whole table,
+    in the order of a plain read."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._rows: dict[str, dict[str, float]] = {}
+        self._all: dict[tuple[str, str], float] | None = None
+
+    def _row(self, sector: str) -> dict[str, float]:
+        row = self._rows.get(sector)
+        if row is None:
+            cur = self._conn.cursor()
+            cur.row_factory = None
+            cur.execute("SELECT sector_2, value FROM io_relatedness WHERE year = 2020 AND sector_1 = ?", (sector,))
+            row = self._rows[sector] = dict(cur.fetchall())
+        return row
+
+    def __getitem__(self, key: tuple[str, str]) -> float:
+        return self._row(key[0])[key[1]]
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        """The value of ``key``, or ``default``."""
+        return self._row(key[0]).get(key[1], default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 2 and key[1] in self._row(key[0])
+
+    def _whole(self) -> dict[tuple[str, str], float]:
+        if self._all is None:
+            cur = self._conn.cursor()
+            cur.row_factory = None
+            cur.execute("SELECT sector_1, sector_2, value FROM io_relatedness WHERE year = 2020")
+            self._all = {(a, b): v for a, b, v in cur}
+        return self._all
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def items(self) -> Any:
+        """(key, value) pairs of the whole table."""
+        return self._whole().items()
 
 
 class Model:
@@ -237,17 +341,15 @@ class Model:
     def _read_io(self) -> tuple[tuple[Any, ...], dict[tuple[str, str], float]]:
         from chainlink.sectors import SectorMapping
 
-        conn = self.registry.conn
+        conn = self.registry.conn.cursor()
+        conn.row_factory = None  # plain tuples
         mapping = tuple(
             SectorMapping(r[0], r[1], tuple(split_codes(r[2])), r[3], r[4])
             for r in conn.execute(
                 "SELECT io_code, io_name_zh, gbt_codes, derivation, note FROM io_sector_gbt WHERE scheme = 2020"
             )
         )
-        related = {
-            (r[0], r[1]): r[2]
-            for r in conn.execute("SELECT sector_1, sector_2, value FROM io_relatedness WHERE year = 2020")
-        }
+        related = _Relatedness(self.registry.conn)
         return mapping, related
 
     def sectors_of(self, codes: list[str]) -> list[str]:
@@ -639,7 +741,7 @@ class Model:
             if not self._two_digit_codes or any(len(c) < 2 for c in codes):
                 cache[codes] = list(self.graph.nodes)
             else:
-                by_division, _, position = self._segment_indexes
+                by_division, position = self._segment_indexes
                 found = {k for d in {c[:2] for c in codes} for k in by_division.get(d, ())}
                 cache[codes] = sorted(found, key=position.__getitem__)
         return cache[codes]
@@ -652,19 +754,25 @@ class Model:
         return float(self.partner_fit_values["none"]) == 0 and self._two_digit_codes
 
     @cached_property
-    def _segment_indexes(self) -> tuple[dict[str, list[str]], dict[str, set[str]], dict[str, int]]:
-        """Two-digit division → segments with a code in it; IO sector → segments in it; segment → its
-        position in the graph (indexes for :meth:`_profile_reach`)."""
+    def _segment_indexes(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """Two-digit division → segments with a code in it; segment → its position in the graph (indexes
+        for :meth:`_code_neighbours`)."""
         by_division: dict[str, list[str]] = {}
-        by_sector: dict[str, set[str]] = {}
         position: dict[str, int] = {}
         for i, (key, node) in enumerate(self.graph.nodes(data=True)):
             position[key] = i
             for d in dict.fromkeys(c[:2] for c in node["codes"]):
                 by_division.setdefault(d, []).append(key)
+        return by_division, position
+
+    @cached_property
+    def _segments_by_sector(self) -> dict[str, set[str]]:
+        """IO sector → segments in it (index for :meth:`_profile_reach`)."""
+        by_sector: dict[str, set[str]] = {}
+        for key, node in self.graph.nodes(data=True):
             for sector in self.sectors_of(node["codes"]):
                 by_sector.setdefault(sector, set()).add(key)
-        return by_division, by_sector, position
+        return by_sector
 
     def _profile_closeness(self, pcodes: list[str], seg_codes: list[str], seg_sectors: set[str], chain_id: str):
         """(value, level, partner code) of one profile industry for a segment: the closest code pair
@@ -687,7 +795,7 @@ class Model:
             if not self._sparse_reach or any(len(c) < 2 for c in pcodes):
                 cands: set[str] = set(self.graph.nodes)
             else:
-                _, by_sector, _ = self._segment_indexes
+                by_sector = self._segments_by_sector
                 cands = set(self._code_neighbours(pcodes))
                 # chain level: a chain where the codes match some segment at >= 0.8 (which shares a division);
                 # on every other chain _on_chain is False, recorded here so that it is not searched again

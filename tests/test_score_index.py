@@ -130,3 +130,44 @@ def test_user_firm_gives_the_partner_a_segment(real_db: Path, tmp_path: Path, mo
     rows = [s for s in suggest_for_county(after, "331121", top=None, by_partner=True).suggestions if s.segment_key == key]
     assert [(s.partner_id, s.partner_evidence, s.components["partner_fit"]) for s in rows] == [(pid, 1, 1.0)]
     assert "平湖竹炭测试有限公司" in rows[0].partner_fit_reason_zh
+
+
+def test_compiled_presets_in_step() -> None:
+    """chainlink/presets/compiled.json holds the shipped presets as parsed now (regenerate: see
+    :func:`chainlink.score.compiled_presets`), and load_preset gives what the YAML parser gives."""
+    import chainlink.score as S
+    from chainlink.yamlstrict import load_yaml
+
+    assert S.COMPILED_PRESETS.read_text(encoding="utf-8") == S.compiled_presets()
+    for name in ("default",):
+        assert repr(S.load_preset(name)) == repr(load_yaml(S.PRESET_DIR / f"{name}.yaml"))
+
+
+def test_edited_preset_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shipped preset edited after compiled.json was written is read from its YAML (and still checked)."""
+    import chainlink.score as S
+    from chainlink.errors import DataError
+
+    presets = tmp_path / "presets"
+    presets.mkdir()
+    text = (S.PRESET_DIR / "default.yaml").read_text(encoding="utf-8")
+    (presets / "default.yaml").write_text(text.replace("decay: 0.5 ", "decay: 0.25"), encoding="utf-8")
+    (presets / "compiled.json").write_text(S.COMPILED_PRESETS.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(S, "PRESET_DIR", presets)
+    monkeypatch.setattr(S, "COMPILED_PRESETS", presets / "compiled.json")
+    assert S.load_preset("default")["decay"] == 0.25
+    (presets / "default.yaml").write_text(text.replace("chain_fit: 0.20", "chain_fit: -1"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"default.yaml:\d+: weight chain_fit must be a number"):
+        S.load_preset("default")
+
+
+def test_relatedness_read_by_sector_equals_the_table(model: Model) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(model.registry.path)
+    table = {(a, b): v for a, b, v in conn.execute("SELECT sector_1, sector_2, value FROM io_relatedness WHERE year = 2020")}
+    related = model._io[1]
+    for (a, b), v in list(table.items())[::97]:
+        assert related.get((a, b)) == related[a, b] == v
+        assert related.get((b, "999"), 0.0) == table.get((b, "999"), 0.0)
+    assert dict(related.items()) == table and len(related) == len(table)

@@ -81,6 +81,7 @@ def test_render_table_title_rows_and_notices() -> None:
     text = render_table([{"a": "阀门", "b": 1.5}], ["a", "b"], title="标题", notices=["注意"], width=40)
     assert text == "标题\na      b    \n────────────\n阀门   1.500\n注意\n"  # padded to the table's width
     assert render_table([], ["a"], title="T", width=40) == "T\n(no rows)\n"
+    assert render_table([{"a": 1}], [], width=40) == "\n"  # no columns: what rich prints
 
 
 ENVIRONMENTS = [

@@ -305,7 +305,7 @@ def render_table(
     body_lines = [[wrap(cell, w) for cell, w in zip(r, widths, strict=True)] for r in body]
     if not rows:
         parts.append("(no rows)\n")
-    elif _plain_fits([head_lines, *body_lines], widths):
+    elif columns and _plain_fits([head_lines, *body_lines], widths):
         parts.append(_plain_table(head_lines, body_lines, widths))
     else:
         parts.append(_rich_table(head_lines, body_lines, widths, width))
