@@ -68,3 +68,43 @@ def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(MINI_CKG, root / "data" / "edge_evidence_ckg.csv")
     compile_registry(root, root / "registry.db")
     return root / "registry.db"
+
+
+# The report pages that several tests read (tests/test_report.py, tests/test_report_browser.py), written
+# once per session by the command line, as a user would: `report --all`, one county, one pair, English,
+# Markdown. (Rendering a page runs the leave-one-out backtest: each `report` command costs seconds.)
+REPORTS = {
+    "all": ["report", "--all"],
+    "county.html": ["report", "青田"],
+    "pair.html": ["report", "--pair", "青田", "宁波经开区"],
+    "en.html": ["report", "青田", "--lang", "en"],
+    "q.md": ["report", "青田", "--lang", "en"],
+}
+
+
+@pytest.fixture(scope="session")
+def report_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the outputs of :data:`REPORTS` (each checked to exit 0), named by its key."""
+    from typer.testing import CliRunner
+
+    from chainlink.cli import app
+
+    out = tmp_path_factory.mktemp("reports")
+    runner = CliRunner()
+    for name, args in REPORTS.items():
+        res = runner.invoke(app, [*args, "-o", str(out / name)])
+        assert res.exit_code == 0, res.output
+    return out
+
+
+# Modules that hold the longest tests (a registry compiled or killed, reports rendered, a wheel built) run
+# first, each kept whole (its module fixtures are set up once): pytest-xdist hands out the tests in this
+# order, so the two workers end together instead of one finishing a long test alone. The report modules
+# come first and together, so that one worker writes `report_site` for both.
+FIRST = ("test_report_browser.py", "test_report.py", "test_wheel.py", "test_wrap.py", "test_robust.py",
+         "test_build.py", "test_userdata.py", "test_import_roundtrip.py", "test_fuzz.py")  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(FIRST)))  # stable: module order kept otherwise

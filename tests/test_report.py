@@ -25,10 +25,18 @@ def model(real_db: Path):
     return Model(Registry.open(real_db), load_preset("default"))
 
 
-def _page(model, code: str = "331121", **kw) -> str:
+@pytest.fixture(scope="module")
+def run_cache() -> dict:
+    """What one `report` run shares between its pages (the backtest), shared here by this module's pages."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def page(model, run_cache: dict) -> str:
+    """Qingtian's page, rendered once for the tests that read it."""
     from chainlink.report import render_page
 
-    return render_page(model, code, date=DATE, **kw)
+    return render_page(model, "331121", date=DATE, cache=run_cache)
 
 
 def normalise(text: str) -> str:
@@ -42,25 +50,26 @@ def normalise(text: str) -> str:
     return text.replace(DATE, "DATE")
 
 
-def test_golden_county_html(model) -> None:
-    text = normalise(_page(model))
+def test_golden_county_html(page: str) -> None:
+    text = normalise(page)
     path = GOLDEN / "report_qingtian.html"
     if UPDATE:
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"report differs from {path}"
 
 
-def test_same_input_same_bytes_except_the_date(model) -> None:
+def test_same_input_same_bytes_except_the_date(model, page: str) -> None:
     from chainlink.report import render_page
 
-    a = render_page(model, "331121", date="2026-01-02", cache={})
+    # a run of its own (its own backtest) against the module's page, rendered by another run
+    a = page
     b = render_page(model, "331121", date="2027-12-31", cache={})
     assert a != b
     assert a.replace("2026-01-02", "D") == b.replace("2027-12-31", "D")
 
 
-def test_page_is_self_contained(model) -> None:
-    text = normalise(_page(model))  # (the library itself is ECharts' published build)
+def test_page_is_self_contained(page: str) -> None:
+    text = normalise(page)  # (the library itself is ECharts' published build)
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     # nothing is loaded from anywhere: no src= attributes, no stylesheet links, no CSS url()
     assert not re.search(r"<(script|img|iframe|link)\b[^>]*\b(src|href)=", text)
@@ -73,11 +82,10 @@ def _option(text: str, chart: str) -> dict:
     return json.loads(blob.replace("<\\/", "</"))[chart]
 
 
-def test_stacked_bars_add_up_to_the_score(model) -> None:
+def test_stacked_bars_add_up_to_the_score(model, page: str) -> None:
     from chainlink.scoring.score import suggest_for_county
 
-    text = _page(model)
-    option = _option(text, "chart-components")
+    option = _option(page, "chart-components")
     weights = model.preset["weights"]
     answer = suggest_for_county(model, "331121", top=10)
     totals = [sum(s["data"][i] for s in option["series"]) for i in range(len(answer.suggestions))]
@@ -88,8 +96,8 @@ def test_stacked_bars_add_up_to_the_score(model) -> None:
         assert total == pytest.approx(s.score, abs=5e-4)
 
 
-def test_map_draws_each_pairing(model) -> None:
-    option = _option(_page(model), "chart-map")
+def test_map_draws_each_pairing(model, page: str) -> None:
+    option = _option(page, "chart-map")
     lines = [d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]
     pairings = [p for p in model.registry.pairings if p["county_code"] == "331121"]
     assert len(lines) == len(pairings) >= 3  # one line per pairing in the registry
@@ -97,10 +105,10 @@ def test_map_draws_each_pairing(model) -> None:
     assert all(line[0]["coord"] == [county["lon"], county["lat"]] for line in lines)
 
 
-def test_chain_diagram_marks_gaps_and_extensions(model) -> None:
+def test_chain_diagram_marks_gaps_and_extensions(model, run_cache: dict) -> None:
     from chainlink.report.data import gather
 
-    data = gather(model, "331121", date=DATE)
+    data = gather(model, "331121", date=DATE, cache=run_cache)
     roles = {n["key"]: n["role"] for v in data.chains for n in v.nodes}
     first: dict[str, str] = {}
     for s in data.suggestions:
@@ -111,10 +119,8 @@ def test_chain_diagram_marks_gaps_and_extensions(model) -> None:
     assert {r for r in roles.values() if r not in ("held", "other")} == set(first.values())
 
 
-def test_cli_all_writes_index_and_26_pages(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    res = CliRunner().invoke(app, ["report", "--all", "-o", str(out)])
-    assert res.exit_code == 0, res.output
+def test_cli_all_writes_index_and_26_pages(report_site: Path) -> None:
+    out = report_site / "all"  # `report --all -o DIR` (tests/conftest.py)
     pages = sorted(p.name for p in out.iterdir())
     assert "index.html" in pages and len(pages) == 27
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -124,11 +130,10 @@ def test_cli_all_writes_index_and_26_pages(tmp_path: Path) -> None:
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
-def test_cli_pair_and_errors(tmp_path: Path) -> None:
+def test_cli_pair_and_errors(report_site: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    res = runner.invoke(app, ["report", "--pair", "青田", "宁波经开区", "-o", str(tmp_path / "p.html")])
-    assert res.exit_code == 0, res.output
-    text = (tmp_path / "p.html").read_text(encoding="utf-8")
+    # `report --pair 青田 宁波经开区 -o pair.html` (tests/conftest.py)
+    text = (report_site / "pair.html").read_text(encoding="utf-8")
     assert "青田县 × 宁波经开区" in text
     option = _option(text, "chart-map")
     assert len([d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]) == 1
@@ -148,10 +153,9 @@ def test_cli_pair_and_errors(tmp_path: Path) -> None:
     assert isinstance(res.exception, UsageError)
 
 
-def test_markdown_links_nothing_outside(tmp_path: Path) -> None:
-    res = CliRunner().invoke(app, ["report", "青田", "-o", str(tmp_path / "q.md"), "--lang", "en"])
-    assert res.exit_code == 0, res.output
-    text = (tmp_path / "q.md").read_text(encoding="utf-8")
+def test_markdown_links_nothing_outside(report_site: Path) -> None:
+    # `report 青田 --lang en -o q.md` (tests/conftest.py)
+    text = (report_site / "q.md").read_text(encoding="utf-8")
     assert text.startswith("# Qingtian County: industrial-chain collaboration report")
     assert "](http" not in text and "<http" not in text
     # every URL is inside a code span

@@ -21,22 +21,9 @@ if CHROMIUM is None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from typer.testing import CliRunner
-
-    from chainlink.cli import app
-
-    out = tmp_path_factory.mktemp("reports")
-    runner = CliRunner()
-    for args in (
-        ["report", "--all", "-o", str(out / "all")],
-        ["report", "青田", "-o", str(out / "county.html")],
-        ["report", "--pair", "青田", "宁波经开区", "-o", str(out / "pair.html")],
-        ["report", "青田", "--lang", "en", "-o", str(out / "en.html")],
-    ):
-        res = runner.invoke(app, args)
-        assert res.exit_code == 0, res.output
-    return out
+def site(report_site: Path) -> Path:
+    """The pages written by `report --all`, `report 青田` (zh, en) and `report --pair` (tests/conftest.py)."""
+    return report_site
 
 
 @pytest.mark.parametrize(

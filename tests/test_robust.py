@@ -55,11 +55,10 @@ def _wait_for_temp(proc: subprocess.Popen[str], folder: Path, name: str, timeout
 
 
 @pytest.fixture
-def built(mini_root: Path) -> Path:
-    from chainlink.store.build import compile_registry
-
+def built(mini_root: Path, shared_mini_db: Path) -> Path:
+    """A registry built from ``mini_root`` (the session's compile of the same tree, copied)."""
     db = mini_root / "r.db"
-    compile_registry(mini_root, db)
+    shutil.copyfile(shared_mini_db, db)
     return db
 
 

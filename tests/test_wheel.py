@@ -53,7 +53,9 @@ def test_user_data_survives_force_reinstall(tmp_path: Path) -> None:
         ).stdout.strip()
     )
     (site / "zz_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index"]
+    # (--no-compile: the byte code of the installed package is not what this test is about)
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
+           "--no-compile"]  # fmt: skip
     _run([*pip, str(wheel)], env, tmp_path)
     shipped = site / "chainlink" / "registry.db"
     assert shipped.exists()

@@ -79,9 +79,12 @@ def test_all_26_match_outputs(lang: str, widths: tuple[int, ...], monkeypatch: p
     import functools
 
     import chainlink.cli.match as match_cli
+    import chainlink.scoring.score as score
 
-    # the model is read once (the command's rendering is what is under test, not the scoring)
+    # the model is read and each county scored once (the command's rendering is what is under test, not the
+    # scoring: the json run and the three widths show the same answer)
     monkeypatch.setattr(match_cli, "_model", functools.lru_cache(maxsize=None)(match_cli._model))
+    monkeypatch.setattr(score, "suggest_for_county", functools.lru_cache(maxsize=None)(score.suggest_for_county))
     runner = CliRunner()
     codes = _codes()
     assert len(codes) == 26
@@ -110,10 +113,17 @@ def test_all_26_match_outputs(lang: str, widths: tuple[int, ...], monkeypatch: p
 
 @pytest.mark.parametrize("args", [["chains", "show", "鞋革"], ["chains", "show", "pumps-valves"], ["doctor"],
                                   ["county", "show", "青田"], ["sources"]])  # fmt: skip
-def test_trees_and_lists_follow_the_width(args: list[str]) -> None:
+def test_trees_and_lists_follow_the_width(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """`chains show` and `doctor` printed 109–124-column lines: now every line fits 60, 80 and 160
     columns unless it holds one unsplittable piece (a file path or URL) too long for the line."""
+    import functools
+
     from rich.cells import cell_len
+
+    import chainlink.store.doctor as doctor
+
+    # doctor's checks (integrity, a compile of the sources) run once: the folding is under test
+    monkeypatch.setattr(doctor, "diagnose", functools.lru_cache(maxsize=None)(doctor.diagnose))
 
     runner = CliRunner()
     wide = runner.invoke(app, args, env={"COLUMNS": "1000"})
