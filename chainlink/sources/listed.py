@@ -379,9 +379,9 @@ def _segment_links(
 ) -> list[dict[str, Any]]:
     """Segments of one firm: by its products (sourced), else by its industry's GB/T codes (unverified)."""
     best: dict[str, dict[str, Any]] = {}
+    rules = [(m, [x for x in m["exclude"].split(";") if x]) for m in mapping]  # split once, not per product
     for p in products:
-        for m in mapping:
-            excludes = [x for x in m["exclude"].split(";") if x]
+        for m, excludes in rules:
             if m["keyword"] in p["product"] and not any(x in p["product"] for x in excludes):
                 key = m["segment_key"]
                 share = p["revenue_share"]
