@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chainlink.base.vocabulary import CONFIDENCE_LEVELS as CONFIDENCE
 from chainlink.errors import BadValue, DataError, UsageError
 from chainlink.imports._read import Formula
 
-CONFIDENCE = ("sourced", "unverified", "sample")
 SIZE = {
     "large": "large",
     "medium": "medium",

@@ -39,13 +39,8 @@ COMPONENT_EN = {
     "evidence": "evidence",
     "landing": vocabulary.COMPONENT_EN["landing"],
 }
-RELATION_ZH = {"fill": "补链", "extend": "延链", "strengthen": "强链", "related": "相关"}
-RELATION_EN = {
-    "fill": "fill (补链)",
-    "extend": "extend (延链)",
-    "strengthen": "strengthen (强链)",
-    "related": "related (相关)",
-}
+RELATION_ZH = vocabulary.RELATION_ZH
+RELATION_EN = {k: f"{vocabulary.RELATION_EN[k]} ({vocabulary.RELATION_ZH[k]})" for k in vocabulary.RELATIONS}
 MAX_FIRMS_PER_SEGMENT = 5
 
 
