@@ -8,10 +8,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from chainlink.base.vocabulary import CONFIDENCE_ZH
+from chainlink.base.vocabulary import CONFIDENCE_ZH, PAIRING_SHORT_ZH
 from chainlink.errors import DataError, UsageError
 from chainlink.plan.inputs import (
-    PAIRING_ZH,
     UNKNOWN_POLLUTION,
     PlanProject,
     prepare_projects,
@@ -138,7 +137,7 @@ def _component_rows(
             f"source: {pairing['source']} ({pairing['confidence']})"
         )
         pair_zh = (
-            f"{pairing['id']} {PAIRING_ZH.get(pairing['kind'], pairing['kind'])}，结对方 "
+            f"{pairing['id']} {PAIRING_SHORT_ZH.get(pairing['kind'], pairing['kind'])}，结对方 "
             f"{pairing['partner_id']}{'（' + chains + '）' if chains else ''}；"
             f"{pairing['round']}；来源：{pairing['source']}（{CONFIDENCE_ZH.get(pairing['confidence'], pairing['confidence'])}）"
         )

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chainlink.base.vocabulary import PAIRING_SHORT_ZH
 from chainlink.errors import DataError, SourceError, UsageError
 
 #: Run record format; ``load_run`` refuses others.
@@ -29,7 +28,6 @@ POLLUTION_CLASS = {"low": 0, "medium": 1, "high": 2}
 #: A project without a pollution class is treated as this one for the environmental check.
 UNKNOWN_POLLUTION = "medium"
 LISHUI_CITY = "丽水市"
-PAIRING_ZH = PAIRING_SHORT_ZH  # the short pairing-kind words of chainlink.base.vocabulary
 REASON_ZH = {
     "not_paired": "未结对",
     "no_score": "无产业链契合",

@@ -18,9 +18,6 @@ from chainlink.base.vocabulary import (
     landing_label,
 )
 
-# kept for callers that imported them from here
-PAIRING_KINDS_ZH, PAIRING_KINDS_EN = PAIRING_ZH, PAIRING_EN
-CONF_ZH, CONF_EN = CONFIDENCE_NOTE_ZH, CONFIDENCE_NOTE_EN
 MAX_FIRMS = 3
 
 

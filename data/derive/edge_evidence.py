@@ -32,19 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from chainlink.base.products import product_matches, split_products  # noqa: E402
+from chainlink.sources import CKG_COLUMNS as COLUMNS  # noqa: E402
 from chainlink.sources import load_chains  # noqa: E402
 
-COLUMNS = [
-    "from_key",
-    "to_key",
-    "relation",
-    "upstream_product",
-    "downstream_product",
-    "upstream_keyword",
-    "downstream_keyword",
-    "source",
-    "confidence",
-]
 SOURCE = (
     "ChainKnowledgeGraph product relations (github liuhuanyong/ChainKnowledgeGraph, recovered from "
     "SOVLOOKUP/ChainKnowledgeGraph-sql commit 9587d88); rule-extracted, noisy"
