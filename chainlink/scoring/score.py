@@ -774,12 +774,16 @@ class Model:
                 by_sector.setdefault(sector, set()).add(key)
         return by_sector
 
-    def _profile_closeness(self, pcodes: list[str], seg_codes: list[str], seg_sectors: set[str], chain_id: str):
+    def _profile_closeness(
+        self, pcodes: list[str], seg_codes: list[str], seg_sectors: set[str], chain_id: str,
+        p_sectors: set[str] | None = None,
+    ):  # fmt: skip
         """(value, level, partner code) of one profile industry for a segment: the closest code pair
-        (class / group / division), else a shared IO sector, else another segment of the same chain."""
+        (class / group / division), else a shared IO sector, else another segment of the same chain.
+        ``p_sectors``: the IO sectors of ``pcodes`` when the caller has them."""
         values = self.partner_fit_values
         best, level, code = self._closeness(tuple(pcodes), tuple(seg_codes))
-        if best == 0 and seg_sectors & set(self.sectors_of(pcodes)):
+        if best == 0 and seg_sectors & (set(self.sectors_of(pcodes)) if p_sectors is None else p_sectors):
             best, level, code = float(values["io_sector"]), "io_sector", pcodes[0] if pcodes else ""
         if best == 0 and chain_id and self._on_chain(pcodes, chain_id):
             best, level, code = float(values["chain"]), "chain", pcodes[0]
@@ -807,15 +811,22 @@ class Model:
                     cands.update(self._chain_keys[chain_id])
                 for sector in self.sectors_of(codes):
                     cands |= by_sector.get(sector, set())
-            nodes = self.graph.nodes
+            nodes, seg_sectors = self.graph.nodes, self._segment_sector_sets
+            p_sectors = set(self.sectors_of(codes))
             reach = {}
             for key in cands:
-                seg_codes = nodes[key]["codes"]
-                found = self._profile_closeness(codes, seg_codes, set(self.sectors_of(seg_codes)), key.split("/")[0])
+                found = self._profile_closeness(
+                    codes, nodes[key]["codes"], seg_sectors[key], key.split("/")[0], p_sectors
+                )
                 if found[0] > 0:
                     reach[key] = found
             cache[pcodes] = reach
         return cache[pcodes]
+
+    @cached_property
+    def _segment_sector_sets(self) -> dict[str, set[str]]:
+        """Segment key → the IO sectors of its codes, as a set (callers do not change them)."""
+        return {key: set(self.sectors_of(node["codes"])) for key, node in self.graph.nodes(data=True)}
 
     @cached_property
     def _chain_keys(self) -> dict[str, list[str]]:
@@ -862,27 +873,33 @@ class Model:
         project_value = float(values["project"])
         mine = self._partner_firm_index(pid)
         profile = [(self._profile_reach(pcodes), row["confidence"]) for pcodes, row in self._profile_codes(pid)]
+        # C.partner_fit (the best value × factor, rounded) and the count, without building the evidence list
+        factor = {c: float(f) for c, f in factors.items()}
+        counts = {c: 1 for c in factor} | ({} if self.include_sample else {"sample": 0})
+        open_projects = self.open_projects
         out: dict[str, tuple[float, int]] = {}
         for key in self._partner_support(pid):
             if key not in graph:
                 continue
-            evidence: list[tuple[float, str]] = []
+            best, n = 0.0, 0
             for reach, confidence in profile:
                 found = reach.get(key)
                 if found is not None:
-                    evidence.append((found[0], confidence))
+                    v = found[0]
+                    best = max(best, v * factor[confidence])
+                    n += counts[confidence] if v > 0 else 0
             if key in mine:
-                evidence.extend((firm_value, firms[i].get("confidence") or "sourced") for i in mine[key])
+                items = [(firm_value, firms[i].get("confidence") or "sourced") for i in mine[key]]
             else:
                 near = [k for k in (*graph.pred[key], *graph.succ[key]) if k in mine]
-                if near:
-                    evidence.extend((adjacent_value, f.get("confidence") or "sourced")
-                                    for f in self.partner_firms_on(pid, near))  # fmt: skip
-            for p in self.projects_on(pid, key):
-                if p["confidence"] != "sample":
-                    evidence.append((project_value, p["confidence"]))
-            n = sum(1 for v, c in evidence if v > 0 and (c != "sample" or self.include_sample))
-            out[key] = (C.partner_fit(evidence, factors), n)
+                items = [(adjacent_value, f.get("confidence") or "sourced") for f in self.partner_firms_on(pid, near)]
+            if key in open_projects:
+                items += [(project_value, p["confidence"]) for p in self.projects_on(pid, key)
+                          if p["confidence"] != "sample"]  # fmt: skip
+            for v, confidence in items:
+                best = max(best, v * factor[confidence])
+                n += counts[confidence] if v > 0 else 0
+            out[key] = (round(best, 6), n)
         cache[pid] = out
         return out
 
@@ -1067,16 +1084,19 @@ class Model:
     def total(self, components: dict[str, float]) -> float:
         """Weighted mean of the components under the preset's weights (:func:`chainlink.scoring.components.total`,
         with the weights of each set of component names looked up once)."""
+        ws, den = self.weights_of(tuple(components))
+        num = sum([w * v for w, v in zip(ws, components.values(), strict=True)])
+        return round(num / den, 6) if den else 0.0
+
+    def weights_of(self, names: tuple[str, ...]) -> tuple[list[float], float]:
+        """The preset's weights of ``names`` (0 for a name it lacks) and their sum, looked up once per names."""
         cache = self.__dict__.setdefault("_weights_cache", {})
-        names = tuple(components)
         found = cache.get(names)
         if found is None:
             weights = self.preset["weights"]
             ws = [float(weights.get(k, 0)) for k in names]
             found = cache[names] = (ws, sum(ws))
-        ws, den = found
-        num = sum([w * v for w, v in zip(ws, components.values(), strict=True)])
-        return round(num / den, 6) if den else 0.0
+        return found
 
     @cached_property
     def landing_values(self) -> dict[str, float]:
@@ -1280,6 +1300,8 @@ def suggest_for_county(
     relation_values = {"related": 0.3} | dict(model.preset["relation_value"])
     confidence_values = model.preset["confidence_value"]
     pairing_values: dict[tuple[int, str], float] = {}
+    weights, den = model.weights_of(_COMPONENTS)
+    factors = {c: float(f) for c, f in model.confidence_factor.items()}
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
     excluded = 0
@@ -1297,6 +1319,7 @@ def suggest_for_county(
         else:
             fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
         link_value = path_weight(graph, path) if holding is not None else 0.0
+        link_rounded = round(link_value, 6)
         io_value, io_industry = model.io_detail(node["codes"], county_code)
         density = model.density_value(node["codes"], county_code)
         policy = model.policy_value(node["codes"])
@@ -1322,22 +1345,15 @@ def suggest_for_county(
             if pairing_value is None:
                 pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
             evidence = C.evidence(conf, confidence_values)
+            factor = factors[fconf]
             for landing in landings:
-                components = {
-                    "chain_fit": C.landing_fit(fit, pvalue, landing[0]),
-                    "link": round(link_value, 6),
-                    "gap": gap_value,
-                    "pairing": pairing_value,
-                    "partner_fit": pvalue,
-                    "io": io_value,
-                    "density": density,
-                    "policy": policy,
-                    "evidence": evidence,
-                    "landing": landing[1],
-                }
-                score = C.score(model.total(components), fconf, model.confidence_factor)
+                # in the order of _COMPONENTS; Model.total's arithmetic, without a dict per candidate
+                values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
+                          io_value, density, policy, evidence, landing[1])  # fmt: skip
+                num = sum([w * v for w, v in zip(weights, values, strict=True)])
+                score = round((round(num / den, 6) if den else 0.0) * factor, 6)  # C.score
                 rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
-                                      components, conf, fconf, io_industry))  # fmt: skip
+                                      values, conf, fconf, io_industry))  # fmt: skip
         if not rows_here:
             continue
         rows_here.sort(key=lambda r: _row_key(model, county_code, r))
@@ -1379,21 +1395,30 @@ def suggest_for_county(
     return CountyAnswer(county, suggestions, missing)
 
 
+_COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence", "landing")
+_PAIRING, _PARTNER_FIT = _COMPONENTS.index("pairing"), _COMPONENTS.index("partner_fit")
+
+
 class _Row:
     """A scored candidate of :func:`suggest_for_county` before it is made a :class:`Suggestion`: enough to
     rank it; the names, projects and firms are filled in only for the rows that are kept."""
 
     __slots__ = ("score", "seg_key", "relation", "path", "holding", "pairing", "pid", "n_evidence", "landing",
-                 "components", "conf", "fconf", "io_industry", "others")  # fmt: skip
+                 "values", "conf", "fconf", "io_industry", "others")  # fmt: skip
 
     def __init__(self, score: float, seg_key: str, relation: str, path: list[str], holding: Holding | None,
                  pairing: Pairing | None, pid: str, n_evidence: int, landing: tuple[str, float, str, str, bool],
-                 components: dict[str, float], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
+                 values: tuple[float, ...], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
         self.score, self.seg_key, self.relation, self.path, self.holding = score, seg_key, relation, path, holding
         self.pairing, self.pid, self.n_evidence, self.landing = pairing, pid, n_evidence, landing
-        self.components = components
+        self.values = values  # the components, in the order of _COMPONENTS
         self.conf, self.fconf, self.io_industry = conf, fconf, io_industry
         self.others: list[str] = []
+
+    @property
+    def components(self) -> dict[str, float]:
+        """Component name → value."""
+        return dict(zip(_COMPONENTS, self.values, strict=True))
 
     def suggestion(self, model: Model, county_code: str) -> Suggestion:
         """The full :class:`Suggestion` of this row."""
@@ -1431,8 +1456,8 @@ def _row_key(model: Model, county_code: str, r: _Row) -> tuple:
     return (
         -r.score,
         -r.n_evidence,
-        -r.components.get("partner_fit", 0.0),
-        -r.components.get("pairing", 0.0),
+        -r.values[_PARTNER_FIT],
+        -r.values[_PAIRING],
         model.distance(county_code, r.pid),
         r.landing[0] != "county",
         r.pid,
