@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-REAL_KINDS = ("listed", "named")
+from chainlink.store.registry import REAL_FIRM_KINDS as REAL_KINDS
+
 PARTIAL_ZH = (
     "企业数据不完整：仅上市公司(深交所按注册地址定位到县级，上交所仅按公司名称定位)及公开资料点名的企业；"
     "主营产品与收入占比截至 2021-10 (ChainKnowledgeGraph)。示例企业均标注“示例”。"

@@ -401,16 +401,25 @@ class Model:
         if key not in cache:
             best = (0.0, "")
             for sectors, industry_zh in self._county_fact_sectors(county_code):
-                value = C.io(seg, sectors, self._io[1])
+                value = C.io(seg, sectors, self._related)
                 if value > best[0]:
                     best = (value, industry_zh)
             cache[key] = best
         return cache[key]
 
+    @property
+    def _related(self) -> Mapping[tuple[str, str], float]:
+        """The IO relatedness as scoring reads it: row by row for the first county, the whole table (one
+        read, then plain dict look-ups) once a second county is scored (:meth:`_county_fact_sectors`)."""
+        return self.__dict__.get("_related_whole") or self._io[1]
+
     def _county_fact_sectors(self, county_code: str) -> list[tuple[list[str], str]]:
         """(IO sectors, name) of each of the county's :meth:`county_facts`."""
         cache = self.__dict__.setdefault("_fact_sectors_cache", {})
         if county_code not in cache:
+            whole = getattr(self._io[1], "_whole", None)
+            if len(cache) == 1 and whole:  # a second county: the whole table costs less than its rows one by one
+                self._related_whole = whole()
             cache[county_code] = [
                 (self.sectors_of(split_codes(f["gbt_codes"])), f["industry_zh"]) for f in self.county_facts(county_code)
             ]
@@ -419,12 +428,24 @@ class Model:
     @cached_property
     def location_sectors(self) -> dict[str, set[str]]:
         """Location id → IO sectors present there (the rows of :func:`chainlink.scoring.geography.location_matrix`)."""
+        return {loc: self.sectors_at(loc) for loc in self._codes_by_location}
+
+    @cached_property
+    def _codes_by_location(self) -> dict[str, list[list[str]]]:
+        """Location id → the GB/T codes of each presence fact there (:func:`chainlink.scoring.geography._facts`)."""
         from chainlink.scoring.geography import _facts
 
-        out: dict[str, set[str]] = {}
+        out: dict[str, list[list[str]]] = {}
         for loc, _kind, _fact, codes, _conf in _facts(self):
-            out.setdefault(loc, set()).update(self.sectors_of(codes))
+            out.setdefault(loc, []).append(codes)
         return out
+
+    def sectors_at(self, loc: str) -> set[str]:
+        """IO sectors present at location ``loc`` (one row of :attr:`location_sectors`; empty when none)."""
+        cache = self.__dict__.setdefault("_sectors_at_cache", {})
+        if loc not in cache:
+            cache[loc] = {x for codes in self._codes_by_location.get(loc, ()) for x in self.sectors_of(codes)}
+        return cache[loc]
 
     def density_value(self, segment_codes: list[str], county_code: str) -> float:
         """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
@@ -434,9 +455,9 @@ class Model:
         targets = self.sectors_of(segment_codes)
         key = (county_code, tuple(targets))
         if key not in cache:
-            held = self.location_sectors.get(county_code, set())
+            held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
-            cache[key] = round(density_of(held, targets, self._io[1], self.io_products, totals=totals), 6)
+            cache[key] = round(density_of(held, targets, self._related, self.io_products, totals=totals), 6)
         return cache[key]
 
     @cached_property
@@ -567,7 +588,7 @@ class Model:
         except ImportError:
             return []
         rows = firms_mod.firms_on(self.registry, list(self.graph.nodes))
-        present = {e["id"] for e in self.registry.enterprises}
+        present = self.registry.enterprise_ids
         return [r for r in rows if r.get("user") or r["id"] in present or not present]
 
     @cached_property
