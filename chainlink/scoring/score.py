@@ -893,34 +893,43 @@ class Model:
         firm_value, adjacent_value = float(values["firm"]), float(values["adjacent_firm"])
         project_value = float(values["project"])
         mine = self._partner_firm_index(pid)
-        profile = [(self._profile_reach(pcodes), row["confidence"]) for pcodes, row in self._profile_codes(pid)]
         # C.partner_fit (the best value × factor, rounded) and the count, without building the evidence list
         factor = {c: float(f) for c, f in factors.items()}
         counts = {c: 1 for c in factor} | ({} if self.include_sample else {"sample": 0})
-        open_projects = self.open_projects
-        out: dict[str, tuple[float, int]] = {}
-        for key in self._partner_support(pid):
-            if key not in graph:
-                continue
-            best, n = 0.0, 0
-            for reach, confidence in profile:
-                found = reach.get(key)
-                if found is not None:
-                    v = found[0]
-                    best = max(best, v * factor[confidence])
-                    n += counts[confidence] if v > 0 else 0
-            if key in mine:
-                items = [(firm_value, firms[i].get("confidence") or "sourced") for i in mine[key]]
-            else:
-                near = [k for k in (*graph.pred[key], *graph.succ[key]) if k in mine]
-                items = [(adjacent_value, f.get("confidence") or "sourced") for f in self.partner_firms_on(pid, near)]
-            if key in open_projects:
-                items += [(project_value, p["confidence"]) for p in self.projects_on(pid, key)
-                          if p["confidence"] != "sample"]  # fmt: skip
-            for v, confidence in items:
-                best = max(best, v * factor[confidence])
-                n += counts[confidence] if v > 0 else 0
-            out[key] = (round(best, 6), n)
+        support = [k for k in self._partner_support(pid) if k in graph]
+        best = dict.fromkeys(support, 0.0)
+        n = dict.fromkeys(support, 0)
+
+        def take(key: str, v: float, confidence: str) -> None:
+            if v * factor[confidence] > best[key]:
+                best[key] = v * factor[confidence]
+            if v > 0:
+                n[key] += counts[confidence]
+
+        # each source of evidence once (its segments are in the support by construction), not each segment
+        for pcodes, row in self._profile_codes(pid):
+            confidence = row["confidence"]
+            for key, found in self._profile_reach(pcodes).items():
+                take(key, found[0], confidence)
+        near: dict[str, set[int]] = {}  # segment without the partner's firms → its firms one step away
+        for key, positions in mine.items():
+            if key not in best:
+                continue  # a segment the graph lacks (an imported firm's)
+            for i in positions:
+                take(key, firm_value, firms[i].get("confidence") or "sourced")
+            if key in graph:
+                for k in (*graph.pred[key], *graph.succ[key]):
+                    if k not in mine:
+                        near.setdefault(k, set()).update(positions)
+        for key, positions in near.items():
+            for i in positions:
+                take(key, adjacent_value, firms[i].get("confidence") or "sourced")
+        for key in self.open_projects:
+            if key in best:
+                for p in self.projects_on(pid, key):
+                    if p["confidence"] != "sample":
+                        take(key, project_value, p["confidence"])
+        out = {key: (round(best[key], 6), n[key]) for key in support}
         cache[pid] = out
         return out
 
