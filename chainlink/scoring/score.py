@@ -395,9 +395,13 @@ class Model:
 
     def io_detail(self, codes: list[str], county_code: str) -> tuple[float, str]:
         """IO component and the county industry it was measured against ('' when 0)."""
+        # the answer depends on the codes only through their sectors
+        return self._io_of_sectors(tuple(self.sectors_of(codes)), county_code)
+
+    def _io_of_sectors(self, seg: tuple[str, ...], county_code: str) -> tuple[float, str]:
+        """:meth:`io_detail` of the segment sectors ``seg`` (sorted, as :meth:`sectors_of` gives them)."""
         cache = self.__dict__.setdefault("_io_cache", {})
-        seg = self.sectors_of(codes)
-        key = (tuple(seg), county_code)  # the answer depends on the codes only through their sectors
+        key = (seg, county_code)
         if key not in cache:
             best = (0.0, "")
             for sectors, industry_zh in self._county_fact_sectors(county_code):
@@ -449,15 +453,18 @@ class Model:
 
     def density_value(self, segment_codes: list[str], county_code: str) -> float:
         """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
-        from chainlink.scoring.geography import density_of
+        return self._density_of_sectors(tuple(self.sectors_of(segment_codes)), county_code)
 
+    def _density_of_sectors(self, targets: tuple[str, ...], county_code: str) -> float:
+        """:meth:`density_value` of the segment sectors ``targets`` (sorted, as :meth:`sectors_of` gives them)."""
         cache = self.__dict__.setdefault("_density_cache", {})
-        targets = self.sectors_of(segment_codes)
-        key = (county_code, tuple(targets))
+        key = (county_code, targets)
         if key not in cache:
+            from chainlink.scoring.geography import density_of
+
             held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
-            cache[key] = round(density_of(held, targets, self._related, self.io_products, totals=totals), 6)
+            cache[key] = round(density_of(held, list(targets), self._related, self.io_products, totals=totals), 6)
         return cache[key]
 
     @cached_property
@@ -843,6 +850,11 @@ class Model:
                     reach[key] = found
             cache[pcodes] = reach
         return cache[pcodes]
+
+    @cached_property
+    def _segment_sectors(self) -> dict[str, tuple[str, ...]]:
+        """Segment key → the IO sectors of its codes (:meth:`sectors_of`, as a tuple)."""
+        return {key: tuple(self.sectors_of(node["codes"])) for key, node in self.graph.nodes(data=True)}
 
     @cached_property
     def _segment_sector_sets(self) -> dict[str, set[str]]:
@@ -1331,6 +1343,8 @@ def suggest_for_county(
     confidence_values = model.preset["confidence_value"]
     pairing_values: dict[tuple[int, str], float] = {}
     weights, den = model.weights_of(_COMPONENTS)
+    segment_sectors = model._segment_sectors
+    partner_values = {p.partner_id: model._partner_values(p.partner_id) for p in pairings if p.partner_id}
     factors = {c: float(f) for c, f in model.confidence_factor.items()}
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
@@ -1350,14 +1364,15 @@ def suggest_for_county(
             fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
         link_value = path_weight(graph, path) if holding is not None else 0.0
         link_rounded = round(link_value, 6)
-        io_value, io_industry = model.io_detail(node["codes"], county_code)
-        density = model.density_value(node["codes"], county_code)
+        seg_sectors = segment_sectors[seg_key]
+        io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
+        density = model._density_of_sectors(seg_sectors, county_code)
         policy = model.policy_value(node["codes"])
         gap_value = C.gap(relation, relation_values)
         rows_here: list[_Row] = []
         for pairing in pairings or [None]:
             pid = pairing.partner_id if pairing else ""
-            pvalue, pevidence = model.partner_fit_value(pid, seg_key) if pid else (0.0, 0)
+            pvalue, pevidence = partner_values[pid].get(seg_key, (0.0, 0)) if pid else (0.0, 0)  # partner_fit_value
             if holding is None and pvalue <= 0:
                 continue
             landings = landing_options(model, county_code, pairing, node["codes"], allow_polluting=allow_polluting)
