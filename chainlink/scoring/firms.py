@@ -53,6 +53,8 @@ USER_MATCH = 0.9  # a user's GB/T code puts the firm on a segment at this code m
 
 def _has_table(registry: Any, name: str) -> bool:
     # user_* tables live in the attached user registry: sqlite_master of the main file does not list them
+    if hasattr(registry, "has_table"):
+        return registry.has_table(name)
     from chainlink.store.registry import has_table
 
     return has_table(registry.conn, name)

@@ -329,6 +329,17 @@ class Registry:
             memo[key] = read()
         return memo[key]
 
+    def has_table(self, name: str) -> bool:
+        """:func:`has_table` on this registry's connection; a table found is remembered (tables are only
+        ever added while a registry is open), one not found is looked up again."""
+        found = self.__dict__.setdefault("_tables_found", set())
+        if name in found:
+            return True
+        if has_table(self.conn, name):
+            found.add(name)
+            return True
+        return False
+
     def rows(self, table: str, order_by: str | None = None) -> list[dict[str, Any]]:
         """All rows of ``table`` as dicts (optionally ordered)."""
         # plain tuples (in query): dict(zip(...)) is faster than dict(sqlite3.Row)
@@ -419,7 +430,7 @@ class Registry:
 
     def _rows_if_present(self, table: str, order_by: str) -> list[dict[str, Any]]:
         """Rows of ``table``, or none when a registry built before the table existed lacks it."""
-        return self.rows(table, order_by) if has_table(self.conn, table) else []
+        return self.rows(table, order_by) if self.has_table(table) else []
 
     @cached_property
     def industries(self) -> list[dict[str, Any]]:
@@ -448,7 +459,7 @@ class Registry:
             return {e["id"] for e in self.enterprises}
         try:
             return {
-                r[0] for t in _ENTERPRISE_TABLES if has_table(self.conn, t) for r in self.conn.execute(f"SELECT id FROM {t}")
+                r[0] for t in _ENTERPRISE_TABLES if self.has_table(t) for r in self.conn.execute(f"SELECT id FROM {t}")
             }
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
@@ -464,7 +475,7 @@ class Registry:
         out = []
         kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
         for table in _ENTERPRISE_TABLES:
-            if not has_table(self.conn, table):
+            if not self.has_table(table):
                 continue
             columns = {r[1] for r in self.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
             where = f" WHERE kind IS NULL OR kind NOT IN ({kinds})" if "kind" in columns else ""
