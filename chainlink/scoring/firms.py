@@ -190,6 +190,7 @@ def firms_on(
     rows = [r for r in _firm_links(registry, kinds) if r["segment_key"] in keys]
     leaders = _leader_ids(registry) if any(k in REAL_KINDS for k in kinds) else set()
     out = []
+    columns = [c for c in FIRM_COLUMNS if c not in ("chain_leader", "user")]
     for r in rows:
         if (
             places is not None
@@ -197,7 +198,7 @@ def firms_on(
             and not (partner_id and r["partner_id"] == partner_id)
         ):
             continue
-        row = {c: r.get(c) for c in FIRM_COLUMNS if c not in ("chain_leader", "user")}
+        row = {c: r.get(c) for c in columns}
         row["chain_leader"] = _named_leader(r) or (r["id"], r["chain_id"], r["place_code"]) in leaders
         row["user"] = False
         out.append(row)
