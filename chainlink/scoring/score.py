@@ -1072,8 +1072,18 @@ class Model:
         cache = self.__dict__.setdefault("_polluting_cache", {})
         key = tuple(codes)
         if key not in cache:
-            cache[key] = C.polluting(codes, self.pollution_codes)
+            # C.polluting (a code begins a listed code, or a listed code begins it) through two indexes
+            listed, begins_listed = self._pollution_index
+            cache[key] = any(
+                c in begins_listed or any(c[:k] in listed for k in range(1, len(c) + 1)) for c in codes
+            )
         return cache[key]
+
+    @cached_property
+    def _pollution_index(self) -> tuple[set[str], set[str]]:
+        """The listed codes (non-empty) and every prefix of them, '' included (for :meth:`is_polluting`)."""
+        listed = {c for c in self.pollution_codes if c}
+        return listed, {c[:k] for c in listed for k in range(len(c) + 1)}
 
     def pollution_entry(self, codes: list[str]) -> str:
         """The pollution-list entry an industry falls in ('' when none)."""
