@@ -178,7 +178,7 @@ class _PeriodStream:
             for period in self.periods:
                 yield from MetricsTable(self.names, [period], self.presence)._arrow_blocks()
 
-        write_blocks(stream, blocks())
+        write_blocks(stream, blocks(), no_statistics=(self.names["prod"],))
 
 
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
