@@ -138,14 +138,18 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
         unit = _POW10_INT[decimals]
         whole = q // unit
         frac = (q - whole * unit) * _POW10_INT[12 - decimals]
-    rest, f3 = np.divmod(frac, 10_000)
-    f1, f2 = np.divmod(rest, 10_000)
+    rest = frac // 10_000  # floor division by a constant is much faster than np.divmod
+    f3 = frac - rest * 10_000
+    f1 = rest // 10_000
+    f2 = rest - f1 * 10_000
     blocks: list[Piece] = []
     negative = (x < 0) & (q > 0)
     if negative.any():
         blocks.append(np.where(negative, 45, 0).astype(np.uint8)[:, None])
     top = int(whole.max())
-    if top < 10_000:
+    if top < 10:
+        blocks.append((whole.astype(np.uint8) + 48)[:, None])
+    elif top < 10_000:
         width = len(str(top))
         blocks.append(table[_PLAIN + whole].view(np.uint8).reshape(n, 4)[:, :width])
     else:
@@ -163,9 +167,14 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
     z3 = f3 == 0
     z23 = z3 & (f2 == 0)
     idx = np.empty((n, 3), dtype=np.int64)
-    idx[:, 0] = np.where(z23, np.where(f1 == 0, _PLAIN, _STRIP + f1), _PAD + f1)
-    idx[:, 1] = np.where(z3, _STRIP + f2, _PAD + f2)
-    idx[:, 2] = _STRIP + f3
+    # col 0: f1 padded, or (nothing after it) stripped, or a plain "0"; col 1: f2 padded or stripped
+    np.add(f1, _PAD, out=idx[:, 0])
+    np.add(f2, _PAD, out=idx[:, 1])
+    np.add(f3, _STRIP, out=idx[:, 2])
+    if z3.any():
+        idx[z3, 1] += _STRIP - _PAD
+        idx[z23, 0] += _STRIP - _PAD
+        idx[z23 & (f1 == 0), 0] = _PLAIN
     used = 3 if not z3.all() else (2 if not z23.all() else 1)
     blocks.append(table[idx[:, :used]].view(np.uint8).reshape(n, 4 * used))
     if not any_big:
