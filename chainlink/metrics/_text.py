@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -223,7 +224,13 @@ class Column:
     by: str = "row"
 
 
+# Text the csv module never quotes (numbers, plain codes): returned as it is, without a writer per label.
+_PLAIN_TEXT = re.compile(r"[0-9A-Za-z._+-]+")
+
+
 def _csv_quote(text: str, delimiter: str) -> str:
+    if _PLAIN_TEXT.fullmatch(text) and delimiter not in text:
+        return text
     buf = io.StringIO()
     csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerow([text])
     return buf.getvalue()[:-1]
