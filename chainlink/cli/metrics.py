@@ -171,14 +171,9 @@ class _PeriodStream:
         self.names, self.periods, self.presence = names, periods, presence
 
     def write_parquet(self, stream: IO[bytes]) -> None:
-        from chainlink.metrics import MetricsTable
-        from chainlink.metrics._arrow import write_blocks
+        from chainlink.metrics._tables import write_parquet_periods
 
-        def blocks() -> Iterator[Any]:
-            for period in self.periods:
-                yield from MetricsTable(self.names, [period], self.presence)._arrow_blocks()
-
-        write_blocks(stream, blocks(), no_statistics=(self.names["prod"],))
+        write_parquet_periods(stream, self.names, self.periods, self.presence)
 
 
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:

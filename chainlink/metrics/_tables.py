@@ -111,15 +111,13 @@ class MetricsTable:
         Codes are dictionary-encoded text, metrics float64, ``mcp`` int8, counts int64; ``rca`` is
         null when presence is given. Written in row groups of about a million rows.
         """
-        from chainlink.metrics import _arrow
+        write_parquet_periods(stream, self.names, iter(self.years), self.presence)
 
-        _arrow.write_blocks(stream, self._arrow_blocks(), no_statistics=(self.names["prod"],))
-
-    def _arrow_blocks(self) -> Iterator[tuple[list[str], list[Any]]]:
+    def _arrow_blocks(self, years: Iterator[YearMetrics] | None = None) -> Iterator[tuple[list[str], list[Any]]]:
         from chainlink.metrics import _arrow
 
         counts = {"diversity", "ubiquity"}
-        for year in self.years:
+        for year in self.years if years is None else years:
             columns = self._year_columns(year)
             dictionaries: dict[str, Any] = {}
             for start in range(0, max(len(year), 1), _arrow.ROW_GROUP):
@@ -216,6 +214,27 @@ class MetricsTable:
         out["diversity"] = numbers(year.diversity, loc_of, False)
         out["ubiquity"] = numbers(year.ubiquity, prod_of, False)
         return out
+
+
+def write_parquet_periods(
+    stream: IO[bytes], names: dict[str, str], periods: Iterator[YearMetrics], presence: str
+) -> None:
+    """Write the rows of ``periods`` (computed as they are asked for) to ``stream`` as one Parquet file.
+
+    Pages as :meth:`MetricsTable.write_parquet` says; besides the codes, the per-location and
+    per-product columns (``eci``, ``coi``, ``diversity``, ``ubiquity``) are dictionary-encoded (a few
+    thousand values repeated), ``density`` and ``cog`` are stored uncompressed (zstd took ≈ 0.5 s for
+    4 million rows of them and saved 6 %), and the product code has no min/max statistics.
+    """
+    from chainlink.metrics import _arrow
+
+    _arrow.write_blocks(
+        stream,
+        MetricsTable(names, [], presence)._arrow_blocks(periods),
+        no_statistics=(names["prod"],),
+        dictionary=("eci", "coi", "diversity", "ubiquity"),
+        uncompressed=("density", "cog"),
+    )
 
 
 @dataclass
