@@ -130,9 +130,10 @@ def report_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Modules that hold the longest tests (a registry compiled or killed, reports rendered, a wheel built) run
-# first, each kept whole (its module fixtures are set up once): pytest-xdist hands out the tests in this
-# order, so the two workers end together instead of one finishing a long test alone. The report modules
-# come first and together, so that one worker writes `report_site` for both.
+# first, each kept whole (its module fixtures are set up once). `--dist worksteal` (pyproject.toml) gives
+# each worker half of this order and lets the one that runs out take half of the other's remaining tail:
+# the long tests at the head are never split, the short ones at the tail even the end out. The report
+# modules come first and together, so that one worker writes `report_site` for both.
 FIRST = ("test_report_browser.py", "test_report.py", "test_wheel.py", "test_wrap.py", "test_robust.py",
          "test_build.py", "test_userdata.py", "test_import_roundtrip.py", "test_fuzz.py")  # fmt: skip
 
