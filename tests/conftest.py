@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import compileall
+import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -20,6 +24,21 @@ settings.load_profile("chainlink")
 os.environ["CHAINLINK_USER_DB"] = str(Path(tempfile.mkdtemp(prefix="chainlink-test-user-")) / "user.db")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Bytecode. With PYTHONDONTWRITEBYTECODE set (as on the development machine) and a fresh checkout, every
+# `python -m chainlink` a test starts would compile what it imports (~0.2 s each), and pytest would rewrite
+# the asserts of every test module again in each worker (~3 CPU s per worker). The suite keeps its caches
+# instead, as an installed wheel ships its .pyc: imports in this process (and in each xdist worker) write
+# __pycache__, pytest's rewritten test modules included, and `pytest_configure` byte-compiles the package
+# before any subprocess starts. Subprocesses inherit the environment unchanged.
+sys.dont_write_bytecode = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile chainlink/ once per run, in the controller (xdist workers have a ``workerinput``);
+    files already compiled are only looked at."""
+    if not hasattr(config, "workerinput"):
+        compileall.compile_dir(ROOT / "chainlink", quiet=1)
 MINI_CHAINS = Path(__file__).resolve().parent / "data" / "mini_chains"
 # The real data/edge_evidence_ckg.csv names segments of chains/; the mini tree gets its own.
 MINI_CKG = Path(__file__).resolve().parent / "data" / "mini_edge_evidence_ckg.csv"
@@ -72,7 +91,8 @@ def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # The report pages that several tests read (tests/test_report.py, tests/test_report_browser.py), written
 # once per session by the command line, as a user would: `report --all`, one county, one pair, English,
-# Markdown. (Rendering a page runs the leave-one-out backtest: each `report` command costs seconds.)
+# Markdown. (Each `report` command runs the leave-one-out backtest, ≈ 2–3 s: the five commands share the
+# first one's, as the pages of one `report --all` do; tests/test_report.py renders a page with its own.)
 REPORTS = {
     "all": ["report", "--all"],
     "county.html": ["report", "青田"],
@@ -87,20 +107,33 @@ def report_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with the outputs of :data:`REPORTS` (each checked to exit 0), named by its key."""
     from typer.testing import CliRunner
 
+    import chainlink.scoring.evaluate as evaluation
     from chainlink.cli import app
+
+    real, done = evaluation.evaluate, {}
+
+    def evaluate_once(registry: Any, preset: dict[str, Any] | None = None, **options: Any) -> Any:
+        key = repr((str(registry.path), json.dumps(preset, sort_keys=True, default=str), sorted(options.items())))
+        if key not in done:
+            done[key] = real(registry, preset, **options)
+        return done[key]
 
     out = tmp_path_factory.mktemp("reports")
     runner = CliRunner()
-    for name, args in REPORTS.items():
-        res = runner.invoke(app, [*args, "-o", str(out / name)])
-        assert res.exit_code == 0, res.output
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaluation, "evaluate", evaluate_once)
+        for name, args in REPORTS.items():
+            res = runner.invoke(app, [*args, "-o", str(out / name)])
+            assert res.exit_code == 0, res.output
+    assert len(done) == 1  # one backtest, shared
     return out
 
 
 # Modules that hold the longest tests (a registry compiled or killed, reports rendered, a wheel built) run
-# first, each kept whole (its module fixtures are set up once): pytest-xdist hands out the tests in this
-# order, so the two workers end together instead of one finishing a long test alone. The report modules
-# come first and together, so that one worker writes `report_site` for both.
+# first, each kept whole (its module fixtures are set up once). `--dist worksteal` (pyproject.toml) gives
+# each worker half of this order and lets the one that runs out take half of the other's remaining tail:
+# the long tests at the head are never split, the short ones at the tail even the end out. The report
+# modules come first and together, so that one worker writes `report_site` for both.
 FIRST = ("test_report_browser.py", "test_report.py", "test_wheel.py", "test_wrap.py", "test_robust.py",
          "test_build.py", "test_userdata.py", "test_import_roundtrip.py", "test_fuzz.py")  # fmt: skip
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from chainlink.errors import DataError
-from chainlink.sources import SourceErrors, load_sources
+from chainlink.sources import SourceErrors
 from chainlink.store.build import check_registry, compile_registry
+from tests._data import load, source_errors
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -19,14 +20,8 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _errors(root: Path) -> list[str]:
-    with pytest.raises(SourceErrors) as info:
-        load_sources(root)
-    return [str(e) for e in info.value.errors]
-
-
 def test_mini_sources_load(mini_root: Path) -> None:
-    tables = load_sources(mini_root).tables
+    tables = load(mini_root).tables
     assert len(tables["counties"]) == 26
     assert {s["key"] for s in tables["segments"]} >= {
         "petrochemical/resin",
@@ -132,7 +127,7 @@ def test_each_error_kind_names_file_and_line(
     mini_root: Path, file: str, old: str, new: str, expected: str
 ) -> None:
     _edit(mini_root / file, old, new)
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(re.search(expected, e) for e in errors), errors
 
 
@@ -150,7 +145,7 @@ def test_missing_source_in_csv(mini_root: Path) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8")
     assert (
         "data/partner_industries.csv:2: missing source; every fact needs a source (or the word 'unverified')"
-        in _errors(mini_root)
+        in source_errors(mini_root)
     )
 
 
@@ -161,13 +156,13 @@ def test_cycle_is_reported(mini_root: Path) -> None:
         + "  - from: footwear\n    to: petrochemical/refining\n    source: test\n    confidence: unverified\n",
         encoding="utf-8",
     )
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any("cycle in the chain graph" in e and "petrochemical/refining" in e for e in errors), errors
 
 
 def test_yaml_syntax_error_has_line(mini_root: Path) -> None:
     (mini_root / "chains" / "broken.yaml").write_text("id: broken\nsegments: [\n", encoding="utf-8")
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(re.match(r"chains/broken\.yaml:\d+: YAML syntax error", e) for e in errors), errors
 
 
@@ -298,9 +293,14 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
     import sqlite3
 
     import chainlink.sources.tables as sources  # load_industries looks industry_pinyin up there
-    import chainlink.store.build as build
 
-    fresh = build.compile_tables(mini_root)["industries"]
+    # mini_db's pinyin was computed afresh: it is the session's compile of mini_root into a new file (the test
+    # below checks that it equals a fresh compile)
+    conn = sqlite3.connect(mini_db)
+    query = "SELECT code, name_zh, pinyin FROM industries"
+    fresh = [dict(zip(("code", "name_zh", "pinyin"), r, strict=True)) for r in conn.execute(query)]
+    conn.close()
+    assert len(fresh) > 1000 and all(r["pinyin"] for r in fresh if r["name_zh"])
     calls: list[int] = []
     real = sources.industry_pinyin
     monkeypatch.setattr(sources, "industry_pinyin", lambda names: calls.append(len(names)) or real(names))
@@ -314,6 +314,8 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
     conn.close()
     compile_registry(mini_root, mini_db)  # another pypinyin made it: all computed again
     assert calls == [len({r["name_zh"] for r in fresh})]
+    rows = sqlite3.connect(mini_db).execute("SELECT code, pinyin FROM industries").fetchall()
+    assert dict(rows) == {r["code"]: r["pinyin"] for r in fresh}
 
 
 def test_mini_db_fixture_is_what_a_compile_of_mini_root_gives(mini_root: Path, mini_db: Path) -> None:

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainlink.sources import SourceErrors, load_sources
 from chainlink.store.registry import Registry
-from tests._data import set_field
+from tests._data import load, set_field, source_errors
 
 SAMPLE_PROJECT = re.compile(r"^示例项目-P\d{4} \S+\(示例\)$")
 SAMPLE_ENTERPRISE = re.compile(r"^示例企业-E\d{4}\(示例\)$")
@@ -23,12 +22,6 @@ def cli(real_db: Path, *args: str):
     result = CliRunner().invoke(app, [*args, "--db", str(real_db)], prog_name="chainlink")
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def _errors(root: Path) -> list[str]:
-    with pytest.raises(SourceErrors) as info:
-        load_sources(root)
-    return [str(e) for e in info.value.errors]
 
 
 # -- projects.csv -------------------------------------------------------------------------------
@@ -78,7 +71,7 @@ def test_projects_csv_errors_name_file_and_line(
     mini_root: Path, row_id: str, field: str, value: str, message: str
 ) -> None:
     line = set_field(mini_root / "data" / "projects.csv", row_id, field, value)
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(e.startswith(f"data/projects.csv:{line}: {message}") for e in errors), errors
 
 
@@ -86,7 +79,7 @@ def test_unlisted_source_url_is_an_error(mini_root: Path) -> None:
     line = set_field(
         mini_root / "data" / "pairings.csv", "P001", "source", "https://example.org/new-page (2024)"
     )
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     expected = (
         f"data/pairings.csv:{line}: source URL https://example.org/new-page is not listed in data/sources.csv"
     )
@@ -95,7 +88,7 @@ def test_unlisted_source_url_is_an_error(mini_root: Path) -> None:
 
 def test_gap_with_bad_topic(mini_root: Path) -> None:
     line = set_field(mini_root / "data" / "gaps.csv", "G01", "topic", "weather")
-    assert any(e.startswith(f"data/gaps.csv:{line}: bad topic 'weather'") for e in _errors(mini_root))
+    assert any(e.startswith(f"data/gaps.csv:{line}: bad topic 'weather'") for e in source_errors(mini_root))
 
 
 # -- zones, gaps, characteristic industries ---------------------------------------------------
@@ -248,11 +241,11 @@ def test_zone_show_enclave_location(real_db: Path) -> None:
     assert any(r["item"].startswith("PRJ001") and r["confidence"] == "sourced" for r in rows)
 
 
-def test_zone_show_enclave_without_location(mini_root: Path) -> None:
+def test_zone_show_enclave_without_location(mini_root: Path, mini_db: Path) -> None:
     from chainlink.store.build import compile_registry
 
     set_field(mini_root / "data" / "partners.csv", "keqiao-jiangshan-park", "host_code", "")
-    compile_registry(mini_root, mini_root / "registry.db")
+    compile_registry(mini_root, mini_db)  # over a copy of the session's mini registry, as a rebuild
     rows = json.loads(cli(mini_root / "registry.db", "zone", "show", "keqiao-jiangshan-park", "-f", "json"))
     assert any("所在地未载明" in r["detail"] for r in rows if r["section"] == "identity")
 
@@ -264,7 +257,7 @@ def test_zone_show_enclave_without_location(mini_root: Path) -> None:
 def source_tables() -> dict:
     from chainlink.store.build import default_sources_root
 
-    return load_sources(default_sources_root()).tables
+    return load(default_sources_root()).tables
 
 
 def test_sample_generator_is_deterministic(source_tables: dict) -> None:

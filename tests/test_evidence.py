@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.sources import URL, SourceErrors, load_sources
+from chainlink.sources import URL
 from chainlink.store.registry import Registry
-from tests._data import set_field
+from tests._data import set_field, source_errors
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _errors(root: Path) -> list[str]:
-    with pytest.raises(SourceErrors) as info:
-        load_sources(root)
-    return [str(e) for e in info.value.errors]
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -65,14 +59,14 @@ def test_pollution_quotes_are_short_and_codes_hand_assigned() -> None:
 )
 def test_pollution_bad_rows_name_file_and_line(mini_root: Path, field: str, value: str, message: str) -> None:
     line = set_field(mini_root / "data" / "pollution_industries.csv", "PI15", field, value)
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(e.startswith(f"data/pollution_industries.csv:{line}: {message}") for e in errors), errors
 
 
 def test_pollution_unlisted_source_url(mini_root: Path) -> None:
     line = set_field(mini_root / "data" / "pollution_industries.csv", "PI01", "source", "https://example.org/x")
     expected = f"data/pollution_industries.csv:{line}: source URL https://example.org/x is not listed"
-    assert any(e.startswith(expected) for e in _errors(mini_root))
+    assert any(e.startswith(expected) for e in source_errors(mini_root))
 
 
 # -- county_ecology -------------------------------------------------------------------------------
@@ -108,7 +102,7 @@ def test_ecology_gaps_recorded(reg: Registry) -> None:
 )
 def test_ecology_bad_rows_name_file_and_line(mini_root: Path, field: str, value: str, message: str) -> None:
     line = set_field(mini_root / "data" / "county_ecology.csv", "ECO01", field, value)
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(e.startswith(f"data/county_ecology.csv:{line}: {message}") for e in errors), errors
 
 
@@ -117,7 +111,7 @@ def test_ecology_none_found_must_be_unverified(mini_root: Path) -> None:
     row_id = next(r["id"] for r in _csv("county_ecology.csv") if r["status"] == "none_found")
     line = set_field(path, row_id, "confidence", "sourced")
     expected = f"data/county_ecology.csv:{line}: status none_found must have confidence 'unverified'"
-    assert any(e.startswith(expected) for e in _errors(mini_root))
+    assert any(e.startswith(expected) for e in source_errors(mini_root))
 
 
 def test_ecology_county_without_row(mini_root: Path) -> None:
@@ -127,8 +121,8 @@ def test_ecology_county_without_row(mini_root: Path) -> None:
     assert len(kept) < len(lines)
     path.write_text("".join(kept), encoding="utf-8")
     assert any(
-        e.startswith("data/county_ecology.csv: no row for county 330324") for e in _errors(mini_root)
-    ), _errors(mini_root)
+        e.startswith("data/county_ecology.csv: no row for county 330324") for e in source_errors(mini_root)
+    ), source_errors(mini_root)
 
 
 # -- real cases (data/projects.csv) ----------------------------------------------------------------
@@ -177,7 +171,7 @@ def test_landing_errors_name_file_and_line(
     mini_root: Path, row_id: str, field: str, value: str, message: str
 ) -> None:
     line = set_field(mini_root / "data" / "projects.csv", row_id, field, value)
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(e.startswith(f"data/projects.csv:{line}: {message}") for e in errors), errors
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from chainlink.sources import ENCLAVE_KINDS, QUOTE_MAX, SourceErrors, load_sources
+from chainlink.sources import ENCLAVE_KINDS, QUOTE_MAX
 from chainlink.store.registry import Registry
+from tests._data import source_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -129,12 +130,6 @@ def _set(path: Path, row_id: str, field: str, value: str) -> int:
     return index + 1
 
 
-def _errors(root: Path) -> list[str]:
-    with pytest.raises(SourceErrors) as info:
-        load_sources(root)
-    return [str(e) for e in info.value.errors]
-
-
 @pytest.mark.parametrize(
     ("name", "row_id", "field", "value", "message"),
     [
@@ -168,7 +163,7 @@ def test_loader_errors_name_file_and_line(
     mini_root: Path, name: str, row_id: str, field: str, value: str, message: str
 ) -> None:
     line = _set(mini_root / "data" / name, row_id, field, value)
-    errors = _errors(mini_root)
+    errors = source_errors(mini_root)
     assert any(e.startswith(f"data/{name}:{line}: {message}") for e in errors), errors
 
 

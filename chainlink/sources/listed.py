@@ -361,9 +361,10 @@ def join_named(named: list[dict[str, str]], listed: list[dict[str, str]]) -> dic
     """Named rows per listed stock code, for rows that are the same firm: same full name (legal form
     aside) or the listed short name (佩蒂股份). A name matching several listed firms joins none."""
     out: dict[str, list[dict[str, str]]] = {}
+    keyed = [(name_key(f["name_zh"]), f) for f in listed]
     for n in named:
         key = name_key(n["name_zh"])
-        hits = [f for f in listed if name_key(f["name_zh"]) == key or f["short_zh"] == n["name_zh"].strip()]
+        hits = [f for k, f in keyed if k == key or f["short_zh"] == n["name_zh"].strip()]
         if len(hits) == 1:
             out.setdefault(hits[0]["stock_code"] + hits[0]["exchange"], []).append(n)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -284,20 +285,29 @@ def source_matches(text: str, sources: list[dict[str, Any]]) -> tuple[list[str],
     A source is cited when its url occurs in the text, or (for a source without url, and for every
     source) its title or one of its ``cited_as`` phrases (';'-separated) does.
     """
+    return _matcher(sources)(text)
+
+
+def _matcher(sources: list[dict[str, Any]]) -> Callable[[str], tuple[list[str], list[str]]]:
+    """:func:`source_matches` over ``sources``, their urls and phrases prepared once (for many texts)."""
     by_url = {s["url"]: s["id"] for s in sources if s["url"]}
-    found: list[str] = []
-    unknown: list[str] = []
-    for url in URL.findall(text):
-        if url in by_url:
-            if by_url[url] not in found:
-                found.append(by_url[url])
-        else:
-            unknown.append(url)
-    for s in sources:
-        phrases = [s["title"], *_split_codes(s.get("cited_as", ""))]
-        if s["id"] not in found and any(p and p in text for p in phrases):
-            found.append(s["id"])
-    return found, unknown
+    phrases = [(s["id"], [p for p in (s["title"], *_split_codes(s.get("cited_as", ""))) if p]) for s in sources]
+
+    def match(text: str) -> tuple[list[str], list[str]]:
+        found: list[str] = []
+        unknown: list[str] = []
+        for url in URL.findall(text):
+            if url in by_url:
+                if by_url[url] not in found:
+                    found.append(by_url[url])
+            else:
+                unknown.append(url)
+        for sid, said in phrases:
+            if sid not in found and any(p in text for p in said):
+                found.append(sid)
+        return found, unknown
+
+    return match
 
 
 def _citations(
@@ -305,6 +315,7 @@ def _citations(
 ) -> dict[str, dict[str, int]]:
     """Check every citation in :data:`CITING_FILES`; count, per source id, the citing rows by table."""
     counts: dict[str, dict[str, int]] = {}
+    matches = _matcher(sources)
     for table in CITING_FILES:
         path = root / "data" / f"{table}.csv"
         name = _rel(root, path)
@@ -312,7 +323,7 @@ def _citations(
             text = row["source"]
             if not text or text == "unverified":
                 continue
-            found, unknown = source_matches(text, sources)
+            found, unknown = matches(text)
             for url in unknown:
                 col.add(name, line, f"source URL {url} is not listed in data/sources.csv; add a row for it")
             if not found and not unknown:
@@ -326,7 +337,7 @@ def _citations(
                 counts[sid][table] = counts[sid].get(table, 0) + 1
     for table in ("chains", "edges"):
         for row in tables.get(table, []):
-            for sid in source_matches(row.get("source") or "", sources)[0]:
+            for sid in matches(row.get("source") or "")[0]:
                 counts.setdefault(sid, {})
                 counts[sid][table] = counts[sid].get(table, 0) + 1
     return counts

@@ -184,8 +184,13 @@ def table_hashes(tables: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
 
 def content_hash(tables: dict[str, list[dict[str, Any]]]) -> str:
     """One SHA-256 over the :func:`table_hash` of every table (the registry's ``sources_hash``)."""
+    return _combined(table_hashes(tables))
+
+
+def _combined(hashes: dict[str, str]) -> str:
+    """:func:`content_hash` from the tables' hashes already computed."""
     digest = hashlib.sha256()
-    for name, value in sorted(table_hashes(tables).items()):
+    for name, value in sorted(hashes.items()):
         digest.update(f"{name}:{value}\n".encode())
     return digest.hexdigest()
 
@@ -335,17 +340,17 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
         if progress is not None:
             progress(done, steps, what)
 
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():  # said before the sources are compiled (seconds)
+        raise DataError(f"{target}: is a folder; pass --db FILE (the registry file to write)")
+    if not folder.is_dir():
+        raise DataError(f"{target}: folder {folder} does not exist")
     step(0, "sources")
     inputs = inputs_hash(root)
     tables = compile_tables(root, pinyin=_previous_pinyin(target))
     step(1, "sources")
     hashes = table_hashes(tables)
-    digest = content_hash(tables)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise DataError(f"{target}: is a folder; pass --db FILE (the registry file to write)")
-    if not folder.is_dir():
-        raise DataError(f"{target}: folder {folder} does not exist")
+    digest = _combined(hashes)
     remove_stale_temp_files(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=folder)

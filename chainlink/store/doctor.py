@@ -375,7 +375,7 @@ def _orphans(conn: sqlite3.Connection) -> Check:
 
 
 def _staleness(conn: sqlite3.Connection, path: Path, sources: Any, enabled: bool) -> Check:
-    from chainlink.store.build import compile_tables, content_hash, default_sources_root
+    from chainlink.store.build import _previous_pinyin, compile_tables, content_hash, default_sources_root
 
     if not enabled:
         return Check("sources", "skip", "not checked (--no-sources)")
@@ -386,7 +386,7 @@ def _staleness(conn: sqlite3.Connection, path: Path, sources: Any, enabled: bool
         )
     meta = dict(conn.execute("SELECT key, value FROM main.meta").fetchall())
     try:
-        digest = content_hash(compile_tables(root))
+        digest = content_hash(compile_tables(root, pinyin=_previous_pinyin(path)))  # as a rebuild would
     except DataError as exc:
         first = str(exc).splitlines()[0]
         return Check(
