@@ -145,6 +145,41 @@ def test_codes_with_commas_and_quotes_round_trip(tmp_path: Path, capsys: pytest.
     assert '丽水, "莲都"' in counties
 
 
+@pytest.mark.parametrize(("chunk_rows", "threads"), [(1, 1), (7, 2), (20, 2), (1 << 16, 1)])
+def test_text_is_the_same_in_any_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int, threads: int
+) -> None:
+    """The grid writer lays out chunks of whole locations (one or several, on 1 or 2 threads): every
+    row carries its own location, product and values, whatever the chunking."""
+    from chainlink.metrics import _text
+
+    src = write_long(tmp_path / "long.csv", n_loc=11, n_prod=9, years=2)
+    text = src.read_text(encoding="utf-8").replace("330003,", '"丽水, ""莲都""",').replace(",0002,", ",x\ty,")
+    src.write_text(text, encoding="utf-8")
+    table = compute_long(read_long_csv(src, loc="county", prod="industry", val="value", time="year"))
+    monkeypatch.setattr(_text, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(_text, "_threads", lambda: threads)  # whatever the load of the machine
+    outputs = {}
+    for fmt in ("csv", "tsv", "ndjson"):
+        buffer = io.BytesIO()
+        table.write(buffer, fmt)
+        outputs[fmt] = buffer.getvalue().decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
+    assert rows == list(csv.DictReader(io.StringIO(outputs["tsv"]), delimiter="\t"))
+    assert len(rows) == len(table) == len(outputs["ndjson"].splitlines())
+    for row, line, want in zip(rows, outputs["ndjson"].splitlines(), table.rows(), strict=True):
+        assert json.loads(line)["county"] == row["county"] == want["county"]
+        assert row["industry"] == want["industry"] and row["year"] == want["year"]
+        for name in ("value", "rca", "density", "eci", "pci", "coi", "cog"):
+            assert abs(float(row[name]) - want[name]) <= 1e-12 * max(1.0, abs(want[name])), (name, row)
+        assert [int(row[k]) for k in ("mcp", "diversity", "ubiquity")] == [
+            want["mcp"],
+            want["diversity"],
+            want["ubiquity"],
+        ]
+    assert {r["county"] for r in rows} >= {'丽水, "莲都"'} and {r["industry"] for r in rows} >= {"x\ty"}
+
+
 @pytest.mark.parametrize(
     ("edit", "args", "message"),
     [

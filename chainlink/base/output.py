@@ -106,11 +106,12 @@ def render(
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            cells = [_cell(row.get(c)) for c in columns]
+            values = [row.get(c) for c in columns]
+            cells = [v if type(v) is str else _cell(v) for v in values]  # text as is (what _cell does)
             if escape_formulas:
                 cells = [
-                    escape_formula(text) if isinstance(row.get(c), (str, list, tuple)) else text
-                    for c, text in zip(columns, cells, strict=True)
+                    escape_formula(text) if isinstance(v, (str, list, tuple)) else text
+                    for v, text in zip(values, cells, strict=True)
                 ]
             writer.writerow(cells)
         return prefix + buf.getvalue()

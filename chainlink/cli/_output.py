@@ -157,21 +157,26 @@ def cell_len(text: str) -> int:
     Counted here for text of printable ASCII, Han and the listed fullwidth punctuation (importing rich
     costs ≈ 20 ms of start-up); anything else is measured by rich.
     """
-    if text.isascii():
-        if text.isprintable():
-            return len(text)
-    else:
-        wide = 0
-        for ch in text:
-            if "\u4e00" <= ch <= "\u9fa5" or "\u3400" <= ch <= "\u4db5" or ch in _WIDE_PUNCTUATION:
-                wide += 1
-            elif not (" " <= ch <= "~" or ch in _NARROW):
-                break
-        else:
-            return len(text) + wide
+    known = _known_len(text)
+    if known is not None:
+        return known
     from rich.cells import cell_len as rich_cell_len
 
     return rich_cell_len(text)
+
+
+def _known_len(text: str) -> int | None:
+    """The cells of ``text`` when every character's width is certain (see above), else None. Such
+    widths add up: the cells of ``a + b`` are those of ``a`` plus those of ``b``."""
+    if text.isascii():
+        return len(text) if text.isprintable() else None
+    wide = 0
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fa5" or "\u3400" <= ch <= "\u4db5" or ch in _WIDE_PUNCTUATION:
+            wide += 1
+        elif not (" " <= ch <= "~" or ch in _NARROW):
+            return None
+    return len(text) + wide
 
 
 # Runs of printable ASCII (numbers, codes, ids, URLs, e-mail addresses, English words) are never
@@ -222,13 +227,23 @@ def wrap(text: str, width: int | None = None, indent: int = 0) -> list[str]:
         if cell_len(para) <= width:
             out.append(para.rstrip())
             continue
-        current = ""
+        current, cells = "", 0  # cells: of current, while every piece so far has known widths (else None)
         for unit in break_units(para):
-            if current.strip() and cell_len((current + unit).rstrip()) > width:
+            # the cells of (current + unit).rstrip(), added up when the widths are known (the same count)
+            stripped = unit.rstrip()
+            unit_cells = _known_len(stripped) if cells is not None else None
+            if unit_cells is None or not stripped:
+                wide = cell_len((current + unit).rstrip())
+            else:
+                wide = cells + unit_cells
+            if current.strip() and wide > width:
                 out.append(current.rstrip())
                 current = " " * indent + unit.lstrip(" ")
+                cells = _known_len(current)
             else:
                 current += unit
+                added = _known_len(unit) if cells is not None else None
+                cells = None if added is None else cells + added
         out.append(current.rstrip())
     return out
 

@@ -80,13 +80,17 @@ def complexity(
 
 
 def raw_complexity(
-    matrix: sp.csr_array, method: str = "eigenvector", *, iterations: int = 20
+    matrix: sp.csr_array, method: str = "eigenvector", *, iterations: int = 20, connected: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sign-aligned, unscaled k_c and k_p (see :func:`complexity`); checks the network first."""
+    """Sign-aligned, unscaled k_c and k_p (see :func:`complexity`).
+
+    Checks the network first (:func:`check_connected`) unless the caller says it did (``connected``).
+    """
     if method not in COMPLEXITY_METHODS:
         raise UsageError(f"unknown complexity method {method!r}: use one of {', '.join(COMPLEXITY_METHODS)}")
     kc0, kp0 = _degrees(matrix)
-    check_connected(matrix)
+    if not connected:
+        check_connected(matrix)
     if method == "eigenvector":
         kp = _second_eigenvector(matrix, kc0, kp0)
     else:
@@ -139,6 +143,7 @@ def _second_eigenvector(matrix: sp.csr_array, kc0: np.ndarray, kp0: np.ndarray) 
     if n_prod <= _DENSE_LIMIT:
         vectors = _dense_symmetric(matrix, scale, inv_kc)
     else:
+        matrix = sp.csr_array(matrix, dtype=np.float64)  # once, not converted at every product
 
         def apply(x: np.ndarray) -> np.ndarray:
             x = np.asarray(x).ravel()

@@ -148,23 +148,22 @@ def _period_presence(
 ) -> _PeriodPresence:
     """Reshape one period's rows to a matrix, drop empty rows/columns, decide presence."""
     prefix = _prefix(table, label)
-    loc_ids, loc_pos = np.unique(table.loc[rows], return_inverse=True)
-    prod_ids, prod_pos = np.unique(table.prod[rows], return_inverse=True)
+    loc_ids, loc_pos = _used(table.loc[rows], len(table.loc_labels))
+    prod_ids, prod_pos = _used(table.prod[rows], len(table.prod_labels))
     n_loc, n_prod = loc_ids.size, prod_ids.size
-    keys = loc_pos.astype(np.int64) * n_prod + prod_pos
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    repeated = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-    if repeated.size:
-        k = int(repeated[0])
+    values = sp.coo_array((table.value[rows], (loc_pos, prod_pos)), shape=(n_loc, n_prod)).tocsr()
+    values.sum_duplicates()
+    if values.nnz < rows.size:  # repeated cells were added up: name the first repeat
+        keys = loc_pos.astype(np.int64) * n_prod + prod_pos
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        k = int(np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])[0])
         first, second = rows[order[k]], rows[order[k + 1]]
         raise table.fail(
             int(second),
             f"repeats the {', '.join(table.names[x] for x in ('time', 'loc', 'prod') if x in table.names)} "
             f"of {table.where(int(first))}; add the rows up first",
         )
-    values = sp.coo_array((table.value[rows], (loc_pos, prod_pos)), shape=(n_loc, n_prod)).tocsr()
-    values.sum_duplicates()
     locations = [table.loc_labels[i] for i in loc_ids]
     products = [table.prod_labels[i] for i in prod_ids]
     if presence == "given":
@@ -205,6 +204,14 @@ def _period_presence(
     return _PeriodPresence(values, index_rca, index_rpop, mcp, locations, products)
 
 
+def _used(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for codes in ``range(size)``, by counting instead of sorting."""
+    present = np.bincount(codes, minlength=size) > 0
+    ids = np.flatnonzero(present)
+    position = np.cumsum(present) - 1
+    return ids, position[codes]
+
+
 def _prefix(table: LongInput, label: str | None) -> str:
     return "" if label is None else f"{table.names['time']} {label}: "
 
@@ -225,7 +232,7 @@ def _compute_period(
     try:
         check_connected(mcp, part.locations, part.products)
         phi = proximity(mcp)
-        kc, kp = raw_complexity(mcp, method)
+        kc, kp = raw_complexity(mcp, method, connected=True)
         eci, pci, pci_uncentred = standardize(kc, kp)
     except DataError as exc:
         raise DataError(f"{prefix}{exc}") from None

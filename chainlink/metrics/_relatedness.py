@@ -205,9 +205,15 @@ def check_connected(
     (a disconnected product space) there is no common axis, and the eigenvector method silently
     returns a group indicator instead of complexity.
     """
-    matrix = as_binary(presence_matrix)
+    matrix = sp.csr_array(as_binary(presence_matrix))
     n_loc, n_prod = matrix.shape
-    graph = sp.block_array([[None, matrix], [matrix.T, None]], format="csr")
+    # The bipartite graph [[0, M], [Mᵀ, 0]] as CSR, put together from M and Mᵀ (block_array is slower).
+    transposed = sp.csr_array(matrix.T)
+    nnz = matrix.indptr[-1]
+    indptr = np.concatenate([matrix.indptr, nnz + transposed.indptr[1:]])
+    indices = np.concatenate([matrix.indices + n_loc, transposed.indices])
+    size = n_loc + n_prod
+    graph = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr), shape=(size, size))
     count, labels = connected_components(graph, directed=False)
     if count <= 1:
         return

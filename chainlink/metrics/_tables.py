@@ -91,12 +91,19 @@ class MetricsTable:
                     columns.append(_text.Column(name, "float", values=values))
                 else:
                     labels, index = kind
+                    by = getattr(index, "by", "row")
                     columns.append(
                         _text.Column(
-                            name, "text" if name in self._code_names else "number", labels=labels, index=index
+                            name,
+                            "text" if name in self._code_names else "number",
+                            labels=labels,
+                            index=index,
+                            by=by,
                         )
                     )
-            _text.write_table(stream, columns, len(year), fmt, header=header and i == 0)
+            _text.write_grid(
+                stream, columns, len(year.locations), len(year.products), fmt, header=header and i == 0
+            )
 
     def write_parquet(self, stream: IO[bytes]) -> None:
         """Write every row to the binary ``stream`` as one Parquet file (pyarrow; full double precision).
@@ -104,16 +111,15 @@ class MetricsTable:
         Codes are dictionary-encoded text, metrics float64, ``mcp`` int8, counts int64; ``rca`` is
         null when presence is given. Written in row groups of about a million rows.
         """
-        from chainlink.metrics import _arrow
+        write_parquet_periods(stream, self.names, iter(self.years), self.presence)
 
-        _arrow.write_blocks(stream, self._arrow_blocks())
-
-    def _arrow_blocks(self) -> Iterator[tuple[list[str], list[Any]]]:
+    def _arrow_blocks(self, years: Iterator[YearMetrics] | None = None) -> Iterator[tuple[list[str], list[Any]]]:
         from chainlink.metrics import _arrow
 
         counts = {"diversity", "ubiquity"}
-        for year in self.years:
+        for year in self.years if years is None else years:
             columns = self._year_columns(year)
+            dictionaries: dict[str, Any] = {}
             for start in range(0, max(len(year), 1), _arrow.ROW_GROUP):
                 stop = min(len(year), start + _arrow.ROW_GROUP)
                 arrays = []
@@ -122,7 +128,9 @@ class MetricsTable:
                         arrays.append(_arrow.numbers(values(start, stop), np.float64))
                     elif name in self._code_names:
                         labels, index = kind
-                        arrays.append(_arrow.categories(list(labels), index(start, stop)))
+                        if name not in dictionaries:
+                            dictionaries[name] = _arrow.strings(list(labels))
+                        arrays.append(_arrow.categories(dictionaries[name], index(start, stop)))
                     elif name == "rca":
                         arrays.append(_arrow.nulls(stop - start))
                     elif name == "mcp":
@@ -141,10 +149,15 @@ class MetricsTable:
         n_prod = len(year.products)
 
         def loc_of(start: int, stop: int) -> np.ndarray:
-            return np.arange(start, stop) // n_prod
+            first, last = start // n_prod, (stop - 1) // n_prod + 1
+            return np.repeat(np.arange(first, last), n_prod)[start - first * n_prod : stop - first * n_prod]
 
         def prod_of(start: int, stop: int) -> np.ndarray:
-            return np.arange(start, stop) % n_prod
+            first, last = start // n_prod, (stop - 1) // n_prod + 1
+            return np.tile(np.arange(n_prod), last - first)[start - first * n_prod : stop - first * n_prod]
+
+        loc_of.by = "loc"  # type: ignore[attr-defined]  # what _text.write_grid needs to know
+        prod_of.by = "prod"  # type: ignore[attr-defined]
 
         def cells(matrix: Any) -> Callable[[int, int], np.ndarray]:
             if isinstance(matrix, np.ndarray):
@@ -167,14 +180,31 @@ class MetricsTable:
             vector: np.ndarray, index: Callable[[int, int], np.ndarray], is_float: bool
         ) -> tuple[Any, Callable]:
             if is_float:
-                texts = [bytes(row[row != 0]).decode() for row in _text.float_bytes(vector)]
+                padded = _text.float_bytes(vector)
+                rows = np.ascontiguousarray(padded).view(f"S{padded.shape[1]}").ravel().tolist()
+                texts = [row.translate(None, b"\0").decode() for row in rows]
             else:
                 texts = [str(int(v)) for v in vector]
-            return (texts, index), lambda start, stop: vector[index(start, stop)]
 
+            def spread(start: int, stop: int) -> np.ndarray:
+                # vector[index(start, stop)] without the index: repeated per location or tiled per product
+                first, last = start // n_prod, (stop - 1) // n_prod + 1
+                if index is loc_of:
+                    block = np.repeat(vector[first:last], n_prod)
+                elif index is prod_of:
+                    block = np.tile(vector, last - first)
+                else:
+                    return vector[index(start, stop)]
+                return block[start - first * n_prod : stop - first * n_prod]
+
+            return (texts, index), spread
+
+        def const(start: int, stop: int) -> np.ndarray:
+            return np.zeros(stop - start, dtype=np.intp)
+
+        const.by = "all"  # type: ignore[attr-defined]
         out: dict[str, tuple[Any, Callable[[int, int], np.ndarray]]] = {}
         if "time" in self.names:
-            const = lambda start, stop: np.zeros(stop - start, dtype=np.intp)  # noqa: E731
             out[self.names["time"]] = lookup([str(year.time)], const, [str(year.time)])
         out[self.names["loc"]] = lookup(year.locations, loc_of, year.locations)
         out[self.names["prod"]] = lookup(year.products, prod_of, year.products)
@@ -182,7 +212,7 @@ class MetricsTable:
         if year.rca is not None:
             out["rca"] = ("float", cells(year.rca))
         else:
-            out["rca"] = lookup([""], lambda s, e: np.zeros(e - s, dtype=np.intp), [None])
+            out["rca"] = lookup([""], const, [None])
         if self.presence in ("rpop", "both"):
             out["rpop"] = ("float", cells(year.rpop))
         mcp_cells = cells(year.mcp)
@@ -196,6 +226,27 @@ class MetricsTable:
         out["diversity"] = numbers(year.diversity, loc_of, False)
         out["ubiquity"] = numbers(year.ubiquity, prod_of, False)
         return out
+
+
+def write_parquet_periods(
+    stream: IO[bytes], names: dict[str, str], periods: Iterator[YearMetrics], presence: str
+) -> None:
+    """Write the rows of ``periods`` (computed as they are asked for) to ``stream`` as one Parquet file.
+
+    Pages as :meth:`MetricsTable.write_parquet` says; besides the codes, the per-location and
+    per-product columns (``eci``, ``coi``, ``diversity``, ``ubiquity``) are dictionary-encoded (a few
+    thousand values repeated), ``density`` and ``cog`` are stored uncompressed (zstd took ≈ 0.5 s for
+    4 million rows of them and saved 6 %), and the product code has no min/max statistics.
+    """
+    from chainlink.metrics import _arrow
+
+    _arrow.write_blocks(
+        stream,
+        MetricsTable(names, [], presence)._arrow_blocks(periods),
+        no_statistics=(names["prod"],),
+        dictionary=("eci", "coi", "diversity", "ubiquity"),
+        uncompressed=("density", "cog"),
+    )
 
 
 @dataclass

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from chainlink.base.industries import split_codes
+from chainlink.store.registry import REAL_FIRM_KINDS
 
 KS = (1, 3, 5, 10)
 DIRECTIONS = ("county", "project", "landing")
@@ -144,6 +145,16 @@ class HeldOut:
     def enterprises(self) -> list[dict[str, Any]]:
         """Enterprises without those derived only from the case."""
         return self._filter(self._base.enterprises, "enterprises")
+
+    @cached_property
+    def enterprise_ids(self) -> set[str]:
+        """The ids of :attr:`enterprises` (without the case's)."""
+        return {e["id"] for e in self.enterprises}
+
+    @cached_property
+    def presence_enterprises(self) -> list[dict[str, Any]]:
+        """:attr:`enterprises` other than listed and named firms (without the case's)."""
+        return [e for e in self.enterprises if e.get("kind") not in REAL_FIRM_KINDS]
 
     @cached_property
     def characteristic_industries(self) -> list[dict[str, Any]]:

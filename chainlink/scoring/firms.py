@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-REAL_KINDS = ("listed", "named")
+from chainlink.store.registry import REAL_FIRM_KINDS as REAL_KINDS
+
 PARTIAL_ZH = (
     "企业数据不完整：仅上市公司(深交所按注册地址定位到县级，上交所仅按公司名称定位)及公开资料点名的企业；"
     "主营产品与收入占比截至 2021-10 (ChainKnowledgeGraph)。示例企业均标注“示例”。"
@@ -52,6 +53,8 @@ USER_MATCH = 0.9  # a user's GB/T code puts the firm on a segment at this code m
 
 def _has_table(registry: Any, name: str) -> bool:
     # user_* tables live in the attached user registry: sqlite_master of the main file does not list them
+    if hasattr(registry, "has_table"):
+        return registry.has_table(name)
     from chainlink.store.registry import has_table
 
     return has_table(registry.conn, name)
@@ -187,6 +190,7 @@ def firms_on(
     rows = [r for r in _firm_links(registry, kinds) if r["segment_key"] in keys]
     leaders = _leader_ids(registry) if any(k in REAL_KINDS for k in kinds) else set()
     out = []
+    columns = [c for c in FIRM_COLUMNS if c not in ("chain_leader", "user")]
     for r in rows:
         if (
             places is not None
@@ -194,7 +198,7 @@ def firms_on(
             and not (partner_id and r["partner_id"] == partner_id)
         ):
             continue
-        row = {c: r.get(c) for c in FIRM_COLUMNS if c not in ("chain_leader", "user")}
+        row = {c: r.get(c) for c in columns}
         row["chain_leader"] = _named_leader(r) or (r["id"], r["chain_id"], r["place_code"]) in leaders
         row["user"] = False
         out.append(row)

@@ -39,9 +39,7 @@ def _facts(model: Any) -> list[tuple[str, str, str, list[str], str]]:
             out.append((f["county_code"], "county", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
     for f in reg.partner_industries:
         out.append((f["partner_id"], "partner", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
-    for e in reg.enterprises:
-        if e.get("kind") in ("listed", "named"):
-            continue  # real firms reach scoring through chainlink.scoring.firms, not as presence facts
+    for e in reg.presence_enterprises:  # real firms reach scoring through chainlink.scoring.firms
         where = e.get("county_code") or e.get("partner_id")
         if not where or (e["confidence"] == "sample" and not model.include_sample):
             continue

@@ -395,22 +395,35 @@ class Model:
 
     def io_detail(self, codes: list[str], county_code: str) -> tuple[float, str]:
         """IO component and the county industry it was measured against ('' when 0)."""
+        # the answer depends on the codes only through their sectors
+        return self._io_of_sectors(tuple(self.sectors_of(codes)), county_code)
+
+    def _io_of_sectors(self, seg: tuple[str, ...], county_code: str) -> tuple[float, str]:
+        """:meth:`io_detail` of the segment sectors ``seg`` (sorted, as :meth:`sectors_of` gives them)."""
         cache = self.__dict__.setdefault("_io_cache", {})
-        seg = self.sectors_of(codes)
-        key = (tuple(seg), county_code)  # the answer depends on the codes only through their sectors
+        key = (seg, county_code)
         if key not in cache:
             best = (0.0, "")
             for sectors, industry_zh in self._county_fact_sectors(county_code):
-                value = C.io(seg, sectors, self._io[1])
+                value = C.io(seg, sectors, self._related)
                 if value > best[0]:
                     best = (value, industry_zh)
             cache[key] = best
         return cache[key]
 
+    @property
+    def _related(self) -> Mapping[tuple[str, str], float]:
+        """The IO relatedness as scoring reads it: row by row for the first county, the whole table (one
+        read, then plain dict look-ups) once a second county is scored (:meth:`_county_fact_sectors`)."""
+        return self.__dict__.get("_related_whole") or self._io[1]
+
     def _county_fact_sectors(self, county_code: str) -> list[tuple[list[str], str]]:
         """(IO sectors, name) of each of the county's :meth:`county_facts`."""
         cache = self.__dict__.setdefault("_fact_sectors_cache", {})
         if county_code not in cache:
+            whole = getattr(self._io[1], "_whole", None)
+            if len(cache) == 1 and whole:  # a second county: the whole table costs less than its rows one by one
+                self._related_whole = whole()
             cache[county_code] = [
                 (self.sectors_of(split_codes(f["gbt_codes"])), f["industry_zh"]) for f in self.county_facts(county_code)
             ]
@@ -419,24 +432,39 @@ class Model:
     @cached_property
     def location_sectors(self) -> dict[str, set[str]]:
         """Location id → IO sectors present there (the rows of :func:`chainlink.scoring.geography.location_matrix`)."""
+        return {loc: self.sectors_at(loc) for loc in self._codes_by_location}
+
+    @cached_property
+    def _codes_by_location(self) -> dict[str, list[list[str]]]:
+        """Location id → the GB/T codes of each presence fact there (:func:`chainlink.scoring.geography._facts`)."""
         from chainlink.scoring.geography import _facts
 
-        out: dict[str, set[str]] = {}
+        out: dict[str, list[list[str]]] = {}
         for loc, _kind, _fact, codes, _conf in _facts(self):
-            out.setdefault(loc, set()).update(self.sectors_of(codes))
+            out.setdefault(loc, []).append(codes)
         return out
+
+    def sectors_at(self, loc: str) -> set[str]:
+        """IO sectors present at location ``loc`` (one row of :attr:`location_sectors`; empty when none)."""
+        cache = self.__dict__.setdefault("_sectors_at_cache", {})
+        if loc not in cache:
+            cache[loc] = {x for codes in self._codes_by_location.get(loc, ()) for x in self.sectors_of(codes)}
+        return cache[loc]
 
     def density_value(self, segment_codes: list[str], county_code: str) -> float:
         """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
-        from chainlink.scoring.geography import density_of
+        return self._density_of_sectors(tuple(self.sectors_of(segment_codes)), county_code)
 
+    def _density_of_sectors(self, targets: tuple[str, ...], county_code: str) -> float:
+        """:meth:`density_value` of the segment sectors ``targets`` (sorted, as :meth:`sectors_of` gives them)."""
         cache = self.__dict__.setdefault("_density_cache", {})
-        targets = self.sectors_of(segment_codes)
-        key = (county_code, tuple(targets))
+        key = (county_code, targets)
         if key not in cache:
-            held = self.location_sectors.get(county_code, set())
+            from chainlink.scoring.geography import density_of
+
+            held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
-            cache[key] = round(density_of(held, targets, self._io[1], self.io_products, totals=totals), 6)
+            cache[key] = round(density_of(held, list(targets), self._related, self.io_products, totals=totals), 6)
         return cache[key]
 
     @cached_property
@@ -567,7 +595,7 @@ class Model:
         except ImportError:
             return []
         rows = firms_mod.firms_on(self.registry, list(self.graph.nodes))
-        present = {e["id"] for e in self.registry.enterprises}
+        present = self.registry.enterprise_ids
         return [r for r in rows if r.get("user") or r["id"] in present or not present]
 
     @cached_property
@@ -774,12 +802,16 @@ class Model:
                 by_sector.setdefault(sector, set()).add(key)
         return by_sector
 
-    def _profile_closeness(self, pcodes: list[str], seg_codes: list[str], seg_sectors: set[str], chain_id: str):
+    def _profile_closeness(
+        self, pcodes: list[str], seg_codes: list[str], seg_sectors: set[str], chain_id: str,
+        p_sectors: set[str] | None = None,
+    ):  # fmt: skip
         """(value, level, partner code) of one profile industry for a segment: the closest code pair
-        (class / group / division), else a shared IO sector, else another segment of the same chain."""
+        (class / group / division), else a shared IO sector, else another segment of the same chain.
+        ``p_sectors``: the IO sectors of ``pcodes`` when the caller has them."""
         values = self.partner_fit_values
         best, level, code = self._closeness(tuple(pcodes), tuple(seg_codes))
-        if best == 0 and seg_sectors & set(self.sectors_of(pcodes)):
+        if best == 0 and seg_sectors & (set(self.sectors_of(pcodes)) if p_sectors is None else p_sectors):
             best, level, code = float(values["io_sector"]), "io_sector", pcodes[0] if pcodes else ""
         if best == 0 and chain_id and self._on_chain(pcodes, chain_id):
             best, level, code = float(values["chain"]), "chain", pcodes[0]
@@ -807,15 +839,27 @@ class Model:
                     cands.update(self._chain_keys[chain_id])
                 for sector in self.sectors_of(codes):
                     cands |= by_sector.get(sector, set())
-            nodes = self.graph.nodes
+            nodes, seg_sectors = self.graph.nodes, self._segment_sector_sets
+            p_sectors = set(self.sectors_of(codes))
             reach = {}
             for key in cands:
-                seg_codes = nodes[key]["codes"]
-                found = self._profile_closeness(codes, seg_codes, set(self.sectors_of(seg_codes)), key.split("/")[0])
+                found = self._profile_closeness(
+                    codes, nodes[key]["codes"], seg_sectors[key], key.split("/")[0], p_sectors
+                )
                 if found[0] > 0:
                     reach[key] = found
             cache[pcodes] = reach
         return cache[pcodes]
+
+    @cached_property
+    def _segment_sectors(self) -> dict[str, tuple[str, ...]]:
+        """Segment key → the IO sectors of its codes (:meth:`sectors_of`, as a tuple)."""
+        return {key: tuple(self.sectors_of(node["codes"])) for key, node in self.graph.nodes(data=True)}
+
+    @cached_property
+    def _segment_sector_sets(self) -> dict[str, set[str]]:
+        """Segment key → the IO sectors of its codes, as a set (callers do not change them)."""
+        return {key: set(self.sectors_of(node["codes"])) for key, node in self.graph.nodes(data=True)}
 
     @cached_property
     def _chain_keys(self) -> dict[str, list[str]]:
@@ -861,28 +905,43 @@ class Model:
         firm_value, adjacent_value = float(values["firm"]), float(values["adjacent_firm"])
         project_value = float(values["project"])
         mine = self._partner_firm_index(pid)
-        profile = [(self._profile_reach(pcodes), row["confidence"]) for pcodes, row in self._profile_codes(pid)]
-        out: dict[str, tuple[float, int]] = {}
-        for key in self._partner_support(pid):
-            if key not in graph:
-                continue
-            evidence: list[tuple[float, str]] = []
-            for reach, confidence in profile:
-                found = reach.get(key)
-                if found is not None:
-                    evidence.append((found[0], confidence))
-            if key in mine:
-                evidence.extend((firm_value, firms[i].get("confidence") or "sourced") for i in mine[key])
-            else:
-                near = [k for k in (*graph.pred[key], *graph.succ[key]) if k in mine]
-                if near:
-                    evidence.extend((adjacent_value, f.get("confidence") or "sourced")
-                                    for f in self.partner_firms_on(pid, near))  # fmt: skip
-            for p in self.projects_on(pid, key):
-                if p["confidence"] != "sample":
-                    evidence.append((project_value, p["confidence"]))
-            n = sum(1 for v, c in evidence if v > 0 and (c != "sample" or self.include_sample))
-            out[key] = (C.partner_fit(evidence, factors), n)
+        # C.partner_fit (the best value × factor, rounded) and the count, without building the evidence list
+        factor = {c: float(f) for c, f in factors.items()}
+        counts = {c: 1 for c in factor} | ({} if self.include_sample else {"sample": 0})
+        support = [k for k in self._partner_support(pid) if k in graph]
+        best = dict.fromkeys(support, 0.0)
+        n = dict.fromkeys(support, 0)
+
+        def take(key: str, v: float, confidence: str) -> None:
+            if v * factor[confidence] > best[key]:
+                best[key] = v * factor[confidence]
+            if v > 0:
+                n[key] += counts[confidence]
+
+        # each source of evidence once (its segments are in the support by construction), not each segment
+        for pcodes, row in self._profile_codes(pid):
+            confidence = row["confidence"]
+            for key, found in self._profile_reach(pcodes).items():
+                take(key, found[0], confidence)
+        near: dict[str, set[int]] = {}  # segment without the partner's firms → its firms one step away
+        for key, positions in mine.items():
+            if key not in best:
+                continue  # a segment the graph lacks (an imported firm's)
+            for i in positions:
+                take(key, firm_value, firms[i].get("confidence") or "sourced")
+            if key in graph:
+                for k in (*graph.pred[key], *graph.succ[key]):
+                    if k not in mine:
+                        near.setdefault(k, set()).update(positions)
+        for key, positions in near.items():
+            for i in positions:
+                take(key, adjacent_value, firms[i].get("confidence") or "sourced")
+        for key in self.open_projects:
+            if key in best:
+                for p in self.projects_on(pid, key):
+                    if p["confidence"] != "sample":
+                        take(key, project_value, p["confidence"])
+        out = {key: (round(best[key], 6), n[key]) for key in support}
         cache[pid] = out
         return out
 
@@ -1013,8 +1072,18 @@ class Model:
         cache = self.__dict__.setdefault("_polluting_cache", {})
         key = tuple(codes)
         if key not in cache:
-            cache[key] = C.polluting(codes, self.pollution_codes)
+            # C.polluting (a code begins a listed code, or a listed code begins it) through two indexes
+            listed, begins_listed = self._pollution_index
+            cache[key] = any(
+                c in begins_listed or any(c[:k] in listed for k in range(1, len(c) + 1)) for c in codes
+            )
         return cache[key]
+
+    @cached_property
+    def _pollution_index(self) -> tuple[set[str], set[str]]:
+        """The listed codes (non-empty) and every prefix of them, '' included (for :meth:`is_polluting`)."""
+        listed = {c for c in self.pollution_codes if c}
+        return listed, {c[:k] for c in listed for k in range(len(c) + 1)}
 
     def pollution_entry(self, codes: list[str]) -> str:
         """The pollution-list entry an industry falls in ('' when none)."""
@@ -1067,16 +1136,19 @@ class Model:
     def total(self, components: dict[str, float]) -> float:
         """Weighted mean of the components under the preset's weights (:func:`chainlink.scoring.components.total`,
         with the weights of each set of component names looked up once)."""
+        ws, den = self.weights_of(tuple(components))
+        num = sum([w * v for w, v in zip(ws, components.values(), strict=True)])
+        return round(num / den, 6) if den else 0.0
+
+    def weights_of(self, names: tuple[str, ...]) -> tuple[list[float], float]:
+        """The preset's weights of ``names`` (0 for a name it lacks) and their sum, looked up once per names."""
         cache = self.__dict__.setdefault("_weights_cache", {})
-        names = tuple(components)
         found = cache.get(names)
         if found is None:
             weights = self.preset["weights"]
             ws = [float(weights.get(k, 0)) for k in names]
             found = cache[names] = (ws, sum(ws))
-        ws, den = found
-        num = sum([w * v for w, v in zip(ws, components.values(), strict=True)])
-        return round(num / den, 6) if den else 0.0
+        return found
 
     @cached_property
     def landing_values(self) -> dict[str, float]:
@@ -1280,6 +1352,10 @@ def suggest_for_county(
     relation_values = {"related": 0.3} | dict(model.preset["relation_value"])
     confidence_values = model.preset["confidence_value"]
     pairing_values: dict[tuple[int, str], float] = {}
+    weights, den = model.weights_of(_COMPONENTS)
+    segment_sectors = model._segment_sectors
+    partner_values = {p.partner_id: model._partner_values(p.partner_id) for p in pairings if p.partner_id}
+    factors = {c: float(f) for c, f in model.confidence_factor.items()}
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
     excluded = 0
@@ -1297,14 +1373,16 @@ def suggest_for_county(
         else:
             fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
         link_value = path_weight(graph, path) if holding is not None else 0.0
-        io_value, io_industry = model.io_detail(node["codes"], county_code)
-        density = model.density_value(node["codes"], county_code)
+        link_rounded = round(link_value, 6)
+        seg_sectors = segment_sectors[seg_key]
+        io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
+        density = model._density_of_sectors(seg_sectors, county_code)
         policy = model.policy_value(node["codes"])
         gap_value = C.gap(relation, relation_values)
         rows_here: list[_Row] = []
         for pairing in pairings or [None]:
             pid = pairing.partner_id if pairing else ""
-            pvalue, pevidence = model.partner_fit_value(pid, seg_key) if pid else (0.0, 0)
+            pvalue, pevidence = partner_values[pid].get(seg_key, (0.0, 0)) if pid else (0.0, 0)  # partner_fit_value
             if holding is None and pvalue <= 0:
                 continue
             landings = landing_options(model, county_code, pairing, node["codes"], allow_polluting=allow_polluting)
@@ -1322,22 +1400,15 @@ def suggest_for_county(
             if pairing_value is None:
                 pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
             evidence = C.evidence(conf, confidence_values)
+            factor = factors[fconf]
             for landing in landings:
-                components = {
-                    "chain_fit": C.landing_fit(fit, pvalue, landing[0]),
-                    "link": round(link_value, 6),
-                    "gap": gap_value,
-                    "pairing": pairing_value,
-                    "partner_fit": pvalue,
-                    "io": io_value,
-                    "density": density,
-                    "policy": policy,
-                    "evidence": evidence,
-                    "landing": landing[1],
-                }
-                score = C.score(model.total(components), fconf, model.confidence_factor)
+                # in the order of _COMPONENTS; Model.total's arithmetic, without a dict per candidate
+                values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
+                          io_value, density, policy, evidence, landing[1])  # fmt: skip
+                num = sum([w * v for w, v in zip(weights, values, strict=True)])
+                score = round((round(num / den, 6) if den else 0.0) * factor, 6)  # C.score
                 rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
-                                      components, conf, fconf, io_industry))  # fmt: skip
+                                      values, conf, fconf, io_industry))  # fmt: skip
         if not rows_here:
             continue
         rows_here.sort(key=lambda r: _row_key(model, county_code, r))
@@ -1379,21 +1450,30 @@ def suggest_for_county(
     return CountyAnswer(county, suggestions, missing)
 
 
+_COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence", "landing")
+_PAIRING, _PARTNER_FIT = _COMPONENTS.index("pairing"), _COMPONENTS.index("partner_fit")
+
+
 class _Row:
     """A scored candidate of :func:`suggest_for_county` before it is made a :class:`Suggestion`: enough to
     rank it; the names, projects and firms are filled in only for the rows that are kept."""
 
     __slots__ = ("score", "seg_key", "relation", "path", "holding", "pairing", "pid", "n_evidence", "landing",
-                 "components", "conf", "fconf", "io_industry", "others")  # fmt: skip
+                 "values", "conf", "fconf", "io_industry", "others")  # fmt: skip
 
     def __init__(self, score: float, seg_key: str, relation: str, path: list[str], holding: Holding | None,
                  pairing: Pairing | None, pid: str, n_evidence: int, landing: tuple[str, float, str, str, bool],
-                 components: dict[str, float], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
+                 values: tuple[float, ...], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
         self.score, self.seg_key, self.relation, self.path, self.holding = score, seg_key, relation, path, holding
         self.pairing, self.pid, self.n_evidence, self.landing = pairing, pid, n_evidence, landing
-        self.components = components
+        self.values = values  # the components, in the order of _COMPONENTS
         self.conf, self.fconf, self.io_industry = conf, fconf, io_industry
         self.others: list[str] = []
+
+    @property
+    def components(self) -> dict[str, float]:
+        """Component name → value."""
+        return dict(zip(_COMPONENTS, self.values, strict=True))
 
     def suggestion(self, model: Model, county_code: str) -> Suggestion:
         """The full :class:`Suggestion` of this row."""
@@ -1431,8 +1511,8 @@ def _row_key(model: Model, county_code: str, r: _Row) -> tuple:
     return (
         -r.score,
         -r.n_evidence,
-        -r.components.get("partner_fit", 0.0),
-        -r.components.get("pairing", 0.0),
+        -r.values[_PARTNER_FIT],
+        -r.values[_PAIRING],
         model.distance(county_code, r.pid),
         r.landing[0] != "county",
         r.pid,

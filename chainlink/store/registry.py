@@ -33,6 +33,8 @@ SCHEMA_VERSION = 3  # 2: user-data tables; 3: quote and enclave columns (chainli
 ENV_VAR = "CHAINLINK_DB"
 USER_ENV_VAR = "CHAINLINK_USER_DB"
 USER_SCHEMA = "user"  # the name the user registry is attached under
+REAL_FIRM_KINDS = ("listed", "named")  # enterprises kinds that are real firms (the rest: sample)
+_ENTERPRISE_TABLES = ("enterprises", "user_enterprises")  # the rows of Registry.enterprises, in order
 # The reference tables every registry has (build records its own list as meta rows ``rows:<table>``).
 REFERENCE_TABLES = (
     "industries",
@@ -327,13 +329,28 @@ class Registry:
             memo[key] = read()
         return memo[key]
 
+    def has_table(self, name: str) -> bool:
+        """:func:`has_table` on this registry's connection; a table found is remembered (tables are only
+        ever added while a registry is open), one not found is looked up again."""
+        found = self.__dict__.setdefault("_tables_found", set())
+        if name in found:
+            return True
+        if has_table(self.conn, name):
+            found.add(name)
+            return True
+        return False
+
     def rows(self, table: str, order_by: str | None = None) -> list[dict[str, Any]]:
         """All rows of ``table`` as dicts (optionally ordered)."""
-        sql = f"SELECT * FROM [{table}]" + (f" ORDER BY {order_by}" if order_by else "")
+        # plain tuples (in query): dict(zip(...)) is faster than dict(sqlite3.Row)
+        return self.query(f"SELECT * FROM [{table}]" + (f" ORDER BY {order_by}" if order_by else ""))
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """The rows of one SELECT as dicts (as :meth:`rows`)."""
         try:
             cur = self.conn.cursor()
-            cur.row_factory = None  # plain tuples: dict(zip(...)) is faster than dict(sqlite3.Row)
-            cur.execute(sql)
+            cur.row_factory = None
+            cur.execute(sql, params)
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r, strict=True)) for r in cur]
         except sqlite3.DatabaseError as exc:
@@ -413,7 +430,7 @@ class Registry:
 
     def _rows_if_present(self, table: str, order_by: str) -> list[dict[str, Any]]:
         """Rows of ``table``, or none when a registry built before the table existed lacks it."""
-        return self.rows(table, order_by) if has_table(self.conn, table) else []
+        return self.rows(table, order_by) if self.has_table(table) else []
 
     @cached_property
     def industries(self) -> list[dict[str, Any]]:
@@ -434,6 +451,36 @@ class Registry:
     def enterprises(self) -> list[dict[str, Any]]:
         """Enterprises: generated samples, then imported ones (user_enterprises), by id."""
         return self._rows_if_present("enterprises", "id") + self._rows_if_present("user_enterprises", "id")
+
+    @cached_property
+    def enterprise_ids(self) -> set[str]:
+        """The ids of :attr:`enterprises`, read alone (a tenth of the cost of the rows)."""
+        if "enterprises" in self.__dict__:
+            return {e["id"] for e in self.enterprises}
+        try:
+            return {
+                r[0] for t in _ENTERPRISE_TABLES if self.has_table(t) for r in self.conn.execute(f"SELECT id FROM {t}")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    @cached_property
+    def presence_enterprises(self) -> list[dict[str, Any]]:
+        """The rows of :attr:`enterprises` other than listed and named firms (sample and imported ones), in
+        the same order: the enterprises that count as presence facts of a place
+        (:func:`chainlink.scoring.geography._facts`; listed and named firms reach scoring through
+        :mod:`chainlink.scoring.firms`). Read without the listed firms' rows."""
+        if "enterprises" in self.__dict__:
+            return [e for e in self.enterprises if e.get("kind") not in REAL_FIRM_KINDS]
+        out = []
+        kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
+        for table in _ENTERPRISE_TABLES:
+            if not self.has_table(table):
+                continue
+            columns = {r[1] for r in self.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
+            where = f" WHERE kind IS NULL OR kind NOT IN ({kinds})" if "kind" in columns else ""
+            out += self.query(f"SELECT * FROM [{table}]{where} ORDER BY id")
+        return out
 
     @cached_property
     def gaps(self) -> list[dict[str, Any]]:
