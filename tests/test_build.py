@@ -331,3 +331,16 @@ def test_mini_db_fixture_is_what_a_compile_of_mini_root_gives(mini_root: Path, m
         )
 
     assert content(fresh) == content(mini_db)
+
+
+def test_inputs_hash_ignores_bytecode(mini_root: Path) -> None:
+    # importing data/derive/*.py (a test, a user) writes __pycache__ there: not an input of the build
+    from chainlink.store.build import inputs_hash
+
+    before = inputs_hash(mini_root)
+    cache = mini_root / "data" / "derive" / "__pycache__"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "edge_evidence.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    assert inputs_hash(mini_root) == before
+    (mini_root / "data" / "derive" / "new.py").write_text("", encoding="utf-8")  # a source file is one
+    assert inputs_hash(mini_root) != before

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -14,6 +12,7 @@ import pytest
 
 from chainlink.outputs.chainexport import GRAPH_FORMATS, export_graph, render
 from chainlink.store.registry import Registry
+from tests._cli import run_cli
 
 CHAIN = "pumps-valves"
 
@@ -131,16 +130,7 @@ def test_all_chains(reg: Registry, tmp_path: Path) -> None:
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "chainlink", "chains", "export", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_cli("chains", "export", *args, cwd=cwd)  # in this process, as a fresh one would run it
 
 
 def test_cli(real_db: Path, tmp_path: Path) -> None:

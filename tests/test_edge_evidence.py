@@ -288,19 +288,11 @@ def test_chains_show_golden(real_db: Path) -> None:
     """`chains show` lists every edge with its evidence kind (golden; regenerate with
     CHAINLINK_UPDATE_GOLDEN=1 and review the diff)."""
     import os
-    import subprocess
-    import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    env["COLUMNS"] = "80"  # the terminal width a golden text is rendered for
-    out = subprocess.run(
-        [sys.executable, "-m", "chainlink", "chains", "show", "pumps-valves", "--db", str(real_db)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    from tests._cli import run_cli
+
+    # the terminal width a golden text is rendered for
+    out = run_cli("chains", "show", "pumps-valves", "--db", str(real_db), env={"COLUMNS": "80"})
     assert out.returncode == 0, out.stderr
     path = ROOT / "tests" / "golden" / "chains_show_pumps_valves.txt"
     if os.environ.get("CHAINLINK_UPDATE_GOLDEN") == "1":

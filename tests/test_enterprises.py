@@ -242,15 +242,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def _cli(*args: str) -> str:
-    import os
-    import subprocess
-    import sys
+    from tests._cli import run_cli
 
-    env = {k: v for k, v in os.environ.items() if k != "CHAINLINK_DB"}
-    env["COLUMNS"] = "80"  # the terminal width a golden text is rendered for
-    done = subprocess.run(
-        [sys.executable, "-m", "chainlink", *args], capture_output=True, text=True, encoding="utf-8", env=env
-    )
+    done = run_cli(*args, env={"COLUMNS": "80"})  # the terminal width a golden text is rendered for
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -163,16 +163,11 @@ def test_figures_do_not_regress(real_results: list[CaseResult]) -> None:
 
 def test_cli_summary_and_bad_case(real_db: Path) -> None:
     import subprocess
-    import sys
+
+    from tests._cli import run_cli
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "chainlink", *args, "--db", str(real_db)],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-        )
+        return run_cli(*args, "--db", str(real_db))
 
     done = run("evaluate", "--summary", "--format", "json", "--case", "PRJ006")
     assert done.returncode == 0, done.stderr

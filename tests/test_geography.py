@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +12,7 @@ from chainlink.metrics import density
 from chainlink.scoring.geography import density_of, io_phi, location_matrix, opportunities_for
 from chainlink.scoring.score import Model, gaps_for
 from chainlink.store.registry import Registry
+from tests._cli import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +114,12 @@ def test_opportunities_use_complexity_when_it_is_defined(model: Model, monkeypat
 
 
 def test_cli_gaps_and_opportunities() -> None:
-    run = [sys.executable, "-m", "chainlink"]
-    gaps = subprocess.run([*run, "gaps", "青田", "-f", "json"], capture_output=True, text=True, check=True)
+    gaps = run_cli("gaps", "青田", "-f", "json")
+    assert gaps.returncode == 0, gaps.stderr
     rows = json.loads(gaps.stdout)
     assert rows and {r["relation_zh"] for r in rows} >= {"补链", "延链"}
-    ops = subprocess.run(
-        [*run, "opportunities", "qingtian", "-f", "csv", "--top", "3"], capture_output=True, text=True
-    )
+    ops = run_cli("opportunities", "qingtian", "-f", "csv", "--top", "3")
     assert ops.returncode == 0, ops.stderr
     assert ops.stdout.splitlines()[0] == "county_code,rank,sector,sector_zh,score,density,pci,cog,segments"
-    bad = subprocess.run(
-        [*run, "opportunities", "qingtian", "--strategy", "moonshot"], capture_output=True, text=True
-    )
+    bad = run_cli("opportunities", "qingtian", "--strategy", "moonshot")
     assert bad.returncode == 2 and "unknown --strategy 'moonshot'" in bad.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from chainlink.scoring.projects import rank_destinations
 from chainlink.scoring.score import Model, suggest_for_county
 from chainlink.store.registry import Registry
 from chainlink.store.resolve import Resolver
+from tests._cli import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -231,8 +231,7 @@ def test_rd_project_can_land_in_the_innovation_enclave(model: Model, registry: R
 
 def test_cli_by_partner_and_bad_confidence(real_db: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "chainlink", *args, "--db", str(real_db)],
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)  # fmt: skip
+        return run_cli(*args, "--db", str(real_db))
 
     done = run("match", "青田", "--by", "partner", "-n", "1", "-f", "json")
     assert done.returncode == 0, done.stderr

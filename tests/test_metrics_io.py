@@ -87,6 +87,44 @@ def test_parquet_input_gives_the_csv_result(tmp_path: Path, capsys: pytest.Captu
     )
 
 
+def test_dictionary_columns_with_unused_or_repeated_values() -> None:
+    """Dictionary-encoded codes (as the readers get them) are taken by their values: a dictionary value no
+    row uses is no location or period, and a value the dictionary holds twice is one code."""
+    years = ["2020", "2021"] * 6
+    counties = ["a", "b", "c"] * 4
+    industries = ["p", "q", "q", "r"] * 3
+    values = [float(k + 1) for k in range(12)]
+
+    def plain(texts: list[str]) -> object:
+        return pa.chunked_array([pa.array(texts)])
+
+    def odd(texts: list[str], unused: list[str]) -> object:
+        labels = sorted(set(texts))
+        dictionary = [*labels, *unused, labels[0]]  # unused values, and the first value once more
+        codes = [len(dictionary) - 1 if t == labels[0] and k % 2 else labels.index(t) for k, t in enumerate(texts)]
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(dictionary))])
+
+    wanted = {"time": "year", "loc": "county", "prod": "industry", "val": "value"}
+    expected = _read._long_from_arrow(
+        {"year": plain(years), "county": plain(counties), "industry": plain(industries), "value": pa.chunked_array([values])},
+        wanted,
+        lambda k: f"row {k + 1}",
+    )
+    got = _read._long_from_arrow(
+        {
+            "year": odd(years, ["1999"]),
+            "county": odd(counties, ["zz"]),
+            "industry": odd(industries, ["s"]),
+            "value": pa.chunked_array([values]),
+        },
+        wanted,
+        lambda k: f"row {k + 1}",
+    )
+    assert got is not None and expected is not None
+    _same(got, expected)
+    assert got.loc_labels == ["a", "b", "c"] and got.time_labels == ["2020", "2021"]
+
+
 def test_parquet_input_read_without_pandas(tmp_path: Path) -> None:
     """Reading a Parquet long table imports no pandas (pyarrow's dataset reader would, ≈ 0.5 s)."""
     import subprocess

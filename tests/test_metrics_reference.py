@@ -31,14 +31,24 @@ docs/metrics.md). Both tools standardise with the population standard deviation.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
 
-pd = pytest.importorskip("pandas")
-ecomplexity_module = pytest.importorskip("ecomplexity")
+from chainlink.metrics import compute_long, relatedness_long
 
-from chainlink.metrics import compute_long, relatedness_long  # noqa: E402
+# Imported by the worker that runs these tests, not by every worker at collection (≈ 2 CPU s with scipy.stats).
+pd: Any = None
+ecomplexity_module: Any = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _reference_libraries() -> None:
+    global pd, ecomplexity_module
+    pd = pytest.importorskip("pandas")
+    ecomplexity_module = pytest.importorskip("ecomplexity")
+
 
 TOLERANCE = {
     "rca": 1e-9,

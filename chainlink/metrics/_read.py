@@ -265,13 +265,19 @@ def _factorize(array: Any) -> tuple[_Codes, np.ndarray]:
     """
     import pyarrow as pa
 
-    if pa.types.is_dictionary(array.type):
-        encoded = array if pa.types.is_int32(array.type.index_type) else array.cast(
-            pa.dictionary(pa.int32(), array.type.value_type)
-        )
-    else:
-        encoded = array.dictionary_encode()
     factor = _Codes()
+    if pa.types.is_dictionary(array.type):
+        if not pa.types.is_int32(array.type.index_type):
+            array = array.cast(pa.dictionary(pa.int32(), array.type.value_type))
+        labels = array.dictionary.to_pylist()
+        codes = _numpy(array.indices, np.int32)
+        used = np.bincount(codes, minlength=len(labels)) > 0
+        if array.dictionary.null_count == 0 and len(set(labels)) == len(labels) and used.all():
+            factor.index = {label: i for i, label in enumerate(labels)}
+            return factor, codes
+        # A dictionary written by someone else may repeat values or hold unused ones: encode afresh.
+        array = array.dictionary_decode()
+    encoded = array.dictionary_encode()
     factor.index = {label: i for i, label in enumerate(encoded.dictionary.to_pylist())}
     return factor, _numpy(encoded.indices, np.int32)
 

@@ -185,7 +185,19 @@ class MetricsTable:
                 texts = [row.translate(None, b"\0").decode() for row in rows]
             else:
                 texts = [str(int(v)) for v in vector]
-            return (texts, index), lambda start, stop: vector[index(start, stop)]
+
+            def spread(start: int, stop: int) -> np.ndarray:
+                # vector[index(start, stop)] without the index: repeated per location or tiled per product
+                first, last = start // n_prod, (stop - 1) // n_prod + 1
+                if index is loc_of:
+                    block = np.repeat(vector[first:last], n_prod)
+                elif index is prod_of:
+                    block = np.tile(vector, last - first)
+                else:
+                    return vector[index(start, stop)]
+                return block[start - first * n_prod : stop - first * n_prod]
+
+            return (texts, index), spread
 
         def const(start: int, stop: int) -> np.ndarray:
             return np.zeros(stop - start, dtype=np.intp)

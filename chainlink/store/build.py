@@ -217,6 +217,7 @@ def inputs_hash(root: str | Path) -> str:
         (f"src/{p.relative_to(root).as_posix()}", p)
         for d in ("data", "chains")
         for p in (root / d).rglob("*")
+        if "__pycache__" not in p.parts  # data/derive/*.py imported by a test or a user: bytecode is no input
     ]
     files += [
         (f"pkg/{p.relative_to(package).as_posix()}", p)
