@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from chainlink.base.industries import split_codes
-from chainlink.store.registry import REAL_FIRM_KINDS
+from chainlink.store.registry import presence_rows
 
 KS = (1, 3, 5, 10)
 DIRECTIONS = ("county", "project", "landing")
@@ -154,7 +154,7 @@ class HeldOut:
     @cached_property
     def presence_enterprises(self) -> list[dict[str, Any]]:
         """:attr:`enterprises` other than listed and named firms (without the case's)."""
-        return [e for e in self.enterprises if e.get("kind") not in REAL_FIRM_KINDS]
+        return presence_rows(self.enterprises)
 
     @cached_property
     def characteristic_industries(self) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ thresholds are in :mod:`chainlink.base.vocabulary`; the weights and values come 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -405,17 +405,11 @@ class Model:
         if key not in cache:
             best = (0.0, "")
             for sectors, industry_zh in self._county_fact_sectors(county_code):
-                value = C.io(seg, sectors, self._related)
+                value = C.io(seg, sectors, self._io[1])
                 if value > best[0]:
                     best = (value, industry_zh)
             cache[key] = best
         return cache[key]
-
-    @property
-    def _related(self) -> Mapping[tuple[str, str], float]:
-        """The IO relatedness as scoring reads it: one sector's row at a time, as look-ups need them (for all
-        26 counties that costs fewer instructions than reading the whole table into one dict)."""
-        return self._io[1]
 
     def _county_fact_sectors(self, county_code: str) -> list[tuple[list[str], str]]:
         """(IO sectors, name) of each of the county's :meth:`county_facts`."""
@@ -461,7 +455,7 @@ class Model:
 
             held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
-            cache[key] = round(density_of(held, list(targets), self._related, self.io_products, totals=totals), 6)
+            cache[key] = round(density_of(held, list(targets), self._io[1], self.io_products, totals=totals), 6)
         return cache[key]
 
     @cached_property
@@ -855,8 +849,8 @@ class Model:
 
     @cached_property
     def _segment_sector_sets(self) -> dict[str, set[str]]:
-        """Segment key → the IO sectors of its codes, as a set (callers do not change them)."""
-        return {key: set(self.sectors_of(node["codes"])) for key, node in self.graph.nodes(data=True)}
+        """:attr:`_segment_sectors` as sets (callers do not change them)."""
+        return {key: set(sectors) for key, sectors in self._segment_sectors.items()}
 
     @cached_property
     def _chain_keys(self) -> dict[str, list[str]]:
@@ -1133,9 +1127,7 @@ class Model:
     def total(self, components: dict[str, float]) -> float:
         """Weighted mean of the components under the preset's weights (:func:`chainlink.scoring.components.total`,
         with the weights of each set of component names looked up once)."""
-        ws, den = self.weights_of(tuple(components))
-        num = sum([w * v for w, v in zip(ws, components.values(), strict=True)])
-        return round(num / den, 6) if den else 0.0
+        return _weighted_mean(*self.weights_of(tuple(components)), components.values())
 
     def weights_of(self, names: tuple[str, ...]) -> tuple[list[float], float]:
         """The preset's weights of ``names`` (0 for a name it lacks) and their sum, looked up once per names."""
@@ -1352,7 +1344,6 @@ def suggest_for_county(
     weights, den = model.weights_of(_COMPONENTS)
     segment_sectors = model._segment_sectors
     partner_values = {p.partner_id: model._partner_values(p.partner_id) for p in pairings if p.partner_id}
-    factors = {c: float(f) for c, f in model.confidence_factor.items()}
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
     excluded = 0
@@ -1397,13 +1388,11 @@ def suggest_for_county(
             if pairing_value is None:
                 pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
             evidence = C.evidence(conf, confidence_values)
-            factor = factors[fconf]
             for landing in landings:
-                # in the order of _COMPONENTS; Model.total's arithmetic, without a dict per candidate
+                # in the order of _COMPONENTS: Model.total's arithmetic without a dict per candidate
                 values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
                           io_value, density, policy, evidence, landing[1])  # fmt: skip
-                num = sum([w * v for w, v in zip(weights, values, strict=True)])
-                score = round((round(num / den, 6) if den else 0.0) * factor, 6)  # C.score
+                score = C.score(_weighted_mean(weights, den, values), fconf, model.confidence_factor)
                 rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
                                       values, conf, fconf, io_industry))  # fmt: skip
         if not rows_here:
@@ -1445,6 +1434,12 @@ def suggest_for_county(
         s.rank = rank
         suggestions.append(s)
     return CountyAnswer(county, suggestions, missing)
+
+
+def _weighted_mean(weights: list[float], den: float, values: Iterable[float]) -> float:
+    """Σ wᵢvᵢ / Σ wᵢ rounded to 6 places (0 when the weights sum to 0): :meth:`Model.total`'s arithmetic."""
+    num = sum([w * v for w, v in zip(weights, values, strict=True)])
+    return round(num / den, 6) if den else 0.0
 
 
 _COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence", "landing")

@@ -297,6 +297,11 @@ def check_tables(conn: sqlite3.Connection, path: str | os.PathLike[str], schema:
         raise damaged(path, exc) from None
 
 
+def presence_rows(enterprises: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of ``enterprises`` that are not real firms (kinds other than :data:`REAL_FIRM_KINDS`), in order."""
+    return [e for e in enterprises if e.get("kind") not in REAL_FIRM_KINDS]
+
+
 class Registry:
     """A read-only view of a compiled registry.
 
@@ -471,7 +476,7 @@ class Registry:
         (:func:`chainlink.scoring.geography._facts`; listed and named firms reach scoring through
         :mod:`chainlink.scoring.firms`). Read without the listed firms' rows."""
         if "enterprises" in self.__dict__:
-            return [e for e in self.enterprises if e.get("kind") not in REAL_FIRM_KINDS]
+            return presence_rows(self.enterprises)
         out = []
         kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
         for table in _ENTERPRISE_TABLES:
