@@ -353,13 +353,15 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
     hashes = table_hashes(tables)
     digest = _combined(hashes)
     remove_stale_temp_files(target)
+    lock = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise DataError(f"{target}: cannot write a temporary file in {folder} ({exc.strerror})") from None
-    os.close(fd)
-    lock = None
     try:
+        # the first call after the temp file exists is inside the try: a Ctrl-C that lands the moment it
+        # appears (Python acts on signals at calls) is handled by the clean-up below, not left as a temp file
+        os.close(fd)
         lock = _lock_old_registry(target)
         moved = _move_user_rows(target)
         conn = sqlite3.connect(tmp)
