@@ -12,7 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+
+# Bytecode. With PYTHONDONTWRITEBYTECODE set (as on the development machine) and a fresh checkout, every
+# `python -m chainlink` a test starts would compile what it imports (~0.2 s each), and pytest would rewrite
+# the asserts of every test module again in each worker (~3 CPU s per worker). The suite keeps its caches
+# instead, as an installed wheel ships its .pyc: imports in this process (and in each xdist worker) write
+# __pycache__, pytest's rewritten modules included, and `pytest_configure` byte-compiles the package before
+# any subprocess starts. Subprocesses inherit the environment unchanged. The switch comes before importing
+# hypothesis: pytest rewrites the asserts of every module of a plugin's distribution too (≈ 90 hypothesis
+# modules, ≈ 1 CPU s in each pytest process when they are rewritten afresh).
+sys.dont_write_bytecode = False
+
+from hypothesis import settings  # noqa: E402  (after the bytecode switch above)
 
 # Tests never assert wall-clock times: hypothesis's default 200 ms deadline per example is one (it failed
 # test_formats.py's CSV round trip on the loaded 2-core machine). Property tests still run every example.
@@ -24,14 +35,6 @@ settings.load_profile("chainlink")
 os.environ["CHAINLINK_USER_DB"] = str(Path(tempfile.mkdtemp(prefix="chainlink-test-user-")) / "user.db")
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Bytecode. With PYTHONDONTWRITEBYTECODE set (as on the development machine) and a fresh checkout, every
-# `python -m chainlink` a test starts would compile what it imports (~0.2 s each), and pytest would rewrite
-# the asserts of every test module again in each worker (~3 CPU s per worker). The suite keeps its caches
-# instead, as an installed wheel ships its .pyc: imports in this process (and in each xdist worker) write
-# __pycache__, pytest's rewritten test modules included, and `pytest_configure` byte-compiles the package
-# before any subprocess starts. Subprocesses inherit the environment unchanged.
-sys.dont_write_bytecode = False
 
 
 def pytest_configure(config: pytest.Config) -> None:
