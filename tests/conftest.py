@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,17 +80,45 @@ def reg(real_db: Path):
     return Registry.open(real_db)
 
 
-@pytest.fixture(scope="session")
-def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One mini registry for the whole session (read-only users only)."""
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder filled by ``make(folder)`` once per ``pytest`` run: under xdist, by the first worker that
+    asks (in the run's shared temporary folder, under a lock: the other workers wait for it, then read the
+    same folder); without xdist (or without ``fcntl``), in this process's own temporary folder."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each worker makes its own
+        fcntl = None  # type: ignore[assignment]
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or fcntl is None:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    run = tmp_path_factory.getbasetemp().parent  # xdist gives each worker a folder in the run's folder
+    folder, done = run / name, run / f"{name}.done"
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _compile_mini(folder: Path) -> None:
     from chainlink.store.build import compile_registry
 
-    root = tmp_path_factory.mktemp("shared") / "src"
+    root = folder / "src"
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(MINI_CHAINS, root / "chains")
     shutil.copy(MINI_CKG, root / "data" / "edge_evidence_ckg.csv")
     compile_registry(root, root / "registry.db")
-    return root / "registry.db"
+
+
+@pytest.fixture(scope="session")
+def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mini registry for the whole run, compiled once for all xdist workers (read-only users only:
+    copy it to change it)."""
+    return once_per_run(tmp_path_factory, "shared", _compile_mini) / "src" / "registry.db"
 
 
 # The report pages that several tests read (tests/test_report.py, tests/test_report_browser.py), written
