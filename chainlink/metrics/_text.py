@@ -150,16 +150,18 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
     negative = (x < 0) & (q > 0)
     top = int(whole.max())
     if top < 10 and not any_big:
-        # one 16-byte piece per value (one item to copy): sign or NUL, digit, ".", NUL, then 12 decimals
+        # One piece per value, [sign] digit "." 12 decimals, copied as one item (not three); built in
+        # 16 bytes so that the decimals are whole table entries, of which the last 14 or 15 are used.
         block = np.empty((n, 4), dtype=np.uint32)
         text = block.view(np.uint8)
-        text[:, 0] = negative.view(np.uint8) * np.uint8(45)
-        text[:, 1] = whole
-        text[:, 1] += 48
-        text[:, 2] = 46
-        text[:, 3] = 0
+        text[:, 2] = whole
+        text[:, 2] += 48
+        text[:, 3] = 46
         np.take(table, _decimal_blocks(f1, f2, f3), out=block[:, 1:], mode="clip")
-        return [text]
+        if not negative.any():
+            return [text[:, 2:]]
+        text[:, 1] = negative.view(np.uint8) * np.uint8(45)
+        return [text[:, 1:]]
     blocks: list[Piece] = []
     if negative.any():
         blocks.append(np.where(negative, 45, 0).astype(np.uint8)[:, None])
@@ -215,20 +217,10 @@ def _decimal_blocks(f1: np.ndarray, f2: np.ndarray, f3: np.ndarray) -> np.ndarra
 
 
 def text_table(texts: Sequence[str]) -> np.ndarray:
-    """Encode ``texts`` as a 1-D ``S`` array (NUL-padded) to gather rows from.
-
-    The width is a power of two up to 16 and a multiple of 16 above: NumPy copies items of 1, 2, 4, 8
-    or 16 bytes ≈ 2–3× faster than items of other sizes, which cost a ``memmove`` call each.
-    """
+    """Encode ``texts`` as a 1-D ``S`` array (NUL-padded) to gather rows from."""
     encoded = [t.encode("utf-8") for t in texts]
-    return np.array(encoded, dtype=f"S{_fast_width(max((len(e) for e in encoded), default=1))}")
-
-
-def _fast_width(width: int) -> int:
-    """``width`` rounded up to 1, 2, 4, 8, 16 or a multiple of 16 (see :func:`text_table`)."""
-    if width > 16:
-        return -(-width // 16) * 16
-    return 1 << max(0, width - 1).bit_length()
+    width = max((len(e) for e in encoded), default=1) or 1
+    return np.array(encoded, dtype=f"S{width}")
 
 
 def gather(table: np.ndarray, index: np.ndarray) -> np.ndarray:
