@@ -36,8 +36,9 @@ _POW10_FLOAT = np.array([10.0**k for k in range(23)])
 _POW10_INT = np.array([10**k for k in range(19)], dtype=np.int64)
 _INT_BOUNDS = np.array([10.0**k for k in range(1, 12)])
 # One table of four-character blocks (small enough to stay in cache): the sections hold a number
-# 0–9999 zero-padded, with trailing zeros stripped, and without leading zeros; then "" and "0".
-_PAD, _STRIP, _PLAIN, _EMPTY = 0, 10_000, 20_000, 30_000
+# 0–9999 zero-padded, with trailing zeros stripped, and without leading zeros; then ""; then the
+# leads of a value below 10, two NULs (or a NUL and "-") before a digit and "." (0–9, then -0 to -9).
+_PAD, _STRIP, _PLAIN, _EMPTY, _LEAD = 0, 10_000, 20_000, 30_000, 30_001
 _TABLE: list[np.ndarray] = []
 # A piece of a row: an ``(n, w)`` uint8 block (one row of text each, NUL-padded) or bytes for every row.
 Piece = bytes | np.ndarray
@@ -59,7 +60,11 @@ def _block_table() -> np.ndarray:
         rows = ndig == width
         plain[rows, :width] = pad[rows, 4 - width :]
     empty = np.zeros((1, 4), dtype=np.uint8)
-    table = np.concatenate([pad, strip, plain, empty]).view(np.uint32).ravel()
+    lead = np.zeros((20, 4), dtype=np.uint8)
+    lead[10:, 1] = 45
+    lead[:, 2] = np.arange(20) % 10 + 48
+    lead[:, 3] = 46
+    table = np.concatenate([pad, strip, plain, empty, lead]).view(np.uint32).ravel()
     _TABLE.append(table)
     return table
 
@@ -112,10 +117,12 @@ def _float_pieces(values: np.ndarray) -> list[Piece]:
     if nonzero.size < n // 2:
         dense = _float_bytes_dense(x[nonzero]) if nonzero.size else np.zeros((0, 3), np.uint8)
         width = max(3, dense.shape[1])
-        out = np.zeros((n, width), dtype=np.uint8)
-        out[:, :3] = np.frombuffer(b"0.0", dtype=np.uint8)
-        out[nonzero] = 0
-        out[nonzero, : dense.shape[1]] = dense
+        out = np.empty((n, width), dtype=np.uint8)
+        rows = out.view(f"V{width}")[:, 0]
+        rows[...] = np.frombuffer(b"0.0".ljust(width, b"\0"), dtype=f"V{width}")[0]
+        if dense.shape[1] < width:
+            dense = np.concatenate([dense, np.zeros((dense.shape[0], width - dense.shape[1]), np.uint8)], 1)
+        rows[nonzero] = np.ascontiguousarray(dense).view(f"V{width}")[:, 0]
         return [out]
     return _float_pieces_dense(x)
 
@@ -150,18 +157,16 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
     negative = (x < 0) & (q > 0)
     top = int(whole.max())
     if top < 10 and not any_big:
-        # One piece per value, [sign] digit "." 12 decimals, copied as one item (not three); built in
-        # 16 bytes so that the decimals are whole table entries, of which the last 14 or 15 are used.
-        block = np.empty((n, 4), dtype=np.uint32)
-        text = block.view(np.uint8)
-        text[:, 2] = whole
-        text[:, 2] += 48
-        text[:, 3] = 46
-        np.take(table, _decimal_blocks(f1, f2, f3), out=block[:, 1:], mode="clip")
-        if not negative.any():
-            return [text[:, 2:]]
-        text[:, 1] = negative.view(np.uint8) * np.uint8(45)
-        return [text[:, 1:]]
+        # One piece per value, [sign] digit "." 12 decimals, copied as one item (not three): four
+        # table entries (the lead, then the decimals), of which the last 14 or 15 bytes are used.
+        idx = np.empty((n, 4), dtype=np.int64)
+        np.add(whole, _LEAD, out=idx[:, 0])
+        signed = bool(negative.any())
+        if signed:
+            idx[:, 0] += negative * 10
+        _decimal_blocks(f1, f2, f3, idx[:, 1:])
+        text = table[idx].view(np.uint8)
+        return [text[:, 1:] if signed else text[:, 2:]]
     blocks: list[Piece] = []
     if negative.any():
         blocks.append(np.where(negative, 45, 0).astype(np.uint8)[:, None])
@@ -182,7 +187,7 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
         start = 0 if top >= 100_000_000 else 1
         blocks.append(table[idx[:, start:]].view(np.uint8).reshape(n, 4 * (3 - start)))
     blocks.append(b".")
-    idx = _decimal_blocks(f1, f2, f3)
+    idx = _decimal_blocks(f1, f2, f3, np.empty((n, 3), dtype=np.int64))
     used = 3 if (f3 != 0).any() else (2 if (f2 != 0).any() else 1)
     blocks.append(table[idx[:, :used]].view(np.uint8).reshape(n, 4 * used))
     if not any_big:
@@ -197,13 +202,12 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
     return [out]
 
 
-def _decimal_blocks(f1: np.ndarray, f2: np.ndarray, f3: np.ndarray) -> np.ndarray:
-    """Indices into the block table of the 12 decimals ``f1 f2 f3`` (4 digits each), trailing zeros dropped.
+def _decimal_blocks(f1: np.ndarray, f2: np.ndarray, f3: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Indices into the block table of the 12 decimals ``f1 f2 f3`` (4 digits each), trailing zeros dropped, in ``idx``.
 
     Column 0: ``f1`` padded, or stripped when nothing follows it, or a plain ``0`` when all are zero;
     column 1: ``f2`` padded or stripped; column 2: ``f3`` stripped.
     """
-    idx = np.empty((f1.size, 3), dtype=np.int64)
     np.add(f1, _PAD, out=idx[:, 0])
     np.add(f2, _PAD, out=idx[:, 1])
     np.add(f3, _STRIP, out=idx[:, 2])
