@@ -2,8 +2,9 @@
 
 A year of county × industry metrics is millions of rows; formatting them one Python value at a time
 takes minutes. Here every column is turned into a block of bytes with NumPy (digits from lookup
-tables, no per-value Python), the blocks are laid side by side with the separators, and the padding
-bytes are squeezed out, one chunk of rows at a time.
+tables, no per-value Python), one chunk of rows at a time; the blocks are laid side by side with the
+separators and the padding bytes are squeezed out (``bytes.translate``), a few hundred kB at a time
+so that the rows stay in the CPU's cache. Where the time goes: docs/metrics.md "Fifth session".
 
 Floats are written in positional notation with at most 15 significant digits (what Excel keeps) and
 at most 12 decimals, trailing zeros dropped but one decimal kept (``0.0``, ``2.5``,
@@ -362,7 +363,8 @@ def _write_chunks(stream: IO[bytes], chunk: Callable[[int], list], starts: range
     """Write the pieces ``chunk(start)`` returns for each start, in order; made by :func:`_threads` threads.
 
     NumPy releases the GIL while it formats and lays out a chunk, so two chunks are made at once on
-    two cores; at most ``2 × THREADS`` chunks wait in memory.
+    two cores (squeezing out the padding, ``bytes.translate``, holds it); at most ``2 × THREADS`` chunks
+    wait in memory.
     """
     threads = _threads()
     if threads < 2 or len(starts) < 2:
@@ -390,7 +392,9 @@ def _threads() -> int:
     """:data:`THREADS`, or 1 when the machine has no idle CPU (load average over CPUs − 1).
 
     Measured on 2 CPUs shared with other work (load average ≈ 4): in some runs two threads took 30–40 %
-    off the wall time of writing 3.9 M rows, in others they were slower and cost ≈ 30 % more CPU.
+    off the wall time of writing 3.9 M rows, in others they were slower and cost ≈ 30 % more CPU. Again
+    with the block writer (load ≈ 4.5, writer alone, best of 3): 1.9–2.2 CPU s on one thread, 2.4–2.5 on
+    two, and no shorter wall time — ``bytes.translate`` holds the GIL.
     """
     if THREADS < 2:
         return 1
