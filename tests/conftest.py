@@ -8,11 +8,23 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+
+# Bytecode. With PYTHONDONTWRITEBYTECODE set (as on the development machine) and a fresh checkout, every
+# `python -m chainlink` a test starts would compile what it imports (~0.2 s each), and pytest would rewrite
+# the asserts of every test module again in each worker (~3 CPU s per worker). The suite keeps its caches
+# instead, as an installed wheel ships its .pyc: imports in this process (and in each xdist worker) write
+# __pycache__, pytest's rewritten modules included, and `pytest_configure` byte-compiles the package before
+# any subprocess starts. Subprocesses inherit the environment unchanged. The switch comes before importing
+# hypothesis: pytest rewrites the asserts of every module of a plugin's distribution too (≈ 90 hypothesis
+# modules, ≈ 1 CPU s in each pytest process when they are rewritten afresh).
+sys.dont_write_bytecode = False
+
+from hypothesis import settings  # noqa: E402  (after the bytecode switch above)
 
 # Tests never assert wall-clock times: hypothesis's default 200 ms deadline per example is one (it failed
 # test_formats.py's CSV round trip on the loaded 2-core machine). Property tests still run every example.
@@ -24,14 +36,6 @@ settings.load_profile("chainlink")
 os.environ["CHAINLINK_USER_DB"] = str(Path(tempfile.mkdtemp(prefix="chainlink-test-user-")) / "user.db")
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Bytecode. With PYTHONDONTWRITEBYTECODE set (as on the development machine) and a fresh checkout, every
-# `python -m chainlink` a test starts would compile what it imports (~0.2 s each), and pytest would rewrite
-# the asserts of every test module again in each worker (~3 CPU s per worker). The suite keeps its caches
-# instead, as an installed wheel ships its .pyc: imports in this process (and in each xdist worker) write
-# __pycache__, pytest's rewritten test modules included, and `pytest_configure` byte-compiles the package
-# before any subprocess starts. Subprocesses inherit the environment unchanged.
-sys.dont_write_bytecode = False
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,17 +80,45 @@ def reg(real_db: Path):
     return Registry.open(real_db)
 
 
-@pytest.fixture(scope="session")
-def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One mini registry for the whole session (read-only users only)."""
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder filled by ``make(folder)`` once per ``pytest`` run: under xdist, by the first worker that
+    asks (in the run's shared temporary folder, under a lock: the other workers wait for it, then read the
+    same folder); without xdist (or without ``fcntl``), in this process's own temporary folder."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each worker makes its own
+        fcntl = None  # type: ignore[assignment]
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or fcntl is None:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    run = tmp_path_factory.getbasetemp().parent  # xdist gives each worker a folder in the run's folder
+    folder, done = run / name, run / f"{name}.done"
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _compile_mini(folder: Path) -> None:
     from chainlink.store.build import compile_registry
 
-    root = tmp_path_factory.mktemp("shared") / "src"
+    root = folder / "src"
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(MINI_CHAINS, root / "chains")
     shutil.copy(MINI_CKG, root / "data" / "edge_evidence_ckg.csv")
     compile_registry(root, root / "registry.db")
-    return root / "registry.db"
+
+
+@pytest.fixture(scope="session")
+def shared_mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mini registry for the whole run, compiled once for all xdist workers (read-only users only:
+    copy it to change it)."""
+    return once_per_run(tmp_path_factory, "shared", _compile_mini) / "src" / "registry.db"
 
 
 # The report pages that several tests read (tests/test_report.py, tests/test_report_browser.py), written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -73,18 +74,30 @@ def _check(text: str, atoms: set[str], where: str) -> None:
         assert atom in text, f"{where}: {atom!r} split across lines"
 
 
-@pytest.mark.parametrize(("lang", "widths"), [("zh", (60, 80, 160)), ("en", (80,))])
-def test_all_26_match_outputs(lang: str, widths: tuple[int, ...], monkeypatch: pytest.MonkeyPatch) -> None:
-    """`match` for each of the 26 counties at widths 60, 80 and 160 (zh; en at 80)."""
+@pytest.fixture(scope="module")
+def scored_once() -> Any:
+    """``match``'s model and scoring, each memoised for the module: the model is read and each county scored
+    once (the command's rendering is what is under test, not the scoring: the json run, the three widths and
+    both languages show the same answer; the scoring takes no language)."""
     import functools
 
     import chainlink.cli.match as match_cli
     import chainlink.scoring.score as score
 
-    # the model is read and each county scored once (the command's rendering is what is under test, not the
-    # scoring: the json run and the three widths show the same answer)
-    monkeypatch.setattr(match_cli, "_model", functools.lru_cache(maxsize=None)(match_cli._model))
-    monkeypatch.setattr(score, "suggest_for_county", functools.lru_cache(maxsize=None)(score.suggest_for_county))
+    return (functools.lru_cache(maxsize=None)(match_cli._model),
+            functools.lru_cache(maxsize=None)(score.suggest_for_county))  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "widths"), [("zh", (60, 80, 160)), ("en", (80,))])
+def test_all_26_match_outputs(
+    lang: str, widths: tuple[int, ...], scored_once: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`match` for each of the 26 counties at widths 60, 80 and 160 (zh; en at 80)."""
+    import chainlink.cli.match as match_cli
+    import chainlink.scoring.score as score
+
+    monkeypatch.setattr(match_cli, "_model", scored_once[0])
+    monkeypatch.setattr(score, "suggest_for_county", scored_once[1])
     runner = CliRunner()
     codes = _codes()
     assert len(codes) == 26

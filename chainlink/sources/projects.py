@@ -293,7 +293,12 @@ def _matcher(sources: list[dict[str, Any]]) -> Callable[[str], tuple[list[str], 
     by_url = {s["url"]: s["id"] for s in sources if s["url"]}
     phrases = [(s["id"], [p for p in (s["title"], *_split_codes(s.get("cited_as", ""))) if p]) for s in sources]
 
+    seen: dict[str, tuple[list[str], list[str]]] = {}  # the same citation text recurs on many rows
+
     def match(text: str) -> tuple[list[str], list[str]]:
+        if text in seen:
+            found, unknown = seen[text]
+            return list(found), list(unknown)
         found: list[str] = []
         unknown: list[str] = []
         for url in URL.findall(text):
@@ -305,7 +310,8 @@ def _matcher(sources: list[dict[str, Any]]) -> Callable[[str], tuple[list[str], 
         for sid, said in phrases:
             if sid not in found and any(p in text for p in said):
                 found.append(sid)
-        return found, unknown
+        seen[text] = found, unknown
+        return list(found), list(unknown)
 
     return match
 

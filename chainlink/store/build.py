@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import sqlite3
 import tempfile
@@ -172,8 +173,9 @@ def table_hash(rows: list[dict[str, Any]], pk: str | tuple[str, ...] | None = No
         return hashlib.sha256(b"[]").hexdigest()
     columns = sorted(rows[0])
     keys = columns if pk is None else ((pk,) if isinstance(pk, str) else pk)
-    ordered = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
-    body = [columns] + [["" if r[c] is None else r[c] for c in columns] for r in ordered]
+    get = operator.itemgetter(*keys)
+    key = (lambda r: (str(get(r)),)) if len(keys) == 1 else (lambda r: tuple(map(str, get(r))))
+    body = [columns] + [["" if r[c] is None else r[c] for c in columns] for r in sorted(rows, key=key)]
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -511,7 +513,8 @@ def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: lis
     sql = (
         f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' * len(names))})"
     )
-    db.conn.executemany(sql, [tuple(r[c] for c in names) for r in rows])
+    get = operator.itemgetter(*names)
+    db.conn.executemany(sql, [get(r) for r in rows] if len(names) > 1 else [(r[names[0]],) for r in rows])
 
 
 def _datasette(db: Any) -> None:

@@ -163,14 +163,12 @@ def table_hash(conn: sqlite3.Connection, name: str, schema: str = "main") -> tup
 
     ncols = len(conn.execute(f"PRAGMA [{schema}].table_info([{name}])").fetchall())
     order = ", ".join(str(i) for i in range(1, ncols + 1))
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(row, ensure_ascii=False), set up once
+    rows = [encode(list(row)) for row in conn.execute(f"SELECT * FROM [{schema}].[{name}] ORDER BY {order}")]
     digest = hashlib.sha256()
-    count = 0
-    cursor = conn.execute(f"SELECT * FROM [{schema}].[{name}] ORDER BY {order}")
-    for row in cursor:
-        digest.update(json.dumps(list(row), ensure_ascii=False).encode())
-        digest.update(b"\n")
-        count += 1
-    return count, digest.hexdigest()
+    if rows:  # each row's JSON and a newline
+        digest.update(("\n".join(rows) + "\n").encode())
+    return len(rows), digest.hexdigest()
 
 
 def damaged(path: str | os.PathLike[str], exc: BaseException | None = None) -> DataError:
