@@ -56,6 +56,7 @@ class Render:
     requests: list[str] = field(default_factory=list)  # every non-local URL the page asked for
     charts: int = 0  # ECharts SVGs drawn
     height: int = 0
+    width: int = 0  # the page's content width: more than the viewport means a horizontal scroll bar
     png: bytes = b""
 
 
@@ -149,6 +150,7 @@ def render(page: Path, png: Path | None = None, *, width: int = 760, timeout: fl
             metrics = pipe.send("Page.getLayoutMetrics", session=session)
             size = metrics.get("cssContentSize") or metrics["contentSize"]
             result.height = int(size["height"])
+            result.width = int(size["width"])
             if png is not None:
                 shot = pipe.send("Page.captureScreenshot", {
                     "format": "png", "captureBeyondViewport": True,

@@ -142,7 +142,7 @@ CASES = [
          "chainlink: error: nope.csv: file not found; check the path"),
     Case("11-long-county", ["match", "x" * 131_072, "--db", "t.db"], 1,
          "chainlink: error: unknown county '" + "x" * 79 + "…' (131,072 characters); "
-         "list them with `chainlink counties` or `chainlink chains list`"),
+         "list them with `chainlink counties`"),
     Case("11-no-such-option", ["export", "--db", "t.db", "--bogus"], 2,
          "chainlink: error: no such option: --bogus; did you mean --bom? (see `chainlink export --help`)"),
     # -- items 3, 4, 8: xlsx and encodings ------------------------------------------------------------

@@ -145,25 +145,39 @@ def test_codes_with_commas_and_quotes_round_trip(tmp_path: Path, capsys: pytest.
     assert '丽水, "莲都"' in counties
 
 
-@pytest.mark.parametrize(("chunk_rows", "threads"), [(1, 1), (7, 2), (20, 2), (1 << 16, 1)])
+@pytest.mark.parametrize(
+    ("chunk_rows", "threads", "block_bytes"),
+    [(1, 1, 1 << 18), (7, 2, 1), (20, 2, 1 << 18), (40, 1, 300), (40, 2, 300), (1 << 16, 1, 1 << 18)],
+)
 def test_text_is_the_same_in_any_chunks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int, threads: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int, threads: int, block_bytes: int
 ) -> None:
-    """The grid writer lays out chunks of whole locations (one or several, on 1 or 2 threads): every
-    row carries its own location, product and values, whatever the chunking."""
+    """The grid writer formats chunks of whole locations (one or several, on 1 or 2 threads) and lays
+    them out in blocks of one or a few locations (a buffer kept from block to block): every row
+    carries its own location, product and values, whatever the chunking."""
     from chainlink.metrics import _text
 
     src = write_long(tmp_path / "long.csv", n_loc=11, n_prod=9, years=2)
     text = src.read_text(encoding="utf-8").replace("330003,", '"丽水, ""莲都""",').replace(",0002,", ",x\ty,")
     src.write_text(text, encoding="utf-8")
     table = compute_long(read_long_csv(src, loc="county", prod="industry", val="value", time="year"))
+    whole = {}  # one chunk, one block, one thread: what every other chunking must write byte for byte
+    for fmt in ("csv", "tsv", "ndjson"):
+        with monkeypatch.context() as one:
+            one.setattr(_text, "BLOCK_BYTES", 1 << 30)
+            one.setattr(_text, "_threads", lambda: 1)
+            buffer = io.BytesIO()
+            table.write(buffer, fmt)
+            whole[fmt] = buffer.getvalue().decode("utf-8")
     monkeypatch.setattr(_text, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(_text, "BLOCK_BYTES", block_bytes)
     monkeypatch.setattr(_text, "_threads", lambda: threads)  # whatever the load of the machine
     outputs = {}
     for fmt in ("csv", "tsv", "ndjson"):
         buffer = io.BytesIO()
         table.write(buffer, fmt)
         outputs[fmt] = buffer.getvalue().decode("utf-8")
+    assert outputs == whole
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     assert rows == list(csv.DictReader(io.StringIO(outputs["tsv"]), delimiter="\t"))
     assert len(rows) == len(table) == len(outputs["ndjson"].splitlines())

@@ -37,6 +37,7 @@ def test_report_renders_without_errors_or_requests(site: Path, page: str, charts
     assert result.requests == []
     assert result.charts >= charts
     assert png.stat().st_size > 20_000 and result.height > 1000
+    assert result.width <= 760  # the viewport (chromium.render): no table or chart wider than the page
 
 
 def test_the_check_can_fail(tmp_path: Path) -> None:

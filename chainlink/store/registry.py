@@ -131,9 +131,25 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    """Whether ``name`` resolves on ``conn`` (in the main file or the attached user registry)."""
-    row = conn.execute("SELECT count(*) FROM pragma_table_list WHERE name = ? AND type = 'table'", (name,))
-    return bool(row.fetchone()[0])
+    """Whether ``name`` resolves on ``conn`` (in the main file or the attached user registry): an ordinary
+    table of one of its schemas, not a virtual table (FTS5) or a shadow table of one (``NAME_suffix``) —
+    :func:`table_names`' answer for one name.
+
+    It reads each schema's ``sqlite_master`` instead of ``pragma_table_list``, which connects every FTS5 table
+    of the registry (reading its config) on each call: ≈ 0.6 ms a lookup against ≈ 0.02.
+    """
+    for _, schema, _ in conn.execute("PRAGMA database_list").fetchall():
+        found = conn.execute(
+            f"""SELECT 1 FROM [{schema}].sqlite_master WHERE type = 'table' AND name = ?1
+                AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+                AND NOT EXISTS (SELECT 1 FROM [{schema}].sqlite_master v WHERE v.type = 'table'
+                                AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                                AND substr(?1, 1, length(v.name) + 1) = v.name || '_')""",
+            (name,),
+        ).fetchone()
+        if found:
+            return True
+    return False
 
 
 def table_hash(conn: sqlite3.Connection, name: str, schema: str = "main") -> tuple[int, str]:

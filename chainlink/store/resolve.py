@@ -81,6 +81,10 @@ def _variants(name: str) -> set[str]:
     return out
 
 
+# The command that lists the names of each kind (the hint of an unknown name).
+_LISTED_BY = {"county": "`chainlink counties`", "partner": "`chainlink pairs`", "chain": "`chainlink chains list`"}
+
+
 class Resolver:
     """Resolve free-text names to :class:`Entity` objects of the requested kinds."""
 
@@ -152,9 +156,8 @@ class Resolver:
         hint = "; ".join(e.label for e, _ in candidates[:5])
         if hint:
             raise DataError(f"unknown {what} {name!r}; did you mean: {hint}")
-        raise DataError(
-            f"unknown {what} {name!r}; list them with `chainlink counties` or `chainlink chains list`"
-        )
+        lists = " or ".join(dict.fromkeys(_LISTED_BY[k] for k in kinds if k in _LISTED_BY))
+        raise DataError(f"unknown {what} {name!r}" + (f"; list them with {lists}" if lists else ""))
 
     def candidates(
         self, name: str, kinds: Sequence[str] = KINDS, limit: int = 5
