@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -246,12 +247,25 @@ def test_rebuild_keeps_user_tables(mini_root: Path, mini_db: Path) -> None:
     assert check_registry(mini_root, mini_db) == []
 
 
-def test_build_refuses_to_overwrite_a_foreign_file(mini_root: Path) -> None:
+def test_build_refuses_to_overwrite_a_foreign_file(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chainlink.store.build as build
+
     target = mini_root / "precious.db"
     target.write_text("my thesis\n", encoding="utf-8")
-    with pytest.raises(DataError, match="exists and is not a chainlink registry"):
-        compile_registry(mini_root, target)
+    with monkeypatch.context() as patch:  # a file that is not SQLite at all is refused before compiling
+        patch.setattr(build, "compile_tables", lambda *a, **k: pytest.fail("compiled before refusing"))
+        with pytest.raises(DataError, match="exists and is not a chainlink registry"):
+            compile_registry(mini_root, target)
     assert target.read_text(encoding="utf-8") == "my thesis\n"
+    # a SQLite file without chainlink's meta table: refused where the build reads the old file's user tables
+    from chainlink.store.userdata import carry_over
+
+    other = mini_root / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(DataError, match="exists and is not a chainlink registry"):
+        carry_over(other, sqlite3.connect(":memory:"))
 
 
 def test_recorded_hashes_let_check_and_build_skip_work(

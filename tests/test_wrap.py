@@ -76,16 +76,17 @@ def _check(text: str, atoms: set[str], where: str) -> None:
 
 @pytest.fixture(scope="module")
 def scored_once() -> Any:
-    """``match``'s model and scoring, each memoised for the module: the model is read and each county scored
-    once (the command's rendering is what is under test, not the scoring: the json run, the three widths and
-    both languages show the same answer; the scoring takes no language)."""
+    """``match``'s model, name index and scoring, each memoised for the module: the model is read, its names
+    indexed and each county scored once (the command's rendering is what is under test, not the scoring: the
+    json run, the three widths and both languages show the same answer; neither takes a language)."""
     import functools
 
     import chainlink.cli.match as match_cli
     import chainlink.scoring.score as score
+    from chainlink.store.resolve import Resolver
 
-    return (functools.lru_cache(maxsize=None)(match_cli._model),
-            functools.lru_cache(maxsize=None)(score.suggest_for_county))  # fmt: skip
+    memo = functools.lru_cache(maxsize=None)
+    return memo(match_cli._model), memo(score.suggest_for_county), staticmethod(memo(Resolver.from_registry))
 
 
 @pytest.mark.parametrize(("lang", "widths"), [("zh", (60, 80, 160)), ("en", (80,))])
@@ -95,9 +96,11 @@ def test_all_26_match_outputs(
     """`match` for each of the 26 counties at widths 60, 80 and 160 (zh; en at 80)."""
     import chainlink.cli.match as match_cli
     import chainlink.scoring.score as score
+    from chainlink.store.resolve import Resolver
 
     monkeypatch.setattr(match_cli, "_model", scored_once[0])
     monkeypatch.setattr(score, "suggest_for_county", scored_once[1])
+    monkeypatch.setattr(Resolver, "from_registry", scored_once[2])
     runner = CliRunner()
     codes = _codes()
     assert len(codes) == 26

@@ -348,6 +348,7 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
         raise DataError(f"{target}: is a folder; pass --db FILE (the registry file to write)")
     if not folder.is_dir():
         raise DataError(f"{target}: folder {folder} does not exist")
+    _refuse_non_sqlite(target)  # before the sources are compiled (seconds)
     step(0, "sources")
     inputs = inputs_hash(root)
     tables = compile_tables(root, pinyin=_previous_pinyin(target))
@@ -404,6 +405,18 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
             lock.rollback()
             lock.close()
     return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried | (moved or {}), digest)
+
+
+def _refuse_non_sqlite(target: Path) -> None:
+    """A ``target`` that exists and is not SQLite at all is never overwritten (a SQLite file without chainlink's
+    ``meta`` table is refused by :func:`chainlink.store.userdata.carry_over`, under the write lock)."""
+    try:
+        with open(target, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return  # missing (a first build), or unreadable: the build says so where it opens it
+    if head and head != b"SQLite format 3\x00":
+        raise DataError(f"{target}: exists and is not a chainlink registry; remove it or choose another --db")
 
 
 def _move_user_rows(target: Path) -> dict[str, int] | None:
