@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from operator import attrgetter
+from operator import attrgetter, mul
 from pathlib import Path
 from typing import Any
 
@@ -1452,8 +1452,9 @@ def suggest_for_county(
 
 
 def _weighted_mean(weights: list[float], den: float, values: Iterable[float]) -> float:
-    """Σ wᵢvᵢ / Σ wᵢ rounded to 6 places (0 when the weights sum to 0): :meth:`Model.total`'s arithmetic."""
-    num = sum([w * v for w, v in zip(weights, values, strict=True)])
+    """Σ wᵢvᵢ / Σ wᵢ rounded to 6 places (0 when the weights sum to 0): :meth:`Model.total`'s arithmetic.
+    ``values`` has one value per weight (both callers build them from the same names)."""
+    num = sum(map(mul, weights, values))  # the products added in order, as sum([w * v for ...]) does
     return round(num / den, 6) if den else 0.0
 
 
