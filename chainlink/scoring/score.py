@@ -730,6 +730,14 @@ class Model:
                 out.setdefault(p["origin_id"], set()).add(key)
         return out
 
+    def _project_segments(self, pid: str) -> set[str]:
+        """The segments with an open project of ``pid`` or its parent/child zones (callers do not change it)."""
+        cache = self.__dict__.setdefault("_project_segments_cache", {})
+        if pid not in cache:
+            by_origin = self._project_segments_by_origin
+            cache[pid] = {k for origin in self._family(pid) for k in by_origin.get(origin, ())}
+        return cache[pid]
+
     def projects_on(self, partner_id: str, segment_key: str) -> list[dict[str, Any]]:
         """Open projects of ``partner_id`` (or its parent/child zones) on the segment: real first,
         then by investment (largest first) and id."""
@@ -885,9 +893,7 @@ class Model:
                 if key in self.graph:
                     out.update(self.graph.predecessors(key))
                     out.update(self.graph.successors(key))
-            by_origin = self._project_segments_by_origin
-            for origin in self._family(pid):
-                out.update(by_origin.get(origin, ()))
+            out |= self._project_segments(pid)
             cache[pid] = out
         return cache[pid]
 
@@ -937,8 +943,7 @@ class Model:
         for key, positions in near.items():
             for i in positions:
                 take(key, adjacent_value, firms[i].get("confidence") or "sourced")
-        by_origin = self._project_segments_by_origin
-        with_projects = {k for origin in self._family(pid) for k in by_origin.get(origin, ())}
+        with_projects = self._project_segments(pid)
         for key in self.open_projects:
             if key in best and key in with_projects:
                 for p in self.projects_on(pid, key):
