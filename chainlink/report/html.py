@@ -409,7 +409,9 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
             ])
         parts.append(_table([t["rank"], t["score"], t["relation"], t["segment"], t["partner"], t["confidence"],
                              t["explanation"], t["source"]], rows, num=(0, 1),
-                            nowrap=(2, 3, 4, 5, 7) if lang == "zh" else (2, 4, 5, 7),  # English segments wrap
+                            # a Chinese segment name could break between any two characters: kept whole;
+                            # an English one wraps at spaces
+                            nowrap=(2, 3, 4, 5, 7) if lang == "zh" else (2, 4, 5, 7),
                             breakable=(6,)))
         if any(s["sample"] for s in data.suggestions):
             parts.append(f'<p class="note">{_e(t["sample_note"])}</p>')

@@ -136,7 +136,7 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     :func:`table_names`' answer for one name.
 
     It reads each schema's ``sqlite_master`` instead of ``pragma_table_list``, which connects every FTS5 table
-    of the registry (reading its config) on each call: ≈ 0.6 ms a lookup against ≈ 0.02.
+    of the registry (reading its config) on each call: ≈ 1 ms cold and 0.27 ms warm a look-up, against ≈ 0.17.
     """
     for _, schema, _ in conn.execute("PRAGMA database_list").fetchall():
         found = conn.execute(
