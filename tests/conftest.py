@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import compileall
+import functools
 import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,13 +85,19 @@ MINI_CKG = Path(__file__).resolve().parent / "data" / "mini_edge_evidence_ckg.cs
 
 
 @pytest.fixture
-def mini_root(tmp_path: Path) -> Path:
-    """A copy of the project's data/ with two small hand-made chains instead of chains/."""
+def mini_root(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the project's data/ with two small hand-made chains instead of chains/.
+
+    Loads of the sources in this process during the test (builds, checks, ``tests._data.load``) replay the
+    parts whose inputs are those of an earlier load: ``tests._data.replayed_loads``."""
+    from tests._data import replayed_loads
+
     root = tmp_path / "src"
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(MINI_CHAINS, root / "chains")
     shutil.copy(MINI_CKG, root / "data" / "edge_evidence_ckg.csv")
-    return root
+    with replayed_loads():
+        yield root
 
 
 @pytest.fixture
@@ -137,6 +144,13 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Call
             make(folder)
             done.touch()
     return folder
+
+
+@pytest.fixture(scope="session")
+def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], None]], Path]:
+    """``once(name, make)``: :func:`once_per_run` for a module's own set-up that every xdist worker would
+    otherwise repeat (worksteal splits a module between the workers; each sets its module fixtures up)."""
+    return functools.partial(once_per_run, tmp_path_factory)
 
 
 def _compile_mini(folder: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import itertools
 import os
 import subprocess
@@ -516,11 +517,14 @@ def test_same_input_same_output() -> None:
 
 def test_same_output_across_hash_seeds() -> None:
     """Sets and dicts iterate in hash order, which changes per process: the result must not."""
-    code = (
-        "import sys; sys.path.insert(0, 'tests'); from test_allocate import scenario;"
-        "from chainlink.allocate import solve; r = solve(scenario(60, seed=3, D=5, ratio=0.6, energy=False));"
-        "print(sorted(r.assignment.items()), r.objective)"
-    )
+    # `scenario`'s own source, not an import of this module: that would import pytest and hypothesis (≈ 1 s)
+    code = "\n".join([
+        "import numpy as np",
+        "from chainlink.allocate import AllocationProblem, solve",
+        inspect.getsource(scenario),
+        "r = solve(scenario(60, seed=3, D=5, ratio=0.6, energy=False))",
+        "print(sorted(r.assignment.items()), r.objective)",
+    ])  # fmt: skip
     outputs = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}

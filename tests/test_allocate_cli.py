@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,16 +61,19 @@ def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str
     return int(info.value.code or 0), captured.out, captured.err
 
 
-@pytest.fixture(scope="module")
-def registry_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The default allocation of the registry's 300 sample projects, twice, under two hash seeds."""
-    folder = tmp_path_factory.mktemp("runs")
-    first, second = folder / "a.json", folder / "b.json"
-    for path, seed in ((first, "1"), (second, "2")):
-        result = run("allocate", "--output", str(path), seed=seed)  # .json: the run record
+def _registry_runs(folder: Path) -> None:
+    for name, seed in (("a.json", "1"), ("b.json", "2")):
+        result = run("allocate", "--output", str(folder / name), seed=seed)  # .json: the run record
         assert result.returncode == 0, result.stderr
         assert result.stdout == ""
-    return first, second
+
+
+@pytest.fixture(scope="module")
+def registry_runs(once: Callable[[str, Callable[[Path], None]], Path]) -> tuple[Path, Path]:
+    """The default allocation of the registry's 300 sample projects, twice, under two hash seeds (once per
+    run: the two fresh processes take ≈ 3 CPU s each)."""
+    folder = once("allocate-registry-runs", _registry_runs)
+    return folder / "a.json", folder / "b.json"
 
 
 def test_registry_run_json_is_deterministic_and_labelled(registry_runs) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from chainlink.errors import DataError
 from chainlink.sources import SourceErrors
-from chainlink.store.build import check_registry, compile_registry
+from chainlink.store.build import TABLES, check_registry, compile_registry
 from tests._data import load, source_errors
 
 
@@ -276,9 +276,9 @@ def test_recorded_hashes_let_check_and_build_skip_work(
     import chainlink.store.build as build
 
     meta = dict(sqlite3.connect(mini_db).execute("SELECT key, value FROM meta").fetchall())
-    tables = build.compile_tables(mini_root)
+    counties = load(mini_root).tables["counties"]  # as compiled: a build derives no county column
     assert {k for k in meta if k.startswith("hash:")} == {f"hash:{t}" for t in build.TABLES}
-    assert meta["hash:counties"] == build.table_hash(tables["counties"], "code")
+    assert meta["hash:counties"] == build.table_hash(counties, "code")
     assert meta["inputs_hash"] == build.inputs_hash(mini_root)
     assert build.is_current(mini_root, mini_db)
 
@@ -333,18 +333,21 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
 
 
 def test_mini_db_fixture_is_what_a_compile_of_mini_root_gives(mini_root: Path, mini_db: Path) -> None:
-    # conftest's mini_db copies one registry compiled per session; it must equal a fresh compile.
+    # conftest's mini_db copies one registry compiled per session; it must equal a fresh compile: every meta row
+    # the same (each reference table's `dbhash:` of its stored rows, `hash:` of its compiled rows, row count and
+    # columns; the sources and inputs hashes).
     fresh = mini_root / "fresh.db"
     compile_registry(mini_root, fresh)
-    assert check_registry(mini_root, mini_db, full=True) == []
-    import sqlite3
 
-    def content(path: Path) -> dict[str, str]:
-        return dict(
-            sqlite3.connect(path).execute("SELECT key, value FROM meta WHERE key LIKE 'hash:%'").fetchall()
-        )
+    def content(path: Path) -> tuple[int, dict[str, str]]:
+        conn = sqlite3.connect(path)
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        return conn.execute("PRAGMA user_version").fetchone()[0], meta
 
-    assert content(fresh) == content(mini_db)
+    version, meta = content(fresh)
+    assert {k.split(":")[0] for k in meta} >= {"dbhash", "hash", "rows", "columns", "sources_hash", "inputs_hash"}
+    assert len([k for k in meta if k.startswith("dbhash:")]) == len(TABLES)
+    assert content(mini_db) == (version, meta)
 
 
 def test_inputs_hash_ignores_bytecode(mini_root: Path) -> None:

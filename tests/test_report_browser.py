@@ -8,10 +8,11 @@ Skips only when Chromium is absent and CI is not set; in CI (CI=true) Chromium m
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium import find_chromium, render
+from chromium import Browser, find_chromium, render
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None:
@@ -26,13 +27,20 @@ def site(report_site: Path) -> Path:
     return report_site
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the module's pages (each in its own browser context and tab)."""
+    with Browser() as chromium:
+        yield chromium
+
+
 @pytest.mark.parametrize(
     ("page", "charts"),
     [("county.html", 4), ("pair.html", 4), ("en.html", 4), ("all/index.html", 1), ("all/330127.html", 3)],
 )
-def test_report_renders_without_errors_or_requests(site: Path, page: str, charts: int) -> None:
+def test_report_renders_without_errors_or_requests(site: Path, browser: Browser, page: str, charts: int) -> None:
     png = site / (page.replace("/", "_") + ".png")
-    result = render(site / page, png)
+    result = render(site / page, png, browser=browser)
     assert result.errors == []
     assert result.requests == []
     assert result.charts >= charts
@@ -40,13 +48,13 @@ def test_report_renders_without_errors_or_requests(site: Path, page: str, charts
     assert result.width <= 760  # the viewport (chromium.render): no table or chart wider than the page
 
 
-def test_the_check_can_fail(tmp_path: Path) -> None:
+def test_the_check_can_fail(tmp_path: Path, browser: Browser) -> None:
     page = tmp_path / "bad.html"
     page.write_text(
         '<!DOCTYPE html><html><body><img src="http://example.invalid/x.png">'
         "<script>console.error('boom')</script></body></html>",
         encoding="utf-8",
     )
-    result = render(page)
+    result = render(page, browser=browser)  # the same browser as the pages above: its check can fail
     assert any("boom" in e for e in result.errors)
     assert result.requests == ["http://example.invalid/x.png"]
