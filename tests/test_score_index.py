@@ -3,6 +3,7 @@ give the answers of the plain definitions, recomputed here by brute force over e
 
 from __future__ import annotations
 
+import functools
 import random
 import shutil
 from pathlib import Path
@@ -20,9 +21,23 @@ def model(real_db: Path) -> Model:
     return Model(Registry.open(real_db))
 
 
+@functools.cache
+def _chain_codes(model: Model, chain: str) -> list[list[str]]:
+    """The codes of every segment of ``chain``, in the graph's order (the same for every partner and segment)."""
+    return [d["codes"] for k, d in model.graph.nodes(data=True) if k.split("/")[0] == chain]
+
+
+@functools.cache
+def _partner_firms(model: Model, pid: str) -> list[dict]:
+    """Every firm in the partner's places or family, in the model's order (the same for every segment)."""
+    places, family = model.partner_places(pid), model.partner_family(pid)
+    return [f for f in model._firms if f.get("place_code") in places or f.get("partner_id") in family]
+
+
 def fit_by_hand(model: Model, pid: str, key: str) -> tuple[float, int]:
     """Partner fit (value, evidence count) as docs/scoring.md defines it, over every code pair and every
-    segment of the chain: no index, no memo."""
+    segment of the chain: no index, no memo (but for the two lists above, which depend on the chain or the
+    partner only)."""
     values = model.partner_fit_values
     graph = model.graph
     codes = graph.nodes[key]["codes"]
@@ -34,14 +49,12 @@ def fit_by_hand(model: Model, pid: str, key: str) -> tuple[float, int]:
         best = max((C.code_closeness(pc, sc, values)[0] for pc in pcodes for sc in codes), default=0.0)
         if best == 0 and seg_sectors & set(model.sectors_of(pcodes)):
             best = values["io_sector"]
-        if best == 0 and any(
-            best_match(pcodes, d["codes"])[0] >= 0.8 for k, d in graph.nodes(data=True) if k.split("/")[0] == chain
-        ):
+        if best == 0 and any(best_match(pcodes, other)[0] >= 0.8 for other in _chain_codes(model, chain)):
             best = values["chain"]
         if best > 0:
             evidence.append((best, row["confidence"]))
-    places, family = model.partner_places(pid), model.partner_family(pid)
-    mine = [f for f in model._firms if f.get("place_code") in places or f.get("partner_id") in family]
+    family = model.partner_family(pid)
+    mine = _partner_firms(model, pid)
     on = [f for f in mine if f["segment_key"] == key]
     near = set(graph.predecessors(key)) | set(graph.successors(key))
     evidence += [(values["firm"], f.get("confidence") or "sourced") for f in on]
