@@ -497,8 +497,15 @@ def write_grid(
                 sparse_slots.append((offset, width, *piece))
             offset += width
         per_block = max(1, BLOCK_BYTES // template.nbytes)
+        if sparse_slots:
+            # where each block's non-zero cells start and end in each sparse column, found at once
+            edges = np.arange(0, stop - start + per_block * n_prod, per_block * n_prod)
+            sparse_slots = [
+                (offset, width, rows, texts, np.searchsorted(rows, edges).tolist())
+                for offset, width, rows, texts in sparse_slots
+            ]
         out = []
-        for block_first in range(first, last, per_block):
+        for k, block_first in enumerate(range(first, last, per_block)):
             block_last = min(last, block_first + per_block)
             rows = _block(buffers, key, template, block_last - block_first)
             cells = slice((block_first - first) * n_prod, (block_last - first) * n_prod)
@@ -508,7 +515,7 @@ def write_grid(
             for offset, width, source in cell_slots:
                 _slot(rows, offset, width)[...] = source[cells]
             if sparse_slots:
-                _fill_sparse(buffers, template.shape[1], sparse_slots, cells)
+                _fill_sparse(buffers, template.shape[1], sparse_slots, k, cells.start)
             data = buffers.data if rows.size == len(buffers.data) else buffers.data[: rows.size]
             out.append(data.translate(None, b"\0"))
         return out
@@ -531,6 +538,7 @@ def _block(buffers: threading.local, key: tuple, template: np.ndarray, n_locatio
         buffers.data = bytearray(size)
         buffers.key = key
         buffers.written = {}  # sparse slot offset → rows holding a non-zero cell's text (see _fill_sparse)
+        buffers.views = None  # sparse slot offset → (its view of the buffer, 0.0)
         rows = np.frombuffer(buffers.data, dtype=np.uint8).reshape(n_locations, *template.shape)
         rows[...] = template
     return np.frombuffer(buffers.data, dtype=np.uint8, count=size).reshape(n, template.shape[1])
@@ -566,20 +574,28 @@ def _sparse_cells(col: Column, start: int, stop: int) -> tuple[np.ndarray, np.nd
     return rows, np.ascontiguousarray(texts).view(f"V{width}")[:, 0]
 
 
-def _fill_sparse(buffers: threading.local, row_width: int, slots: list[tuple], cells: slice) -> None:
-    """Write the non-zero cells of a block's sparse columns into the block buffer, over the template's ``0.0``.
+def _fill_sparse(buffers: threading.local, row_width: int, slots: list[tuple], k: int, first_row: int) -> None:
+    """Write the non-zero cells of block ``k`` of sparse columns into the block buffer, over the template's ``0.0``.
 
-    The buffer is kept from block to block, so the rows the previous block wrote are set back to
-    ``0.0`` first: two copies per non-zero cell instead of one per row (83 % of the cells of a
-    county × industry year are zero).
+    ``slots`` hold (offset, width, rows, texts, bounds): the non-zero cells of block ``k`` are
+    ``rows[bounds[k]:bounds[k + 1]]`` (rows of the chunk; the block starts at ``first_row``). The
+    buffer is kept from block to block, so the rows the previous block wrote are set back to ``0.0``
+    first: two copies per non-zero cell instead of one per row (83 % of the cells of a county ×
+    industry year are zero).
     """
-    rows_of = np.frombuffer(buffers.data, dtype=np.uint8).reshape(-1, row_width)
-    for offset, width, rows, texts in slots:
-        slot = _slot(rows_of, offset, width)
-        stale = buffers.written.get(offset)
-        if stale is not None and stale.size:
-            slot[stale] = _zero(width)
-        lo, hi = np.searchsorted(rows, (cells.start, cells.stop))
-        fresh = rows[lo:hi] - cells.start
+    views = buffers.views
+    if views is None:
+        rows_of = np.frombuffer(buffers.data, dtype=np.uint8).reshape(-1, row_width)
+        views = buffers.views = {}
+        for offset, width, *_ in slots:
+            views[offset] = (_slot(rows_of, offset, width), _zero(width))
+    written = buffers.written
+    for offset, _, rows, texts, bounds in slots:
+        slot, zero = views[offset]
+        stale = written.get(offset)
+        if stale is not None:
+            slot[stale] = zero
+        lo, hi = bounds[k], bounds[k + 1]
+        fresh = rows[lo:hi] - first_row
         slot[fresh] = texts[lo:hi]
-        buffers.written[offset] = fresh
+        written[offset] = fresh
