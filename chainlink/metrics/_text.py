@@ -179,8 +179,10 @@ def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
         width = len(str(top))
         blocks.append(table[_PLAIN + whole].view(np.uint8).reshape(n, 4)[:, :width])
     else:
-        rest, w3 = np.divmod(whole, 10_000)
-        w1, w2 = np.divmod(rest, 10_000)
+        rest = whole // 10_000  # floor division and a product: ≈ 2× faster than np.divmod
+        w3 = whole - rest * 10_000
+        w1 = rest // 10_000
+        w2 = rest - w1 * 10_000
         lead1 = w1 > 0
         lead2 = lead1 | (w2 > 0)
         idx = np.empty((n, 3), dtype=np.int64)
