@@ -4,7 +4,8 @@ A year of county × industry metrics is millions of rows; formatting them one Py
 takes minutes. Here every column is turned into a block of bytes with NumPy (digits from lookup
 tables, no per-value Python), one chunk of rows at a time; the blocks are laid side by side with the
 separators and the padding bytes are squeezed out (``bytes.translate``), about a megabyte at a time
-so that the rows stay in the CPU's cache. Where the time goes: docs/metrics.md "Fifth session".
+so that the rows stay in the CPU's cache. Where the time goes: docs/metrics.md "Fifth session" and
+"Sixth session".
 
 Floats are written in positional notation with at most 15 significant digits (what Excel keeps) and
 at most 12 decimals, trailing zeros dropped but one decimal kept (``0.0``, ``2.5``,
