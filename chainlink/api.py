@@ -83,8 +83,8 @@ def match(
     model = _model(db, preset, include_sample)
     partner_id, chain_id = _resolve(model, partner, "partner"), _resolve(model, chain, "chain")
     if project is not None:
-        from chainlink.scoring.model import Project
         from chainlink.scoring.projects import load_project, rank_destinations, validate_project
+        from chainlink.scoring.records import Project
         from chainlink.store.resolve import Resolver
 
         proj = Project.from_fields(validate_project(dict(project))) if isinstance(project, dict) else load_project(project)

@@ -11,7 +11,7 @@ MODULES = [
     "chainlink.scoring.evaluate",
     "chainlink.scoring.components",
     "chainlink.base.vocabulary",
-    "chainlink.scoring.model",
+    "chainlink.scoring.records",
     "chainlink.scoring.score",
     "chainlink.scoring.explain",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from chainlink.base.industries import best_match
 from chainlink.errors import SourceError
-from chainlink.scoring.model import Project
+from chainlink.scoring.records import Project
 
 POLLUTION = ("low", "medium", "high")  # = chainlink.base.vocabulary.POLLUTION_CLASSES
 FIELDS = {
@@ -164,7 +164,7 @@ class ProjectAnswer:
 
 
 def load_project(path: str | Path) -> Project:
-    """Read one project file (:func:`read_project`) as a :class:`chainlink.scoring.model.Project`."""
+    """Read one project file (:func:`read_project`) as a :class:`chainlink.scoring.records.Project`."""
     return Project.from_fields(read_project(path))
 
 
@@ -342,7 +342,7 @@ def destinations_for(
     allow_polluting: bool = False,
     io_only: str = "never",
 ) -> list[Any]:
-    """Every scored landing of ``project`` in county ``code``: one :class:`chainlink.scoring.model.Suggestion` per
+    """Every scored landing of ``project`` in county ``code``: one :class:`chainlink.scoring.records.Suggestion` per
     (pairing with the origin, landing place), or one unpaired row; [] when nothing links the county
     to the project, or when the county is not paired with the origin and ``any_pair`` is False.
 

@@ -2,7 +2,7 @@
 
 Data flows one way: the registry is read once into a :class:`Model` (graph, evidence-based holdings,
 pairings, partner profiles, firms, ecology); :func:`suggest_for_county` turns it into scored,
-explained :class:`chainlink.scoring.model.Suggestion` rows (``chainlink.scoring.projects`` does the project
+explained :class:`chainlink.scoring.records.Suggestion` rows (``chainlink.scoring.projects`` does the project
 direction). Each component is a pure function in :mod:`chainlink.scoring.components`; the words and
 thresholds are in :mod:`chainlink.base.vocabulary`; the weights and values come from a preset YAML
 (docs/scoring.md).
@@ -30,7 +30,7 @@ from chainlink.base.vocabulary import (
 )
 from chainlink.errors import DataError, UsageError
 from chainlink.scoring import components as C
-from chainlink.scoring.model import Holding, Pairing, Suggestion
+from chainlink.scoring.records import Holding, Pairing, Suggestion
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 CONFIDENCE_ORDER = CONFIDENCE_LEVELS
