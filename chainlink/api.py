@@ -31,7 +31,8 @@ def _registry(db: Db) -> Any:
 
 
 def _model(db: Db, preset: str = "default", include_sample: bool = True) -> Any:
-    from chainlink.scoring.score import Model, load_preset
+    from chainlink.scoring.presets import load_preset
+    from chainlink.scoring.score import Model
 
     return Model(_registry(db), load_preset(preset), include_sample=include_sample)
 
@@ -183,7 +184,7 @@ def evaluation(
     or with ``summary`` hit@k and MRR per direction (:data:`chainlink.scoring.evaluate.SUMMARY_COLUMNS`).
     (Named ``evaluation`` because :mod:`chainlink.scoring.evaluate` is the module.)"""
     from chainlink.scoring.evaluate import evaluate, summarise
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     results = evaluate(_registry(db), load_preset(preset), include_sample=include_sample, only=cases or None)
     return summarise(results) if summary else [r.row() for r in results]

@@ -290,7 +290,7 @@ def test_no_sample_leaves_nothing_and_says_so(registry: Registry) -> None:
 
 
 def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     _, record, _ = small_run
     project = find_project(registry, "D", SMALL_PROJECTS)

@@ -104,7 +104,7 @@ def _bad_project(sc: Any, ref: Any, ids: list[str], where: str) -> SourceError:
 
 
 def _preset(options: Options, scenario: Any) -> tuple[dict[str, Any], str]:
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     if options.preset is not None:
         return load_preset(options.preset), options.preset
