@@ -31,8 +31,8 @@ def _registry(db: Db) -> Any:
 
 
 def _model(db: Db, preset: str = "default", include_sample: bool = True) -> Any:
+    from chainlink.scoring.model import Model
     from chainlink.scoring.presets import load_preset
-    from chainlink.scoring.score import Model
 
     return Model(_registry(db), load_preset(preset), include_sample=include_sample)
 

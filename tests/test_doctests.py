@@ -12,6 +12,7 @@ MODULES = [
     "chainlink.scoring.components",
     "chainlink.base.vocabulary",
     "chainlink.scoring.records",
+    "chainlink.scoring.model",
     "chainlink.scoring.score",
     "chainlink.scoring.explain",
 ]

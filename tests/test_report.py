@@ -19,8 +19,8 @@ DATE = "2026-01-02"
 
 @pytest.fixture(scope="module")
 def model(real_db: Path):
+    from chainlink.scoring.model import Model
     from chainlink.scoring.presets import load_preset
-    from chainlink.scoring.score import Model
     from chainlink.store.registry import Registry
 
     return Model(Registry.open(real_db), load_preset("default"))

@@ -94,8 +94,8 @@ def _suggestion_sheets(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]
 
 
 def _model(db: Path | None, preset: str, no_sample: bool = False):
+    from chainlink.scoring.model import Model
     from chainlink.scoring.presets import load_preset
-    from chainlink.scoring.score import Model
 
     return Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
 

@@ -138,8 +138,8 @@ def build_plan(
     which wins over the defaults. ``preset`` (a loaded preset) overrides both, e.g. a run's own.
     """
     from chainlink.allocate import AllocationProblem
+    from chainlink.scoring.model import Model
     from chainlink.scoring.projects import DestinationCache, score_destination
-    from chainlink.scoring.score import Model
     from chainlink.store.resolve import Resolver
 
     options = options or Options()
