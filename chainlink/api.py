@@ -94,7 +94,7 @@ def match(
             allow_polluting=allow_polluting, min_confidence=min_confidence,
         )  # fmt: skip
     else:
-        from chainlink.scoring.score import suggest_for_county
+        from chainlink.scoring.suggest import suggest_for_county
 
         answer = suggest_for_county(
             model, _resolve(model, county, "county"), top=top, partner=partner_id, chain=chain_id,

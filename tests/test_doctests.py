@@ -13,7 +13,7 @@ MODULES = [
     "chainlink.base.vocabulary",
     "chainlink.scoring.records",
     "chainlink.scoring.model",
-    "chainlink.scoring.score",
+    "chainlink.scoring.suggest",
     "chainlink.scoring.explain",
 ]
 

@@ -108,7 +108,7 @@ def test_every_case_is_held_out(real_results: list[CaseResult]) -> None:
 def test_county_hit_is_a_real_row_of_match(real_db: Path, real_results: list[CaseResult]) -> None:
     """The rank reported is the rank of a row with the case's partner side and industry in `match`."""
     from chainlink.scoring.model import Model
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
 
     reg = Registry.open(real_db)
     for r in real_results:

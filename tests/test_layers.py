@@ -100,9 +100,9 @@ def test_the_documented_exceptions_still_exist() -> None:
 def test_the_checker_sees_a_lazy_upward_import(tmp_path: Path) -> None:
     """The test can fail: an import inside a function, upwards, is found."""
     fake = tmp_path / "x.py"
-    fake.write_text("def f():\n    from chainlink.scoring.score import Model\n", encoding="utf-8")
-    assert imports_of(fake) == [("chainlink.scoring.score", 2)]
-    assert layer_of("chainlink.scoring.score") > layer_of("chainlink.store.registry")
+    fake.write_text("def f():\n    from chainlink.scoring.model import Model\n", encoding="utf-8")
+    assert imports_of(fake) == [("chainlink.scoring.model", 2)]
+    assert layer_of("chainlink.scoring.model") > layer_of("chainlink.store.registry")
 
 
 def test_architecture_doc_lists_the_same_layers() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from chainlink.scoring.model import Model
 from chainlink.scoring.projects import rank_destinations
-from chainlink.scoring.score import suggest_for_county
+from chainlink.scoring.suggest import suggest_for_county
 from chainlink.store.registry import Registry
 from chainlink.store.resolve import Resolver
 from tests._cli import run_cli
@@ -147,7 +147,7 @@ def test_every_paired_partner_is_scored_by_partner(model: Model) -> None:
 def test_partner_choice_prefers_evidence_over_id(model: Model) -> None:
     """Of two partners with the same score, the one with more evidence wins; equal evidence → stronger
     pairing → nearer; the id never decides while anything else differs."""
-    from chainlink.scoring.score import _partner_key
+    from chainlink.scoring.suggest import _partner_key
 
     rows = suggest_for_county(model, "331125", top=None, by_partner=True).suggestions  # 云和: four partners
     by_seg: dict[str, list] = {}

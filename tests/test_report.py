@@ -84,7 +84,7 @@ def _option(text: str, chart: str) -> dict:
 
 
 def test_stacked_bars_add_up_to_the_score(model, page: str) -> None:
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
 
     option = _option(page, "chart-components")
     weights = model.preset["weights"]

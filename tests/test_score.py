@@ -10,7 +10,7 @@ import pytest
 from chainlink.base.industries import code_match
 from chainlink.scoring.model import Model
 from chainlink.scoring.presets import load_preset
-from chainlink.scoring.score import suggest_for_county
+from chainlink.scoring.suggest import suggest_for_county
 from chainlink.store.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent

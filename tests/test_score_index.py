@@ -12,7 +12,7 @@ import pytest
 from chainlink.base.industries import best_match, split_codes
 from chainlink.scoring import components as C
 from chainlink.scoring.model import Model
-from chainlink.scoring.score import suggest_for_county
+from chainlink.scoring.suggest import suggest_for_county
 from chainlink.store.registry import Registry
 
 

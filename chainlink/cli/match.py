@@ -157,7 +157,7 @@ def match(
     from chainlink.base.vocabulary import note_label
     from chainlink.errors import UsageError
     from chainlink.outputs.export import COLUMNS, suggestion_row
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
     from chainlink.store.resolve import Resolver
 
     fmt, lang, top = out.fmt, out.lang, out.limit

@@ -320,7 +320,7 @@ def evaluate_case(
     from chainlink.errors import ChainlinkError
     from chainlink.scoring.model import Model
     from chainlink.scoring.projects import rank_destinations
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
     from chainlink.store.resolve import Resolver
 
     view = HeldOut(registry, case)

@@ -4,7 +4,7 @@
 (:meth:`chainlink.scoring.model.Model.county_holdings`) within ``max_hops``: upstream segments not held
 (补链 fill), downstream ones (延链 extend) and the held segments themselves (强链 strengthen).
 :func:`gaps_for` lists them as :class:`Gap` rows (``chainlink gaps``); county suggestions
-(:func:`chainlink.scoring.score.suggest_for_county`) start from the same candidates.
+(:func:`chainlink.scoring.suggest.suggest_for_county`) start from the same candidates.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ ecology) and answers the questions the scores ask — what a county holds (:meth
 (:meth:`Model.partner_fit_detail`), the IO, density, policy and pairing components — memoising the
 answers. The weights and values come from a preset (:mod:`chainlink.scoring.presets`); the formulas are
 in :mod:`chainlink.scoring.components`. County suggestions are built on it in
-:mod:`chainlink.scoring.score`, the project direction in :mod:`chainlink.scoring.projects`.
+:mod:`chainlink.scoring.suggest`, the project direction in :mod:`chainlink.scoring.projects`.
 """
 
 from __future__ import annotations

@@ -356,7 +356,7 @@ def destinations_for(
     from chainlink.network.graph import path_confidence, path_weight
     from chainlink.scoring import components as C
     from chainlink.scoring.model import PartnerFit
-    from chainlink.scoring.score import landing_options, make_suggestion
+    from chainlink.scoring.suggest import landing_options, make_suggestion
 
     project = Project.coerce(project)
     cache = cache or DestinationCache(model)

@@ -1,11 +1,13 @@
-"""Scoring: suggestions for a county (what its partners can bring).
+"""County → suggestions: what a county's paired partners can transfer or co-introduce, scored and ranked.
 
 Data flows one way: the registry is read once into a :class:`chainlink.scoring.model.Model` (graph,
-evidence-based holdings, pairings, partner profiles, firms, ecology); :func:`suggest_for_county` turns it into scored,
-explained :class:`chainlink.scoring.records.Suggestion` rows (``chainlink.scoring.projects`` does the project
-direction). Each component is a pure function in :mod:`chainlink.scoring.components`; the words and
-thresholds are in :mod:`chainlink.base.vocabulary`; the weights and values come from a preset YAML
-(docs/scoring.md).
+evidence-based holdings, pairings, partner profiles, firms, ecology); :func:`suggest_for_county` turns it
+into scored, explained :class:`chainlink.scoring.records.Suggestion` rows, starting from the chain walk of
+:func:`chainlink.scoring.gaps.chain_candidates`. :func:`landing_options` (county platform or enclave) and
+:func:`make_suggestion` are shared with the project direction (:mod:`chainlink.scoring.projects`). Each
+component is a pure function in :mod:`chainlink.scoring.components`; the words and thresholds are in
+:mod:`chainlink.base.vocabulary`; the weights and values come from a preset (:mod:`chainlink.scoring.presets`,
+docs/scoring.md).
 """
 
 from __future__ import annotations
@@ -14,24 +16,15 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from chainlink.base.vocabulary import CONFIDENCE_LEVELS, RELATION_ZH, RELATIONS, weakest
+from chainlink.base.vocabulary import CONFIDENCE_LEVELS, weakest
 from chainlink.errors import DataError
 from chainlink.scoring import components as C
 from chainlink.scoring.gaps import chain_candidates
 from chainlink.scoring.model import Model, PartnerFit, _weighted_mean
 from chainlink.scoring.records import Holding, Pairing, Suggestion
 
-CONFIDENCE_ORDER = CONFIDENCE_LEVELS
-__all__ = [
-    "CONFIDENCE_ORDER",
-    "RELATIONS",
-    "RELATION_ZH",
-    "CountyAnswer",
-    "Suggestion",
-    "make_suggestion",
-    "suggest_for_county",
-    "weakest",
-]
+__all__ = ["CountyAnswer", "enclave_fits", "landing_options", "make_suggestion", "suggest_for_county"]
+
 INNOVATION_DIVISIONS = ("63", "64", "65", "73", "74", "75")  # R&D, technical and IT services
 INDUSTRY_DIVISIONS = tuple(f"{d:02d}" for d in range(13, 44)) + ("58", "59", "60")  # manufacturing, logistics
 
@@ -59,8 +52,6 @@ def _weaker(a: str, b: str) -> str:
     """:func:`chainlink.base.vocabulary.weakest` of two levels (the first on a tie)."""
     return a if _RANK[a] >= _RANK[b] else b
 
-
-# -- county → suggestions ---------------------------------------------------------------------
 
 
 @dataclass
