@@ -105,6 +105,27 @@ def test_map_draws_each_pairing(model, page: str) -> None:
     assert all(line[0]["coord"] == [county["lon"], county["lat"]] for line in lines)
 
 
+def test_map_labels_places_that_share_a_position_once() -> None:
+    """A zone drawn at its district's position (江山's partners 柯桥, 柯桥经开区 and the 柯桥—江山 enclave) is one
+    point with one label listing the names, not three labels printed over each other."""
+    from chainlink.report.data import Place
+    from chainlink.report.html import map_option
+
+    county = Place("330881", "county", "江山市", "Jiangshan", 28.74, 118.63)
+    district = Place("keqiao", "partner", "柯桥", "Keqiao", 30.08, 120.49)
+    zone = Place("keqiao-kfq", "partner", "柯桥经开区", "Keqiao EDZ", 30.08, 120.49, located_by="keqiao")
+    other = Place("shangcheng", "partner", "上城", "Shangcheng", 30.24, 120.17)
+    links = [("330881", p.id, "shanhai") for p in (district, zone, other)]
+    option, _ = map_option([county, district, zone, other], [], links, "zh", "330881")
+    partners = next(s for s in option["series"] if s.get("symbol") == "diamond")["data"]
+    assert [(p["name"], p["value"]) for p in partners] == [
+        ("柯桥\n柯桥经开区", [120.49, 30.08]),
+        ("上城", [120.17, 30.24]),
+    ]
+    lines = [d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]
+    assert len(lines) == 3  # every pairing keeps its line
+
+
 def test_chain_diagram_marks_gaps_and_extensions(model, run_cache: dict) -> None:
     from chainlink.report.data import gather
 

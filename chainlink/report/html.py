@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,15 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     def point(p: Place, size: int) -> dict[str, Any]:
         return {"name": _name(p, lang), "value": [p.lon, p.lat], "symbolSize": size}
 
+    def points(group: list[Place], size: Callable[[Place], int]) -> list[dict[str, Any]]:
+        # places drawn at one position (a zone without coordinates of its own sits on its district's) are
+        # one point whose label lists them one per line: ECharts' hideOverlap keeps such labels overlapping
+        at: dict[tuple[float, float], list[Place]] = {}
+        for p in group:
+            at.setdefault((p.lon, p.lat), []).append(p)
+        return [{"name": "\n".join(dict.fromkeys(_name(p, lang) for p in same)), "value": [lon, lat],
+                 "symbolSize": max(size(p) for p in same)} for (lon, lat), same in at.items()]
+
     series: list[dict[str, Any]] = [{
         "name": t["counties"], "type": "scatter", "z": 1,
         "itemStyle": {"color": "#bdbdbd"},
@@ -167,7 +177,7 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     series.append({
         "name": t["this_county"] if focus else t["counties"], "type": "scatter", "z": 3,
         "itemStyle": {"color": "#c62828"}, "label": label,
-        "data": [point(p, 14 if p.id == focus else 9) for p in county_pts],
+        "data": points(county_pts, lambda p: 14 if p.id == focus else 9),
         "labelLayout": {"hideOverlap": True},
     })
     lines: dict[str, list[Any]] = {}
@@ -180,7 +190,7 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
         "name": t["partners"], "type": "scatter", "z": 3,
         "itemStyle": {"color": "#1565c0"}, "symbol": "diamond",
         "label": {**label, "position": "left" if focus else "right"},
-        "data": [point(p, 10) for p in partner_pts],
+        "data": points(partner_pts, lambda p: 10),
         "labelLayout": {"hideOverlap": True},
     })
     for kind in sorted(lines):
