@@ -126,6 +126,29 @@ def test_map_labels_places_that_share_a_position_once() -> None:
     assert len(lines) == 3  # every pairing keeps its line
 
 
+def test_map_labels_take_a_free_side_or_hide() -> None:
+    """Hand-placed case on a 100 px-per-degree frame (a point at (lon, lat) is at x = 60 + 100·lon,
+    y = 50 + 100·(1 − lat)); labels of two CJK characters are 22 × 14.3 px, 5 px from a 10 px symbol."""
+    from chainlink.report.html import MapFrame, hidden_labels, place_labels
+
+    frame = MapFrame(0.0, 1.0, 100.0, 100.0, 680, 400)
+
+    def item(lon: float, name: str) -> dict:
+        return {"name": name, "value": [lon, 0.5], "symbolSize": 10}
+
+    a, b, c, d, e = item(1.0, "甲乙"), item(1.2, "丙丁"), item(1.1, "戊己"), item(1.1, "庚辛"), item(1.1, "壬癸")
+    place_labels(frame, [(x, "right") for x in (a, b, c, d, e)])
+    # a at x 160: its right label (170–192) would cover c's and b's symbols (165–175, 175–185) → left (133–155)
+    assert a["label"] == {"position": "left"}
+    assert "label" not in b  # right of b (190–212) is free: the series' position stands
+    # c at x 170: right covers b's symbol, left (143–165) meets a's label → top (y 75.7–90)
+    assert c["label"] == {"position": "top"}
+    assert d["label"] == {"position": "bottom"}  # d on c: right, left and top taken → bottom
+    assert e["label"] == {"show": False}  # nowhere left
+    option = {"series": [{"data": [a, b, c, d, e]}]}
+    assert hidden_labels(option) == ["壬癸"]
+
+
 def test_chain_diagram_marks_gaps_and_extensions(model, run_cache: dict) -> None:
     from chainlink.report.data import gather
 
