@@ -145,8 +145,9 @@ def test_map_labels_take_a_free_side_or_hide() -> None:
     assert c["label"] == {"position": "top"}
     assert d["label"] == {"position": "bottom"}  # d on c: right, left and top taken → bottom
     assert e["label"] == {"show": False}  # nowhere left
+    e["name"] = "壬\n癸"  # one marker for two places: each is named
     option = {"series": [{"data": [a, b, c, d, e]}]}
-    assert hidden_labels(option) == ["壬癸"]
+    assert hidden_labels(option) == ["壬", "癸"]
 
 
 def test_chain_diagram_marks_gaps_and_extensions(model, run_cache: dict) -> None:

@@ -217,8 +217,8 @@ def _unlabelled(option: dict[str, Any], t: dict[str, str]) -> str:
 
 def hidden_labels(option: dict[str, Any]) -> list[str]:
     """Names of the map's points whose label :func:`place_labels` hid."""
-    return [d["name"].replace("\n", "、") for s in option["series"] for d in s.get("data", [])
-            if isinstance(d, dict) and d.get("label", {}).get("show") is False]
+    return [name for s in option["series"] for d in s.get("data", [])
+            if isinstance(d, dict) and d.get("label", {}).get("show") is False for name in d["name"].split("\n")]
 
 
 def map_option(places: list[Place], context: list[Place], links: list[tuple[str, str, str]], lang: str,
