@@ -19,7 +19,9 @@ __all__ = ["Gap", "chain_candidates", "gaps_for"]
 
 
 def chain_candidates(model: Model, holdings: dict[str, Holding]) -> dict[str, tuple[str, list[str], Holding]]:
-    """Segment key → (relation, path, holding) with the strongest chain fit per segment."""
+    """Segment key → (relation, path, holding) with the strongest chain fit per segment: every segment within
+    ``max_hops`` up- (fill) or downstream (extend) of a held segment and not held, and the held ones (strengthen).
+    What :func:`gaps_for` lists and :func:`chainlink.scoring.suggest.suggest_for_county` starts from."""
     from chainlink.network.graph import hops_downstream, hops_upstream
 
     graph = model.graph

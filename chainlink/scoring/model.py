@@ -1086,6 +1086,7 @@ def _better_holding(cand: Holding, current: Holding | None) -> bool:
 
 def _weighted_mean(weights: list[float], den: float, values: Iterable[float]) -> float:
     """Σ wᵢvᵢ / Σ wᵢ rounded to 6 places (0 when the weights sum to 0): :meth:`Model.total`'s arithmetic.
-    ``values`` has one value per weight (both callers build them from the same names)."""
+    ``values`` has one value per weight (both callers, :meth:`Model.total` and
+    :func:`chainlink.scoring.suggest.suggest_for_county`, build them from the same names)."""
     num = sum(map(mul, weights, values))  # the products added in order, as sum([w * v for ...]) does
     return round(num / den, 6) if den else 0.0
