@@ -8,6 +8,11 @@ ecology) and answers the questions the scores ask — what a county holds (:meth
 answers. The weights and values come from a preset (:mod:`chainlink.scoring.presets`); the formulas are
 in :mod:`chainlink.scoring.components`. County suggestions are built on it in
 :mod:`chainlink.scoring.suggest`, the project direction in :mod:`chainlink.scoring.projects`.
+
+The class is one module, in sections (tables, input–output, the county side, firms, the partner side,
+ecology and policy, component helpers): the sections call each other both ways (the county side's
+overlap signal uses the partner side's code index, partner fit uses the IO sectors, the firm index and
+the partner families) and share one set of caches, so it is not split into mixins across files.
 """
 
 from __future__ import annotations
