@@ -1,6 +1,6 @@
 """Import the SciPy modules the metrics use without work they never need (imported for its side effect).
 
-Two costs of importing SciPy 1.17 that no metric uses, ≈ 0.15 CPU s of every ``metrics`` command:
+A cost of importing SciPy 1.17 that no metric needs, ≈ 0.1 CPU s of every ``metrics`` command:
 
 - SciPy's array-API layer builds a namespace for NumPy by copying every public name of ``numpy``
   (``from numpy import *`` and ``getattr`` over ``dir(numpy)``), which loads NumPy's lazy
@@ -8,34 +8,16 @@ Two costs of importing SciPy 1.17 that no metric uses, ≈ 0.15 CPU s of every `
   those two names are left out of ``numpy.__all__`` and ``dir(numpy)``; ``numpy.testing`` still
   loads on first use, and the array-API namespace (the standard has neither) is the only thing that
   lacks them.
-- ``scipy.linalg`` (which ``scipy.sparse.linalg`` imports) wraps ≈ 70 functions at import and
-  rewrites each one's docstring through a numpydoc parser (adding a note on batched arguments),
-  ≈ 0.05 CPU s. While it is imported here the parser is replaced by one that keeps the docstring
-  as it is: the functions are the same, only their help text lacks that note.
+- (Not done: ``scipy.linalg``, which ``scipy.sparse.linalg`` imports, rewrites ≈ 70 docstrings through a
+  numpydoc parser at import, ≈ 0.04 CPU s. Swapping the parser while importing would save that, but every
+  process that imports chainlink's metrics would then see SciPy's help text changed.)
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 _SKIPPED = frozenset({"testing", "f2py"})
-
-
-class _PlainDoc:
-    """Stands in for ``scipy._lib._docscrape.FunctionDoc`` while SciPy is imported: no sections, the docstring unchanged."""
-
-    def __init__(self, func: Any, *args: Any, **kwargs: Any) -> None:
-        self._doc = getattr(func, "__doc__", None) or ""
-
-    def __getitem__(self, key: str) -> list:
-        return []
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        pass
-
-    def __str__(self) -> str:
-        return "\n" + self._doc  # callers drop the first line (the signature)
 
 
 def _import() -> None:
@@ -57,20 +39,9 @@ def _import() -> None:
 
 
 def _import_scipy() -> None:
-    try:
-        from scipy._lib import _util
-    except ImportError:  # pragma: no cover - a SciPy without this private module
-        _util = None
-    real = getattr(_util, "FunctionDoc", None)
-    if real is not None and "scipy.linalg" not in sys.modules:
-        _util.FunctionDoc = _PlainDoc
-    try:
-        import scipy.sparse  # noqa: F401
-        import scipy.sparse.csgraph  # noqa: F401
-        import scipy.sparse.linalg  # noqa: F401
-    finally:
-        if real is not None:
-            _util.FunctionDoc = real
+    import scipy.sparse  # noqa: F401
+    import scipy.sparse.csgraph  # noqa: F401
+    import scipy.sparse.linalg  # noqa: F401
 
 
 _import()
