@@ -31,7 +31,8 @@ def _registry(db: Db) -> Any:
 
 
 def _model(db: Db, preset: str = "default", include_sample: bool = True) -> Any:
-    from chainlink.scoring.score import Model, load_preset
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.presets import load_preset
 
     return Model(_registry(db), load_preset(preset), include_sample=include_sample)
 
@@ -83,8 +84,8 @@ def match(
     model = _model(db, preset, include_sample)
     partner_id, chain_id = _resolve(model, partner, "partner"), _resolve(model, chain, "chain")
     if project is not None:
-        from chainlink.scoring.model import Project
         from chainlink.scoring.projects import load_project, rank_destinations, validate_project
+        from chainlink.scoring.records import Project
         from chainlink.store.resolve import Resolver
 
         proj = Project.from_fields(validate_project(dict(project))) if isinstance(project, dict) else load_project(project)
@@ -93,7 +94,7 @@ def match(
             allow_polluting=allow_polluting, min_confidence=min_confidence,
         )  # fmt: skip
     else:
-        from chainlink.scoring.score import suggest_for_county
+        from chainlink.scoring.suggest import suggest_for_county
 
         answer = suggest_for_county(
             model, _resolve(model, county, "county"), top=top, partner=partner_id, chain=chain_id,
@@ -183,7 +184,7 @@ def evaluation(
     or with ``summary`` hit@k and MRR per direction (:data:`chainlink.scoring.evaluate.SUMMARY_COLUMNS`).
     (Named ``evaluation`` because :mod:`chainlink.scoring.evaluate` is the module.)"""
     from chainlink.scoring.evaluate import evaluate, summarise
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     results = evaluate(_registry(db), load_preset(preset), include_sample=include_sample, only=cases or None)
     return summarise(results) if summary else [r.row() for r in results]

@@ -208,7 +208,8 @@ def test_every_note_of_the_26_counties_has_chinese_words() -> None:
     """The library writes its notes in English; zh output shows each in Chinese (vocabulary.NOTES_ZH).
     A new or reworded note fails here until it has its Chinese wording."""
     from chainlink.base.vocabulary import knows_note, note_label
-    from chainlink.scoring.score import Model, suggest_for_county
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.suggest import suggest_for_county
     from chainlink.store.registry import Registry
 
     model = Model(Registry.open(None))

@@ -11,8 +11,9 @@ MODULES = [
     "chainlink.scoring.evaluate",
     "chainlink.scoring.components",
     "chainlink.base.vocabulary",
+    "chainlink.scoring.records",
     "chainlink.scoring.model",
-    "chainlink.scoring.score",
+    "chainlink.scoring.suggest",
     "chainlink.scoring.explain",
 ]
 

@@ -107,7 +107,8 @@ def test_every_case_is_held_out(real_results: list[CaseResult]) -> None:
 
 def test_county_hit_is_a_real_row_of_match(real_db: Path, real_results: list[CaseResult]) -> None:
     """The rank reported is the rank of a row with the case's partner side and industry in `match`."""
-    from chainlink.scoring.score import Model, suggest_for_county
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.suggest import suggest_for_county
 
     reg = Registry.open(real_db)
     for r in real_results:
@@ -123,7 +124,7 @@ def test_pairings_written_from_a_case_are_held_out(real_db: Path, real_results: 
     """A pairing row that records the case itself (P038: "宁波经济技术开发区将部分优势农业项目转移至云和县" is
     PRJ005; P024 is the PRJ006 pilot; P013 is the PRJ014 enclave) leaves with the case, and the model built on
     the held-out view no longer knows it."""
-    from chainlink.scoring.score import Model
+    from chainlink.scoring.model import Model
 
     reg = Registry.open(real_db)
     by_id = {r.case_id: r for r in real_results}

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from chainlink.metrics import density
+from chainlink.scoring.gaps import gaps_for
 from chainlink.scoring.geography import density_of, io_phi, location_matrix, opportunities_for
-from chainlink.scoring.score import Model, gaps_for
+from chainlink.scoring.model import Model
 from chainlink.store.registry import Registry
 from tests._cli import run_cli
 

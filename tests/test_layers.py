@@ -100,9 +100,9 @@ def test_the_documented_exceptions_still_exist() -> None:
 def test_the_checker_sees_a_lazy_upward_import(tmp_path: Path) -> None:
     """The test can fail: an import inside a function, upwards, is found."""
     fake = tmp_path / "x.py"
-    fake.write_text("def f():\n    from chainlink.scoring.score import Model\n", encoding="utf-8")
-    assert imports_of(fake) == [("chainlink.scoring.score", 2)]
-    assert layer_of("chainlink.scoring.score") > layer_of("chainlink.store.registry")
+    fake.write_text("def f():\n    from chainlink.scoring.model import Model\n", encoding="utf-8")
+    assert imports_of(fake) == [("chainlink.scoring.model", 2)]
+    assert layer_of("chainlink.scoring.model") > layer_of("chainlink.store.registry")
 
 
 def test_architecture_doc_lists_the_same_layers() -> None:
@@ -111,3 +111,47 @@ def test_architecture_doc_lists_the_same_layers() -> None:
     for name, layer in LAYERS.items():
         row = next((r for r in table.splitlines() if re.match(rf"\| {layer} ", r)), "")
         assert f"`{name}" in row, f"docs/architecture.md: layer {layer} row does not name {name}"
+
+
+def _modules_of(package: str) -> set[str]:
+    """The public modules of ``chainlink/<package>/`` (not ``__init__``, not ``_private``)."""
+    return {p.stem for p in (PACKAGE / package).glob("*.py") if not p.stem.startswith("_")}
+
+
+def test_architecture_module_map_names_every_module() -> None:
+    """Where the module map of docs/architecture.md lists a package's modules one per line, it lists every
+    module of it and no module that is gone (a split or a rename that forgets the map fails here)."""
+    block = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").split("```")[1]
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in block.splitlines():
+        if m := re.match(r"^  (\w+)/\s", line):
+            current = m.group(1)
+            sections[current] = []
+        elif re.match(r"^  \S", line):
+            current = None
+        elif current and line.startswith("    "):
+            sections[current].append(line)
+    checked = 0
+    for package, lines in sections.items():
+        listed = {m.group(1) for line in lines if (m := re.match(r"^    (\w+)\s{2,}", line))}
+        if not listed:
+            continue  # a package described in one line
+        checked += 1
+        words = set(re.findall(r"\w+", "\n".join(lines)))
+        assert listed <= _modules_of(package), f"docs/architecture.md lists gone modules of {package}/"
+        assert _modules_of(package) <= words, f"docs/architecture.md does not name every module of {package}/"
+    assert checked >= 5  # base, store, network, scoring, outputs
+
+
+def test_layer_table_lists_each_package_s_modules() -> None:
+    """A row of the layer table that lists a package's modules by name lists exactly its modules."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("## Layers", 1)[1].split("\n## ", 1)[0]
+    checked = 0
+    for package, inside in re.findall(r"`(\w+)/` \(([^)]*)\)", table):
+        names = [n.strip() for n in inside.split(",")]
+        if all(n.isidentifier() for n in names):
+            checked += 1
+            assert set(names) == _modules_of(package), f"docs/architecture.md layer table: {package}/"
+    assert checked >= 5

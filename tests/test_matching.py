@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from chainlink.scoring.model import Model
 from chainlink.scoring.projects import rank_destinations
-from chainlink.scoring.score import Model, suggest_for_county
+from chainlink.scoring.suggest import suggest_for_county
 from chainlink.store.registry import Registry
 from chainlink.store.resolve import Resolver
 from tests._cli import run_cli
@@ -71,7 +72,7 @@ def test_no_explanation_claims_a_holding_the_registry_cannot_cite(model: Model, 
 
 def _citable(registry: Registry) -> set[tuple[str, str]]:
     """(county code, segment key) pairs the registry can cite, computed from the tables directly (not through
-    chainlink.scoring.score): a reviewed data/holdings.csv row of a characteristic industry of that county, or a real
+    chainlink.scoring.model): a reviewed data/holdings.csv row of a characteristic industry of that county, or a real
     (listed or named) firm placed in that county with a link to the segment."""
     facts = {f["id"]: f for f in registry.characteristic_industries}
     out = {
@@ -93,8 +94,8 @@ def test_no_output_claims_a_holding_the_registry_cannot_cite(registry: Registry,
     evidence-holdings function; none shows a code-overlap "holding" (issue 11 §1)."""
     from chainlink.outputs.browse import _holders as browse_holders
     from chainlink.outputs.chainexport import export_graph
+    from chainlink.scoring.model import evidence_holdings
     from chainlink.scoring.profiles import county_profile
-    from chainlink.scoring.score import evidence_holdings
 
     citable = _citable(registry)
     held = evidence_holdings(model)
@@ -146,7 +147,7 @@ def test_every_paired_partner_is_scored_by_partner(model: Model) -> None:
 def test_partner_choice_prefers_evidence_over_id(model: Model) -> None:
     """Of two partners with the same score, the one with more evidence wins; equal evidence → stronger
     pairing → nearer; the id never decides while anything else differs."""
-    from chainlink.scoring.score import _partner_key
+    from chainlink.scoring.suggest import _partner_key
 
     rows = suggest_for_county(model, "331125", top=None, by_partner=True).suggestions  # 云和: four partners
     by_seg: dict[str, list] = {}

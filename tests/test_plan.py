@@ -75,8 +75,8 @@ def small_run(registry: Registry):
 
 def reference_scores(registry: Registry) -> dict[str, dict[str, float]]:
     """project id → county → the `match --project` score, via rank_destinations (not the plan's code)."""
+    from chainlink.scoring.model import Model
     from chainlink.scoring.projects import rank_destinations
-    from chainlink.scoring.score import Model
     from chainlink.store.resolve import Resolver
 
     model, resolver = Model(registry), Resolver.from_registry(registry)
@@ -88,7 +88,7 @@ def reference_scores(registry: Registry) -> dict[str, dict[str, float]]:
 
 
 def test_destinations_follow_the_documented_rules(registry: Registry) -> None:
-    from chainlink.scoring.score import Model
+    from chainlink.scoring.model import Model
 
     dests = find_destinations(Model(registry))
     platforms = [d for d in dests if d.kind == "platform"]
@@ -290,7 +290,7 @@ def test_no_sample_leaves_nothing_and_says_so(registry: Registry) -> None:
 
 
 def test_explain_components_path_and_run(registry: Registry, small_run) -> None:
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     _, record, _ = small_run
     project = find_project(registry, "D", SMALL_PROJECTS)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chainlink.scoring import components as C
-from chainlink.scoring.score import Model
+from chainlink.scoring.model import Model
 
 CODES = st.lists(st.text(alphabet="012369", max_size=5), max_size=4)
 

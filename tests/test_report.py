@@ -19,7 +19,8 @@ DATE = "2026-01-02"
 
 @pytest.fixture(scope="module")
 def model(real_db: Path):
-    from chainlink.scoring.score import Model, load_preset
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.presets import load_preset
     from chainlink.store.registry import Registry
 
     return Model(Registry.open(real_db), load_preset("default"))
@@ -83,7 +84,7 @@ def _option(text: str, chart: str) -> dict:
 
 
 def test_stacked_bars_add_up_to_the_score(model, page: str) -> None:
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
 
     option = _option(page, "chart-components")
     weights = model.preset["weights"]
@@ -103,6 +104,51 @@ def test_map_draws_each_pairing(model, page: str) -> None:
     assert len(lines) == len(pairings) >= 3  # one line per pairing in the registry
     county = model.counties["331121"]
     assert all(line[0]["coord"] == [county["lon"], county["lat"]] for line in lines)
+
+
+def test_map_labels_places_that_share_a_position_once() -> None:
+    """A zone drawn at its district's position (江山's partners 柯桥, 柯桥经开区 and the 柯桥—江山 enclave) is one
+    point with one label listing the names, not three labels printed over each other."""
+    from chainlink.report.data import Place
+    from chainlink.report.html import map_option
+
+    county = Place("330881", "county", "江山市", "Jiangshan", 28.74, 118.63)
+    district = Place("keqiao", "partner", "柯桥", "Keqiao", 30.08, 120.49)
+    zone = Place("keqiao-kfq", "partner", "柯桥经开区", "Keqiao EDZ", 30.08, 120.49, located_by="keqiao")
+    other = Place("shangcheng", "partner", "上城", "Shangcheng", 30.24, 120.17)
+    links = [("330881", p.id, "shanhai") for p in (district, zone, other)]
+    option, _ = map_option([county, district, zone, other], [], links, "zh", "330881")
+    partners = next(s for s in option["series"] if s.get("symbol") == "diamond")["data"]
+    assert [(p["name"], p["value"]) for p in partners] == [
+        ("柯桥\n柯桥经开区", [120.49, 30.08]),
+        ("上城", [120.17, 30.24]),
+    ]
+    lines = [d for s in option["series"] if "markLine" in s for d in s["markLine"]["data"]]
+    assert len(lines) == 3  # every pairing keeps its line
+
+
+def test_map_labels_take_a_free_side_or_hide() -> None:
+    """Hand-placed case on a 100 px-per-degree frame (a point at (lon, lat) is at x = 60 + 100·lon,
+    y = 50 + 100·(1 − lat)); labels of two CJK characters are 22 × 14.3 px, 5 px from a 10 px symbol."""
+    from chainlink.report.html import MapFrame, hidden_labels, place_labels
+
+    frame = MapFrame(0.0, 1.0, 100.0, 100.0, 680, 400)
+
+    def item(lon: float, name: str) -> dict:
+        return {"name": name, "value": [lon, 0.5], "symbolSize": 10}
+
+    a, b, c, d, e = item(1.0, "甲乙"), item(1.2, "丙丁"), item(1.1, "戊己"), item(1.1, "庚辛"), item(1.1, "壬癸")
+    place_labels(frame, [(x, "right") for x in (a, b, c, d, e)])
+    # a at x 160: its right label (170–192) would cover c's and b's symbols (165–175, 175–185) → left (133–155)
+    assert a["label"] == {"position": "left"}
+    assert "label" not in b  # right of b (190–212) is free: the series' position stands
+    # c at x 170: right covers b's symbol, left (143–165) meets a's label → top (y 75.7–90)
+    assert c["label"] == {"position": "top"}
+    assert d["label"] == {"position": "bottom"}  # d on c: right, left and top taken → bottom
+    assert e["label"] == {"show": False}  # nowhere left
+    e["name"] = "壬\n癸"  # one marker for two places: each is named
+    option = {"series": [{"data": [a, b, c, d, e]}]}
+    assert hidden_labels(option) == ["壬", "癸"]
 
 
 def test_chain_diagram_marks_gaps_and_extensions(model, run_cache: dict) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from chainlink.base.industries import code_match
-from chainlink.scoring.score import Model, load_preset, suggest_for_county
+from chainlink.scoring.model import Model
+from chainlink.scoring.presets import load_preset
+from chainlink.scoring.suggest import suggest_for_county
 from chainlink.store.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,8 @@ import pytest
 
 from chainlink.base.industries import best_match, split_codes
 from chainlink.scoring import components as C
-from chainlink.scoring.score import Model, suggest_for_county
+from chainlink.scoring.model import Model
+from chainlink.scoring.suggest import suggest_for_county
 from chainlink.store.registry import Registry
 
 
@@ -147,8 +148,8 @@ def test_user_firm_gives_the_partner_a_segment(real_db: Path, tmp_path: Path, mo
 
 def test_compiled_presets_in_step() -> None:
     """chainlink/presets/compiled.json holds the shipped presets as parsed now (regenerate: see
-    :func:`chainlink.scoring.score.compiled_presets`), and load_preset gives what the YAML parser gives."""
-    import chainlink.scoring.score as S
+    :func:`chainlink.scoring.presets.compiled_presets`), and load_preset gives what the YAML parser gives."""
+    import chainlink.scoring.presets as S
     from chainlink.base.yamlstrict import load_yaml
 
     assert S.COMPILED_PRESETS.read_text(encoding="utf-8") == S.compiled_presets()
@@ -158,7 +159,7 @@ def test_compiled_presets_in_step() -> None:
 
 def test_edited_preset_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A shipped preset edited after compiled.json was written is read from its YAML (and still checked)."""
-    import chainlink.scoring.score as S
+    import chainlink.scoring.presets as S
     from chainlink.errors import DataError
 
     presets = tmp_path / "presets"

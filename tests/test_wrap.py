@@ -82,11 +82,11 @@ def scored_once() -> Any:
     import functools
 
     import chainlink.cli.match as match_cli
-    import chainlink.scoring.score as score
+    import chainlink.scoring.suggest as suggest
     from chainlink.store.resolve import Resolver
 
     memo = functools.lru_cache(maxsize=None)
-    return memo(match_cli._model), memo(score.suggest_for_county), staticmethod(memo(Resolver.from_registry))
+    return memo(match_cli._model), memo(suggest.suggest_for_county), staticmethod(memo(Resolver.from_registry))
 
 
 @pytest.mark.parametrize(("lang", "widths"), [("zh", (60, 80, 160)), ("en", (80,))])
@@ -95,11 +95,11 @@ def test_all_26_match_outputs(
 ) -> None:
     """`match` for each of the 26 counties at widths 60, 80 and 160 (zh; en at 80)."""
     import chainlink.cli.match as match_cli
-    import chainlink.scoring.score as score
+    import chainlink.scoring.suggest as suggest
     from chainlink.store.resolve import Resolver
 
     monkeypatch.setattr(match_cli, "_model", scored_once[0])
-    monkeypatch.setattr(score, "suggest_for_county", scored_once[1])
+    monkeypatch.setattr(suggest, "suggest_for_county", scored_once[1])
     monkeypatch.setattr(Resolver, "from_registry", scored_once[2])
     runner = CliRunner()
     codes = _codes()

@@ -1,8 +1,9 @@
 """The words of matching, in one place: relations, confidence levels, pairing kinds, landing places,
 pollution and ecology labels (Chinese and English), and the thresholds the scoring uses.
 
-docs/scoring.md quotes these tables; :mod:`chainlink.scoring.score`, :mod:`chainlink.scoring.explain` and the CLI
-import them, so the documentation and the code say the same thing.
+docs/scoring.md quotes these tables; the scoring modules (:mod:`chainlink.scoring.model`,
+:mod:`chainlink.scoring.suggest`, :mod:`chainlink.scoring.explain` …) and the CLI import them, so the documentation
+and the code say the same thing.
 
 >>> RELATION_ZH["fill"], RELATION_EN["related"]
 ('补链', 'related')

@@ -463,7 +463,7 @@ def explain(
     from chainlink.errors import UsageError
     from chainlink.plan import explain as explain_cell
     from chainlink.plan import find_project, load_run
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
     from chainlink.store.resolve import Resolver
 
     fmt, lang, output = out.fmt, out.lang, out.output

@@ -119,7 +119,8 @@ def browse(
     from chainlink.base.output import write_atomic
     from chainlink.errors import DataError
     from chainlink.outputs.datasette import derived_database, metadata, stored_metadata
-    from chainlink.scoring.score import Model, load_preset
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.presets import load_preset
 
     if write is None and importlib.util.find_spec("datasette") is None:
         raise DataError("datasette is not installed; install it with: pip install 'chainlink[browse]'")

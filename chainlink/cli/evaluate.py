@@ -48,7 +48,7 @@ def evaluate(
     (docs/evaluation.md defines each term).
     """
     from chainlink.scoring.evaluate import COLUMNS, SUMMARY_COLUMNS, evaluate, summarise
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     fmt = out.fmt
     registry = open_registry(db)

@@ -18,7 +18,7 @@ CountyArgument = Annotated[
 
 
 def _model_and_county(db, county: str, no_sample: bool = False):
-    from chainlink.scoring.score import Model
+    from chainlink.scoring.model import Model
     from chainlink.store.resolve import Resolver
 
     model = Model(open_registry(db), include_sample=not no_sample)

@@ -94,7 +94,8 @@ def _suggestion_sheets(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]
 
 
 def _model(db: Path | None, preset: str, no_sample: bool = False):
-    from chainlink.scoring.score import Model, load_preset
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.presets import load_preset
 
     return Model(open_registry(db), load_preset(preset), include_sample=not no_sample)
 
@@ -156,7 +157,7 @@ def match(
     from chainlink.base.vocabulary import note_label
     from chainlink.errors import UsageError
     from chainlink.outputs.export import COLUMNS, suggestion_row
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
     from chainlink.store.resolve import Resolver
 
     fmt, lang, top = out.fmt, out.lang, out.limit

@@ -55,7 +55,8 @@ def report(
     """
     from chainlink.errors import UsageError
     from chainlink.report import FORMATS, page_name, run_date, write_reports
-    from chainlink.scoring.score import Model, load_preset
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.presets import load_preset
     from chainlink.store.resolve import Resolver
 
     lang = check_lang(lang)

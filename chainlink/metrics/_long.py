@@ -244,7 +244,7 @@ def _compute_period(
     # kernel zeroing fresh pages.
     absent = np.subtract(1.0, dense, out=dense)
     # COG and COI use PCI scaled but not centred, exactly as py-ecomplexity (see docs/metrics.md).
-    gain = absent @ (weights.T * pci_uncentred[:, None])
+    gain = absent @ np.multiply(weights.T, pci_uncentred[:, None], out=weights.T)  # weights: not needed again
     gain *= absent
     gain += 0.0
     outlook = (np.multiply(rho, absent, out=absent) @ pci_uncentred).ravel()

@@ -64,7 +64,8 @@ def proximity(presence_matrix: Any) -> np.ndarray:
             f"product column {name_list(missing.tolist())} is present in no location, so its proximity is "
             "undefined; drop such products first (chainlink.metrics.drop_empty)"
         )
-    return counts / np.maximum(ubiq[:, None], ubiq[None, :])
+    # in place: counts is a fresh array, and a new 1,381 × 1,381 one costs ≈ 15 ms of page zeroing
+    return np.divide(counts, np.maximum(ubiq[:, None], ubiq[None, :]), out=counts)
 
 
 def normalize_cooccurrence(counts: Any, method: str = "association") -> np.ndarray:

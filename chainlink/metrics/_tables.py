@@ -88,7 +88,8 @@ class MetricsTable:
             columns = []
             for name, (kind, values) in self._year_columns(year).items():
                 if kind == "float":
-                    columns.append(_text.Column(name, "float", values=values))
+                    nonzero = getattr(values, "nonzero", None)
+                    columns.append(_text.Column(name, "float", values=values, nonzero=nonzero))
                 else:
                     labels, index = kind
                     by = getattr(index, "by", "row")
@@ -168,6 +169,8 @@ class MetricsTable:
                 block = matrix[first:last].toarray().ravel()
                 return block[start - first * n_prod : stop - first * n_prod]
 
+            if sp.issparse(matrix) and matrix.format == "csr":
+                pick.nonzero = _csr_nonzero(matrix, n_prod)  # type: ignore[attr-defined]  # for _text.write_grid
             return pick
 
         def lookup(
@@ -226,6 +229,28 @@ class MetricsTable:
         out["diversity"] = numbers(year.diversity, loc_of, False)
         out["ubiquity"] = numbers(year.ubiquity, prod_of, False)
         return out
+
+
+def _csr_nonzero(matrix: sp.csr_array, n_prod: int) -> Callable[[int, int], tuple[np.ndarray, np.ndarray]]:
+    """``nonzero(start, stop)`` of a CSR grid: the rows (from ``start``, increasing) and values of its non-zero cells."""
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+
+    def nonzero(start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        first, last = start // n_prod, (stop - 1) // n_prod + 1
+        lo, hi = int(indptr[first]), int(indptr[last])
+        counts = np.diff(indptr[first : last + 1])
+        rows = np.repeat(np.arange(last - first, dtype=np.int64) * n_prod, counts)
+        rows += indices[lo:hi]
+        rows -= start - first * n_prod
+        values = data[lo:hi]
+        keep = (values != 0) & (rows >= 0) & (rows < stop - start)
+        if keep.all():
+            return rows, values
+        return rows[keep], values[keep]
+
+    return nonzero
 
 
 def write_parquet_periods(

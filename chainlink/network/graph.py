@@ -1,7 +1,7 @@
 """The chain graph: segments as nodes, upstream → downstream edges, and paths along it.
 
 Nodes are segment keys ``chain/segment``; cross-chain edges join chains (dual-chain links).
-Who *holds* a segment is not decided here: only evidence does (:func:`chainlink.scoring.score.evidence_holdings`).
+Who *holds* a segment is not decided here: only evidence does (:func:`chainlink.scoring.model.evidence_holdings`).
 
 Two forms of the same graph: :func:`chain_graph` builds a NetworkX ``DiGraph`` (the graph library
 for analysis and the exports), :func:`chain_adjacency` a plain-dict :class:`ChainGraph` for the

@@ -46,8 +46,8 @@ def pairing_rows(reg: Any, county_code: str | None = None) -> list[dict[str, Any
 
 def _holders(reg: Any, graph: Any) -> dict[str, list[str]]:
     """Segment key → names of the counties holding it on evidence (sorted by county code;
-    :func:`chainlink.scoring.score.evidence_holdings`)."""
-    from chainlink.scoring.score import evidence_holdings
+    :func:`chainlink.scoring.model.evidence_holdings`)."""
+    from chainlink.scoring.model import evidence_holdings
 
     names = {c["code"]: c["name_zh"] for c in reg.counties}
     out: dict[str, list[str]] = {}

@@ -7,7 +7,7 @@ Attributes are scalars only (lists become ``;``-joined text), so ``nx.write_grap
 
 Node attributes: ``label`` (Chinese name), ``name_zh``, ``name_en``, ``chain_id``, ``stage``, ``gbt_codes``,
 ``io_sectors`` (2020 table), ``products``, ``counties`` and ``county_codes`` (counties holding the segment on
-evidence — a reviewed characteristic-industry mapping or a located real firm, :func:`chainlink.scoring.score.evidence_holdings`;
+evidence — a reviewed characteristic-industry mapping or a located real firm, :func:`chainlink.scoring.model.evidence_holdings`;
 never a GB/T code overlap), ``firms`` and ``firm_count`` (real firms on the
 segment, :func:`chainlink.scoring.firms.firms_on`), ``external``.
 Edge attributes: ``weight``, ``weight_source``, ``confidence``, ``source``, ``chain_id``, ``evidence``,
@@ -59,7 +59,7 @@ def _io_sectors(registry: Any, codes: list[str]) -> str:
 
 def _holders(registry: Any) -> dict[str, list[tuple[str, str]]]:
     """Segment key → [(county code, county name)] of the counties holding it on evidence (sorted by code)."""
-    from chainlink.scoring.score import evidence_holdings
+    from chainlink.scoring.model import evidence_holdings
 
     names = {c["code"]: c["name_zh"] for c in registry.counties}
     out: dict[str, list[tuple[str, str]]] = {}

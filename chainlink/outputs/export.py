@@ -7,7 +7,9 @@ from typing import Any
 
 from chainlink.base.vocabulary import RELATION_ZH, landing_label
 from chainlink.scoring.explain import firm_text
-from chainlink.scoring.score import Model, Suggestion, suggest_for_county
+from chainlink.scoring.model import Model
+from chainlink.scoring.records import Suggestion
+from chainlink.scoring.suggest import suggest_for_county
 
 COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence")
 

@@ -104,7 +104,7 @@ def _bad_project(sc: Any, ref: Any, ids: list[str], where: str) -> SourceError:
 
 
 def _preset(options: Options, scenario: Any) -> tuple[dict[str, Any], str]:
-    from chainlink.scoring.score import load_preset
+    from chainlink.scoring.presets import load_preset
 
     if options.preset is not None:
         return load_preset(options.preset), options.preset
@@ -138,8 +138,8 @@ def build_plan(
     which wins over the defaults. ``preset`` (a loaded preset) overrides both, e.g. a run's own.
     """
     from chainlink.allocate import AllocationProblem
+    from chainlink.scoring.model import Model
     from chainlink.scoring.projects import DestinationCache, score_destination
-    from chainlink.scoring.score import Model
     from chainlink.store.resolve import Resolver
 
     options = options or Options()

@@ -53,8 +53,9 @@ def explain(
     eligibility and capacity rules, and — with a ``run`` — the binding constraints and why each
     higher-scoring destination was not chosen. A JSON-ready dict."""
     from chainlink.network.graph import path_confidence
+    from chainlink.scoring.model import Model
+    from chainlink.scoring.presets import load_preset
     from chainlink.scoring.projects import DestinationCache, score_destination
-    from chainlink.scoring.score import Model, load_preset
     from chainlink.store.resolve import Resolver
 
     if run is not None and preset is None:

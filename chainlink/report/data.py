@@ -1,6 +1,6 @@
 """Gather what a report shows: plain dicts and lists, no rendering, no typer/rich.
 
-Everything comes from the registry through the library (suggestions from :mod:`chainlink.scoring.score`,
+Everything comes from the registry through the library (suggestions from :mod:`chainlink.scoring.suggest`,
 firms from :mod:`chainlink.scoring.firms` when present, the backtest from :mod:`chainlink.scoring.evaluate` when
 present); every fact keeps its ``source`` and ``confidence``.
 """
@@ -275,7 +275,7 @@ def gather(model: Any, county_code: str, *, partner: str | None = None, top: int
     printed on the page (the only line that changes between two runs on the same registry).
     """
     from chainlink import __version__
-    from chainlink.scoring.score import suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
 
     cache = cache if cache is not None else {}
     reg = model.registry

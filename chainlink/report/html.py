@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 import json
 import math
+import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from chainlink.base.vocabulary import round_label
 from chainlink.report.data import COMPONENT_EN, COMPONENT_ZH, ChainView, Place, ReportData
@@ -134,6 +136,91 @@ def _name(obj: dict[str, Any] | Place, lang: str) -> str:
 # -- charts ------------------------------------------------------------------------------------
 
 
+class MapFrame(NamedTuple):
+    """Where the map's longitude/latitude frame lies on the canvas: its top-left corner in degrees, pixels
+    per degree each way, and the canvas size (grid left 60, top 50, as in :func:`map_option`)."""
+
+    lon0: float
+    lat1: float
+    px_lon: float
+    px_lat: float
+    width: int
+    height: int
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        """Canvas pixel of a point."""
+        return 60 + (lon - self.lon0) * self.px_lon, 50 + (self.lat1 - lat) * self.px_lat
+
+
+LABEL_FONT = 11  # px, the map labels' fontSize
+LABEL_GAP = 5  # px between a symbol and its label (ECharts' label distance)
+
+
+def label_size(text: str) -> tuple[float, float]:
+    """Width and height in px of a map label: a wide (CJK) character one em, others 0.6 em; one line per
+    ``\\n``, 1.3 em each."""
+    lines = text.split("\n")
+    width = max(sum(LABEL_FONT if unicodedata.east_asian_width(ch) in "WF" else 0.6 * LABEL_FONT for ch in line)
+                for line in lines)
+    return width, 1.3 * LABEL_FONT * len(lines)
+
+
+def place_labels(frame: MapFrame, items: list[tuple[dict[str, Any], str]],
+                 obstacles: list[dict[str, Any]] = ()) -> None:
+    """Choose each labelled point's label position so that no two labels overlap (ECharts' own
+    ``labelLayout.hideOverlap`` does nothing for scatter points in the build we ship).
+
+    ``items`` are (ECharts data item, preferred position), in the order labels get their place: a label
+    takes the first of its preferred side, the other side, top and bottom that lies on the canvas and meets
+    no label placed before and no point; with none free it is hidden (the tooltip still names the point).
+    Sets ``label`` on the items that do not keep the series' position.
+    """
+    def box(x: float, y: float, r: float, w: float, h: float, side: str) -> tuple[float, float, float, float]:
+        if side == "right":
+            return x + r + LABEL_GAP, y - h / 2, x + r + LABEL_GAP + w, y + h / 2
+        if side == "left":
+            return x - r - LABEL_GAP - w, y - h / 2, x - r - LABEL_GAP, y + h / 2
+        if side == "top":
+            return x - w / 2, y - r - LABEL_GAP - h, x + w / 2, y - r - LABEL_GAP
+        return x - w / 2, y + r + LABEL_GAP, x + w / 2, y + r + LABEL_GAP + h
+
+    def meets(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    taken: list[tuple[float, ...]] = []
+    for d in [*(d for d, _ in items), *obstacles]:  # every symbol
+        x, y = frame.xy(*d["value"])
+        r = d.get("symbolSize", 6) / 2
+        taken.append((x - r, y - r, x + r, y + r))
+    for d, preferred in items:
+        x, y = frame.xy(*d["value"])
+        r = d.get("symbolSize", 6) / 2
+        w, h = label_size(d["name"])
+        other = "left" if preferred == "right" else "right"
+        for side in (preferred, other, "top", "bottom"):
+            b = box(x, y, r, w, h, side)
+            on_canvas = b[0] >= 0 and b[1] >= 0 and b[2] <= frame.width and b[3] <= frame.height
+            own = (x - r, y - r, x + r, y + r)
+            if on_canvas and not any(meets(b, t) for t in taken if t != own):
+                taken.append(b)
+                if side != preferred:
+                    d["label"] = {"position": side}
+                break
+        else:
+            d["label"] = {"show": False}
+
+
+def _unlabelled(option: dict[str, Any], t: dict[str, str]) -> str:
+    names = hidden_labels(option)
+    return t["unlabelled"].format(names="、".join(names) if t is LABELS["zh"] else ", ".join(names)) if names else ""
+
+
+def hidden_labels(option: dict[str, Any]) -> list[str]:
+    """Names of the map's points whose label :func:`place_labels` hid."""
+    return [name for s in option["series"] for d in s.get("data", [])
+            if isinstance(d, dict) and d.get("label", {}).get("show") is False for name in d["name"].split("\n")]
+
+
 def map_option(places: list[Place], context: list[Place], links: list[tuple[str, str, str]], lang: str,
                focus: str | None) -> tuple[dict[str, Any], int]:
     """ECharts option for the pairing map on a longitude/latitude frame, and its height in px.
@@ -156,6 +243,15 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     def point(p: Place, size: int) -> dict[str, Any]:
         return {"name": _name(p, lang), "value": [p.lon, p.lat], "symbolSize": size}
 
+    def points(group: list[Place], size: Callable[[Place], int]) -> list[dict[str, Any]]:
+        # places drawn at one position (a zone without coordinates of its own sits on its district's) are
+        # one point whose label lists them one per line
+        at: dict[tuple[float, float], list[Place]] = {}
+        for p in group:
+            at.setdefault((p.lon, p.lat), []).append(p)
+        return [{"name": "\n".join(dict.fromkeys(_name(p, lang) for p in same)), "value": [lon, lat],
+                 "symbolSize": max(size(p) for p in same)} for (lon, lat), same in at.items()]
+
     series: list[dict[str, Any]] = [{
         "name": t["counties"], "type": "scatter", "z": 1,
         "itemStyle": {"color": "#bdbdbd"},
@@ -167,8 +263,7 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     series.append({
         "name": t["this_county"] if focus else t["counties"], "type": "scatter", "z": 3,
         "itemStyle": {"color": "#c62828"}, "label": label,
-        "data": [point(p, 14 if p.id == focus else 9) for p in county_pts],
-        "labelLayout": {"hideOverlap": True},
+        "data": points(county_pts, lambda p: 14 if p.id == focus else 9),
     })
     lines: dict[str, list[Any]] = {}
     for a, b, kind in links:
@@ -180,9 +275,11 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
         "name": t["partners"], "type": "scatter", "z": 3,
         "itemStyle": {"color": "#1565c0"}, "symbol": "diamond",
         "label": {**label, "position": "left" if focus else "right"},
-        "data": [point(p, 10) for p in partner_pts],
-        "labelLayout": {"hideOverlap": True},
+        "data": points(partner_pts, lambda p: 10),
     })
+    frame = MapFrame(lon0, lat1, plot_w / (lon1 - lon0), scale, CHART_WIDTH, height)
+    place_labels(frame, [(d, "left" if focus and s is series[2] else "right") for s in series[1:3] for d in s["data"]],
+                 obstacles=series[0]["data"])
     for kind in sorted(lines):
         series.append({
             "name": PAIRING_KIND[lang].get(kind, kind), "type": "line", "data": [], "z": 2,
@@ -372,6 +469,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
     parts.append(_chart(charts, "chart-map", option, height))
     unplaced = [_name(p, lang) for p in data.places if p.lat is None or p.lon is None]
     note = t["map_note"] + (t["unplaced"].format(names="、".join(unplaced)) if unplaced else "")
+    note += _unlabelled(option, t)
     parts.append(f'<p class="note">{_e(note)}</p>')
     # pairings
     parts.append(f"<h2>{_e(t['pairings'])}</h2>")
@@ -504,7 +602,7 @@ def render_index(ov: dict[str, Any], pages: dict[str, str], lang: str = "zh") ->
     links = [(p["county_code"], p["partner_id"], p["kind"]) for p in ov["pairings"]]
     option, height = map_option(ov["counties"] + ov["partners"], [], links, lang, None)
     parts.append(_chart(charts, "chart-map", option, height))
-    parts.append(f'<p class="note">{_e(t["map_note"])}</p>')
+    parts.append(f'<p class="note">{_e(t["map_note"] + _unlabelled(option, t))}</p>')
     parts.append(f"<h2>{_e(t['report'])}</h2>")
     n_pairings: dict[str, int] = {}
     for p in ov["pairings"]:

@@ -90,6 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
         "dir_landing": "落地位置（match --project，县域平台或飞地）",
         "evaluation_note": "留一法：每个有据案例从登记库中去掉后重新推荐，看真实结果排第几（docs/evaluation.md）。",
         "unplaced": "无登记坐标、未画出：{names}。",
+        "unlabelled": "名称与其他名称重叠、图上未标（鼠标悬停可见）：{names}。",
     },
     "en": {
         "title_county": "{name}: industrial-chain collaboration report",
@@ -178,6 +179,7 @@ LABELS: dict[str, dict[str, str]] = {
         "evaluation_note": "Leave one out: each sourced case is removed from the registry, the model is asked again, "
         "and the rank of what really happened is recorded (docs/evaluation.md).",
         "unplaced": " Not drawn (no stored coordinates): {names}.",
+        "unlabelled": " Not labelled, as the name would overlap another (hover to see it): {names}.",
     },
 }
 PAIRING_KIND = {"zh": PAIRING_SHORT_ZH, "en": PAIRING_SHORT_EN}  # the words of chainlink.base.vocabulary

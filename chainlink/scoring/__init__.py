@@ -1,1 +1,2 @@
-"""Layer 4: scores — typed records, components, the match model, firms, profiles, projects, evaluation."""
+"""Layer 4: scores — typed records, components, weight presets, the model, gaps and county suggestions, firms,
+profiles, projects, evaluation (docs/architecture.md lists the modules)."""

@@ -7,7 +7,7 @@ code reaches the hold threshold (0.6, as in scoring); :func:`coverage_report` li
   and the single codes of partly covered industries;
 - sourced projects (data/projects.csv) whose industry sits on no chain, and those placed only below 0.8
   (``match --project`` and the open-project look-up place a code at ≥ 0.8);
-- segments that no county holds on evidence (:func:`chainlink.scoring.score.evidence_holdings`: a reviewed
+- segments that no county holds on evidence (:func:`chainlink.scoring.model.evidence_holdings`: a reviewed
   characteristic-industry mapping or a located real firm) and no zone's profile industry (a source names it
   for the zone) matches.
 """
@@ -115,7 +115,7 @@ def coverage_report(registry: Any, threshold: float = HOLD_THRESHOLD) -> Coverag
                     "detail": f"broad match {strength:.1f} only, e.g. {key}",
                 }
             )
-    from chainlink.scoring.score import evidence_holdings
+    from chainlink.scoring.model import evidence_holdings
 
     county_held = {key for held in evidence_holdings(registry).values() for key in held}
     for seg in segments:

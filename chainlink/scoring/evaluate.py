@@ -318,8 +318,9 @@ def evaluate_case(
 ) -> CaseResult:
     """Hold ``case`` out of ``registry``, rebuild the model and rank the case in both directions."""
     from chainlink.errors import ChainlinkError
+    from chainlink.scoring.model import Model
     from chainlink.scoring.projects import rank_destinations
-    from chainlink.scoring.score import Model, suggest_for_county
+    from chainlink.scoring.suggest import suggest_for_county
     from chainlink.store.resolve import Resolver
 
     view = HeldOut(registry, case)

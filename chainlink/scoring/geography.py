@@ -241,8 +241,9 @@ def opportunity_rows(
 
 
 def gap_rows(model: Any, county_code: str, *, chain: str | None = None) -> list[dict[str, Any]]:
-    """The county's chain gaps (:func:`chainlink.scoring.score.gaps_for`) as rows with :data:`GAP_COLUMNS`."""
-    from chainlink.scoring.score import RELATION_ZH, gaps_for
+    """The county's chain gaps (:func:`chainlink.scoring.gaps.gaps_for`) as rows with :data:`GAP_COLUMNS`."""
+    from chainlink.base.vocabulary import RELATION_ZH
+    from chainlink.scoring.gaps import gaps_for
 
     return [
         {

@@ -222,7 +222,7 @@ def _gap_section(registry: Any, county_code: str) -> Section:
 
 def county_profile(registry: Any, code: str) -> Profile:
     """Everything about one of the 26 counties (``code``: six digits; resolve names first)."""
-    from chainlink.scoring.score import Model
+    from chainlink.scoring.model import Model
 
     county = registry.county(code)
     partners = {p["id"]: p for p in registry.partners}
@@ -285,7 +285,7 @@ def county_profile(registry: Any, code: str) -> Profile:
                 source=f["source"],
             )
         )
-    model = Model(registry)  # holdings on evidence only (chainlink.scoring.score.evidence_holdings)
+    model = Model(registry)  # holdings on evidence only (chainlink.scoring.model.evidence_holdings)
     held = Section("segments", "所在产业链环节（有据）", "Chain segments held (on evidence)", empty_zh="无", empty_en="none")
     for key, h in sorted(model.county_holdings(code).items()):
         node = model.graph.nodes[key]

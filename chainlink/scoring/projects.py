@@ -15,7 +15,7 @@ from typing import Any
 
 from chainlink.base.industries import best_match
 from chainlink.errors import SourceError
-from chainlink.scoring.model import Project
+from chainlink.scoring.records import Project
 
 POLLUTION = ("low", "medium", "high")  # = chainlink.base.vocabulary.POLLUTION_CLASSES
 FIELDS = {
@@ -164,7 +164,7 @@ class ProjectAnswer:
 
 
 def load_project(path: str | Path) -> Project:
-    """Read one project file (:func:`read_project`) as a :class:`chainlink.scoring.model.Project`."""
+    """Read one project file (:func:`read_project`) as a :class:`chainlink.scoring.records.Project`."""
     return Project.from_fields(read_project(path))
 
 
@@ -242,13 +242,13 @@ class DestinationCache:
         self._density: dict[tuple[tuple[str, ...], str], float] = {}
 
     def holdings(self, code: str) -> dict[str, Any]:
-        """The county's evidence holdings (:meth:`chainlink.scoring.score.Model.county_holdings`)."""
+        """The county's evidence holdings (:meth:`chainlink.scoring.model.Model.county_holdings`)."""
         if code not in self._holdings:
             self._holdings[code] = self.model.county_holdings(code)
         return self._holdings[code]
 
     def overlap(self, code: str) -> dict[str, Any]:
-        """The county's code-overlap signals (:meth:`chainlink.scoring.score.Model.overlap_holdings`)."""
+        """The county's code-overlap signals (:meth:`chainlink.scoring.model.Model.overlap_holdings`)."""
         if code not in self._overlap:
             self._overlap[code] = self.model.overlap_holdings(code)
         return self._overlap[code]
@@ -270,11 +270,11 @@ class DestinationCache:
         return self._down[key]
 
     def io(self, codes: list[str], code: str) -> tuple[float, str]:
-        """IO component and the county industry behind it (:meth:`chainlink.scoring.score.Model.io_detail`)."""
+        """IO component and the county industry behind it (:meth:`chainlink.scoring.model.Model.io_detail`)."""
         return self.model.io_detail(codes, code)
 
     def density(self, codes: list[str], code: str) -> float:
-        """Density component (:meth:`chainlink.scoring.score.Model.density_value`)."""
+        """Density component (:meth:`chainlink.scoring.model.Model.density_value`)."""
         key = (tuple(codes), code)
         if key not in self._density:
             self._density[key] = self.model.density_value(codes, code)
@@ -342,7 +342,7 @@ def destinations_for(
     allow_polluting: bool = False,
     io_only: str = "never",
 ) -> list[Any]:
-    """Every scored landing of ``project`` in county ``code``: one :class:`chainlink.scoring.model.Suggestion` per
+    """Every scored landing of ``project`` in county ``code``: one :class:`chainlink.scoring.records.Suggestion` per
     (pairing with the origin, landing place), or one unpaired row; [] when nothing links the county
     to the project, or when the county is not paired with the origin and ``any_pair`` is False.
 
@@ -355,7 +355,8 @@ def destinations_for(
     from chainlink.base.vocabulary import weakest
     from chainlink.network.graph import path_confidence, path_weight
     from chainlink.scoring import components as C
-    from chainlink.scoring.score import PartnerFit, landing_options, make_suggestion
+    from chainlink.scoring.model import PartnerFit
+    from chainlink.scoring.suggest import landing_options, make_suggestion
 
     project = Project.coerce(project)
     cache = cache or DestinationCache(model)

@@ -1,0 +1,413 @@
+"""County → suggestions: what a county's paired partners can transfer or co-introduce, scored and ranked.
+
+Data flows one way: the registry is read once into a :class:`chainlink.scoring.model.Model` (graph,
+evidence-based holdings, pairings, partner profiles, firms, ecology); :func:`suggest_for_county` turns it
+into scored, explained :class:`chainlink.scoring.records.Suggestion` rows, starting from the chain walk of
+:func:`chainlink.scoring.gaps.chain_candidates`. :func:`landing_options` (county platform or enclave) and
+:func:`make_suggestion` are shared with the project direction (:mod:`chainlink.scoring.projects`). Each
+component is a pure function in :mod:`chainlink.scoring.components`; the words and thresholds are in
+:mod:`chainlink.base.vocabulary`; the weights and values come from a preset (:mod:`chainlink.scoring.presets`,
+docs/scoring.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from chainlink.base.vocabulary import CONFIDENCE_LEVELS, weakest
+from chainlink.errors import DataError
+from chainlink.scoring import components as C
+from chainlink.scoring.gaps import chain_candidates
+from chainlink.scoring.model import Model, PartnerFit, _weighted_mean
+from chainlink.scoring.records import Holding, Pairing, Suggestion
+
+__all__ = ["CountyAnswer", "enclave_fits", "landing_options", "make_suggestion", "suggest_for_county"]
+
+INNOVATION_DIVISIONS = ("63", "64", "65", "73", "74", "75")  # R&D, technical and IT services
+INDUSTRY_DIVISIONS = tuple(f"{d:02d}" for d in range(13, 44)) + ("58", "59", "60")  # manufacturing, logistics
+
+
+def enclave_fits(pairing: Pairing, codes: list[str]) -> bool:
+    """Does an industry with ``codes`` suit the pairing's enclave? An innovation enclave (科创飞地) takes
+    R&D, technical and IT services (GB/T 63–65, 73–75); an industrial enclave (产业飞地, also when the
+    kind is not recorded) manufacturing and logistics (13–43, 58–60); an income enclave (消薄飞地) any.
+
+    >>> p = Pairing("P", "331181", "x", "enclave", enclave_kind="innovation")
+    >>> enclave_fits(p, ["7340"]), enclave_fits(p, ["2921"])
+    (True, False)
+    """
+    kind = pairing.enclave_kind or "industry"
+    if kind == "poverty":
+        return True
+    allowed = INNOVATION_DIVISIONS if kind == "innovation" else INDUSTRY_DIVISIONS
+    return any(c[:2] in allowed for c in codes)
+
+
+_RANK = {level: i for i, level in enumerate(CONFIDENCE_LEVELS)}
+
+
+def _weaker(a: str, b: str) -> str:
+    """:func:`chainlink.base.vocabulary.weakest` of two levels (the first on a tie)."""
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+
+@dataclass
+class CountyAnswer:
+    """Suggestions for one county plus what is missing in the data to do better."""
+
+    county: dict[str, Any]
+    suggestions: list[Suggestion]
+    missing: list[str]
+
+
+def landing_options(
+    model: Model,
+    county_code: str,
+    pairing: Pairing | None,
+    codes: list[str],
+    *,
+    allow_polluting: bool = False,
+    polluting: bool | None = None,
+) -> list[tuple[str, float, str, str, bool]]:
+    """Where an industry with ``codes`` may land for ``county_code`` through ``pairing``:
+    (landing, landing component, ecology rule zh, ecology rule en, polluting) per allowed place.
+
+    The county platform, unless the industry is on the heavy-pollution list and the county has a
+    restricting ecological status (then only with ``allow_polluting``, and the rule says so); an
+    enclave in the partner's territory when the pairing has one (the ecology rule of the county does
+    not bind there). ``polluting=True`` treats the industry as polluting whatever its codes (a project
+    file's ``pollution: high``).
+    """
+    values = model.landing_values
+    dirty = bool(polluting) or model.is_polluting(codes)
+    eco = model.ecology(county_code) if dirty else None
+    entry = model.pollution_entry(codes) if dirty else ""
+    out = []
+    if eco is None:
+        rule_zh = f"属{entry or '重污染行业'}，本县无生态功能区限制记录" if dirty else ""
+        rule_en = f"on the heavy-pollution list ({entry}); no restricting ecological status on record" if dirty else ""
+        out.append(("county", C.landing("county", True, values), rule_zh, rule_en, dirty))
+    elif allow_polluting:
+        out.append((
+            "county", C.landing("county", True, values),
+            f"属{entry or '重污染行业'}（{model.pollution_source}），本县为{eco.get('status_zh') or eco['status']}："
+            "默认排除，因 --allow-polluting 显示",
+            f"heavily polluting ({entry}; {model.pollution_source}) in a county with status {eco['status']}: "
+            "excluded by default, shown because of --allow-polluting",
+            True,
+        ))  # fmt: skip
+    if pairing is not None and pairing.has_enclave:
+        fits = enclave_fits(pairing, codes)
+        rule_zh = (f"属{entry or '重污染行业'}，本县为{eco.get('status_zh') or eco['status']}，落地对方飞地不受本县生态限制"
+                   if eco is not None else ("属重污染行业" if dirty else ""))  # fmt: skip
+        rule_en = (f"heavily polluting ({entry}) and the county has status {eco['status']}: lands in the enclave "
+                   "in the partner's territory instead" if eco is not None else ("heavily polluting" if dirty else ""))  # fmt: skip
+        out.append(("enclave", C.landing("enclave", fits, values), rule_zh, rule_en, dirty))
+    return out
+
+
+def _partner_key(model: Model, s: Suggestion) -> tuple:
+    """Ranking of partners for one segment: score, then evidence (count, fit), then pairing strength,
+    then nearness; never the id (docs/scoring.md)."""
+    return (
+        -s.score,
+        -s.partner_evidence,
+        -s.components.get("partner_fit", 0.0),
+        -s.components.get("pairing", 0.0),
+        model.distance(s.county_code, s.partner_id),
+        s.landing != "county",
+        s.partner_id,
+    )
+
+
+def suggest_for_county(
+    model: Model,
+    county_code: str,
+    *,
+    top: int | None = 10,
+    partner: str | None = None,
+    chain: str | None = None,
+    allow_polluting: bool = False,
+    min_confidence: str = "sample",
+    by_partner: bool = False,
+) -> CountyAnswer:
+    """Ranked suggestions of what ``county_code``'s paired partners can transfer or co-introduce.
+
+    Candidates: segments up- (补链) or downstream (延链) of a segment the county holds on evidence, the
+    held segments themselves (强链), segments a county industry only overlaps by GB/T code (related,
+    weak), and segments a paired partner really has (related: its profile or its firms). Every paired
+    partner is scored for every candidate; the row names the best (ties on evidence, never on id), the
+    others are in ``other_partners``. ``by_partner`` keeps one row per (partner, segment) instead.
+    """
+    from chainlink.network.graph import path_confidence, path_weight
+
+    county = model.counties[county_code]
+    missing: list[str] = []
+    facts = model.county_facts(county_code)
+    all_facts = model._facts_by_county.get(county_code, [])
+    if not all_facts:
+        missing.append("no characteristic industry on record")
+    elif not facts:
+        missing.append("no characteristic industry with a GB/T code")
+    holdings = model.county_holdings(county_code)
+    if facts and not holdings:
+        missing.append("no reviewed holding: no characteristic industry is mapped to a chain segment (data/holdings.csv)")
+    pairings = model.pairings_of(county_code)
+    if not pairings:
+        missing.append("no sourced pairing: partner unknown")
+    if partner:
+        pairings = [p for p in pairings if p.partner_id in model.partner_family(partner)]
+        if not pairings:
+            name = model.partners[partner]["name_zh"]
+            raise DataError(
+                f"{name} is not paired with {county['name_zh']} in the registry; see `chainlink pairs {county_code}`"
+            )
+    graph = model.graph
+    cands = chain_candidates(model, holdings)
+    for seg, holding in model.overlap_holdings(county_code).items():
+        if seg not in cands:
+            cands[seg] = ("related", [seg], holding)
+    supply: dict[str, None] = {}
+    for p in pairings:
+        for seg in model.partner_segments(p.partner_id):
+            if seg not in cands:
+                supply[seg] = None
+    decay = float(model.preset.get("decay", 0.5))
+    overlap_factor = float(model.value("overlap_factor", 0.5))
+    relation_values = {"related": 0.3} | dict(model.preset["relation_value"])
+    confidence_values = model.preset["confidence_value"]
+    pairing_values: dict[tuple[int, str], float] = {}
+    weights, den = model.weights_of(_COMPONENTS)
+    segment_sectors = model._segment_sectors
+    partner_values = {p.partner_id: model._partner_values(p.partner_id) for p in pairings if p.partner_id}
+    min_rank = CONFIDENCE_LEVELS.index(min_confidence)
+    out: list[_Row] = []
+    excluded = 0
+    items: list[tuple[str, str, list[str], Holding | None]] = [(s, r, p, h) for s, (r, p, h) in cands.items()]
+    items += [(s, "related", [s], None) for s in supply]
+    for seg_key, relation, path, holding in items:
+        node = graph.nodes[seg_key]
+        if chain and node["chain_id"] != chain:
+            continue
+        if holding is not None:
+            fit = C.chain_fit(holding.strength, len(path) - 1 if relation != "strengthen" else 0, decay,
+                              basis=holding.basis, overlap_factor=overlap_factor)  # fmt: skip
+            base_conf = weakest(holding.confidence, path_confidence(graph, path))
+            fact_conf = holding.confidence
+        else:
+            fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
+        link_value = path_weight(graph, path) if holding is not None else 0.0
+        link_rounded = round(link_value, 6)
+        seg_sectors = segment_sectors[seg_key]
+        io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
+        density = model._density_of_sectors(seg_sectors, county_code)
+        policy = model.policy_value(node["codes"])
+        gap_value = C.gap(relation, relation_values)
+        rows_here: list[_Row] = []
+        for pairing in pairings or [None]:
+            pid = pairing.partner_id if pairing else ""
+            pvalue, pevidence = partner_values[pid].get(seg_key, (0.0, 0)) if pid else (0.0, 0)  # partner_fit_value
+            if holding is None and pvalue <= 0:
+                continue
+            landings = landing_options(model, county_code, pairing, node["codes"], allow_polluting=allow_polluting)
+            if not landings:
+                excluded += 1
+                continue
+            conf = _weaker(base_conf, pairing.confidence) if pairing else base_conf
+            fconf = _weaker(fact_conf, pairing.confidence) if pairing else fact_conf
+            if holding is None:
+                conf = _weaker(conf, "unverified")  # a partner-supplied "related" row rests on no county holding
+            if _RANK[conf] > min_rank:  # not at_least(conf, min_confidence)
+                continue
+            pkey = (id(pairing), node["chain_id"])  # the pairings live as long as this call
+            pairing_value = pairing_values.get(pkey)
+            if pairing_value is None:
+                pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
+            evidence = C.evidence(conf, confidence_values)
+            for landing in landings:
+                # in the order of _COMPONENTS: Model.total's arithmetic without a dict per candidate
+                values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
+                          io_value, density, policy, evidence, landing[1])  # fmt: skip
+                score = C.score(_weighted_mean(weights, den, values), fconf, model.confidence_factor)
+                rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
+                                      values, conf, fconf, io_industry))  # fmt: skip
+        if not rows_here:
+            continue
+        for r in rows_here:  # once per row: the final sort uses it again
+            r.key = _row_key(model, county_code, r)
+        if len(rows_here) > 1:
+            rows_here.sort(key=_KEY)
+        if by_partner:
+            seen: set[str] = set()
+            for r in rows_here:
+                if r.pid not in seen:
+                    seen.add(r.pid)
+                    out.append(r)
+        else:
+            first = rows_here[0]
+            first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
+            out.append(first)
+    if excluded:
+        missing.append(
+            f"{excluded} polluting suggestion(s) left out: the county has a restricting ecological status "
+            "(--allow-polluting shows them)"
+        )
+    out.sort(key=lambda r: (-r.score, -r.n_evidence, r.seg_key, r.key))
+    if by_partner:
+        order: dict[str, int] = {}
+        for r in out:
+            order.setdefault(r.pid, len(order))
+        grouped: dict[str, list[_Row]] = {}
+        for r in out:
+            grouped.setdefault(r.pid, []).append(r)
+        kept: list[tuple[int, _Row]] = []
+        for pid in sorted(grouped, key=order.__getitem__):
+            rows = grouped[pid][:top] if top is not None else grouped[pid]
+            kept.extend(enumerate(rows, 1))
+    else:
+        kept = list(enumerate(out[:top] if top is not None else out, 1))
+    suggestions = []
+    for rank, r in kept:
+        s = r.suggestion(model, county_code)
+        s.county_firms = model.county_firms_on(county_code, [k for k in s.path if k != s.segment_key] or [s.segment_key])
+        s.rank = rank
+        suggestions.append(s)
+    return CountyAnswer(county, suggestions, missing)
+
+
+_COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence", "landing")
+_PAIRING, _PARTNER_FIT = _COMPONENTS.index("pairing"), _COMPONENTS.index("partner_fit")
+_KEY = attrgetter("key")
+
+
+class _Row:
+    """A scored candidate of :func:`suggest_for_county` before it is made a :class:`Suggestion`: enough to
+    rank it; the names, projects and firms are filled in only for the rows that are kept."""
+
+    __slots__ = ("score", "seg_key", "relation", "path", "holding", "pairing", "pid", "n_evidence", "landing",
+                 "values", "conf", "fconf", "io_industry", "others", "key")  # fmt: skip
+
+    def __init__(self, score: float, seg_key: str, relation: str, path: list[str], holding: Holding | None,
+                 pairing: Pairing | None, pid: str, n_evidence: int, landing: tuple[str, float, str, str, bool],
+                 values: tuple[float, ...], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
+        self.score, self.seg_key, self.relation, self.path, self.holding = score, seg_key, relation, path, holding
+        self.pairing, self.pid, self.n_evidence, self.landing = pairing, pid, n_evidence, landing
+        self.values = values  # the components, in the order of _COMPONENTS
+        self.conf, self.fconf, self.io_industry = conf, fconf, io_industry
+        self.others: list[str] = []
+        self.key: tuple = ()  # _row_key, set by suggest_for_county
+
+    @property
+    def components(self) -> dict[str, float]:
+        """Component name → value."""
+        return dict(zip(_COMPONENTS, self.values, strict=True))
+
+    def suggestion(self, model: Model, county_code: str) -> Suggestion:
+        """The full :class:`Suggestion` of this row."""
+        pairing, pid, seg_key = self.pairing, self.pid, self.seg_key
+        pfit = model.partner_fit_detail(pid, seg_key) if pid else PartnerFit(0.0, "", "", 0, [])
+        landing, _, rule_zh, rule_en, dirty = self.landing
+        sources = [self.holding.source] if self.holding else []
+        if pairing:
+            sources.append(pairing.source)
+        projects = model.projects_on(pid, seg_key) if pid else []
+        real = [p for p in projects if p["confidence"] != "sample"]
+        if real:
+            sources.append(real[0]["source"])
+        s = make_suggestion(
+            model, county_code, pid, pairing, seg_key, self.relation, self.path, self.holding, self.components,
+            self.conf, sources,
+            project_id=projects[0]["id"] if projects else "",
+            project_name=projects[0]["name_zh"] if projects else "",
+            sample=bool(projects) and projects[0]["confidence"] == "sample",
+            more_projects=max(0, len(projects) - 1),
+            landing=landing,
+            enclave_name=pairing.enclave_name if (pairing and landing == "enclave") else "",
+            enclave_host=model.enclave_host(pairing) if (pairing and landing == "enclave") else "",
+            partner_fit_reason_zh=pfit.reason_zh, partner_fit_reason_en=pfit.reason_en,
+            partner_evidence=pfit.n_evidence, partner_firms=pfit.firms,
+            polluting=dirty, ecology_rule_zh=rule_zh, ecology_rule_en=rule_en,
+            fact_confidence=self.fconf, io_industry_zh=self.io_industry,
+        )  # fmt: skip
+        s.other_partners = list(self.others)
+        return s
+
+
+def _row_key(model: Model, county_code: str, r: _Row) -> tuple:
+    """:func:`_partner_key` of a :class:`_Row`."""
+    return (
+        -r.score,
+        -r.n_evidence,
+        -r.values[_PARTNER_FIT],
+        -r.values[_PAIRING],
+        model.distance(county_code, r.pid),
+        r.landing[0] != "county",
+        r.pid,
+    )
+
+
+def make_suggestion(
+    model: Model,
+    county_code: str,
+    partner_id: str,
+    pairing: Any,
+    segment_key: str,
+    relation: str,
+    path: list[str],
+    holding: Holding | None,
+    components: dict[str, float],
+    confidence: str,
+    sources: list[str],
+    **extra: Any,
+) -> Suggestion:
+    """A :class:`Suggestion` with every name filled in from the model and its score computed.
+
+    ``segment_key`` may be '' (a project no chain segment carries) and ``holding`` None (no county
+    holding behind the row: a partner-supplied or IO-related suggestion).
+    """
+    graph = model.graph
+    node = graph.nodes[segment_key] if segment_key else {}
+    via = graph.nodes[holding.segment] if holding is not None else {}
+    county = model.counties[county_code]
+    chain_row = model.chains.get(node.get("chain_id", ""), {})
+    prow = model.partners.get(partner_id, {})
+    fact_conf = extra.pop("fact_confidence", confidence)
+    weighted = model.total(components)
+    return Suggestion(
+        county_code=county_code,
+        county_zh=county["name_zh"],
+        county_en=county["name_en"],
+        partner_id=partner_id,
+        partner_zh=prow.get("name_zh", ""),
+        partner_en=prow.get("name_en", ""),
+        partner_short_zh=prow.get("short_zh", ""),
+        partner_short_en=prow.get("short_en", ""),
+        pairing_id=pairing["id"] if pairing else "",
+        pairing_kind=pairing["kind"] if pairing else "",
+        chain_id=node.get("chain_id", ""),
+        chain_zh=chain_row.get("name_zh", ""),
+        chain_en=chain_row.get("name_en", ""),
+        segment_key=segment_key,
+        segment_zh=node.get("name_zh", ""),
+        segment_en=node.get("name_en", ""),
+        segment_gbt=node.get("gbt_codes", ""),
+        stage=node.get("stage", ""),
+        relation=relation,
+        via_segment=holding.segment if holding else "",
+        via_segment_zh=via.get("name_zh", ""),
+        via_segment_en=via.get("name_en", ""),
+        via_industry_zh=holding.industry_zh if holding else "",
+        via_industry_en=holding.industry_en if holding else "",
+        via_code=holding.held_code if holding else "",
+        path=path,
+        components=components,
+        score=C.score(weighted, fact_conf, model.confidence_factor),
+        confidence=confidence,
+        sources=[s for s in sources if s],
+        holding=holding,
+        fact_confidence=fact_conf,
+        **extra,
+    )
