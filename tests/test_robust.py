@@ -127,6 +127,27 @@ def test_failed_build_removes_its_temp_file_and_journal(mini_root: Path, built: 
     assert _temps(mini_root, "r.db") == []
 
 
+def test_ctrl_c_inside_mkstemp_leaves_no_temp_file(mini_root: Path, built: Path, monkeypatch) -> None:
+    """A Ctrl-C can land after mkstemp has created the file and before it returns the name (under load, the
+    SIGINT test above once left a ``.tmp`` that way): the clean-up finds the file by its name."""
+    import tempfile
+
+    import chainlink.store.build as build
+
+    real = tempfile.mkstemp
+
+    def interrupted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    before = file_hash(built)
+    monkeypatch.setattr(build.tempfile, "mkstemp", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build.compile_registry(mini_root, built)
+    assert _temps(mini_root, "r.db") == []
+    assert file_hash(built) == before
+
+
 def test_sigint_during_import_rolls_back(shared_mini_db: Path, tmp_path: Path) -> None:
     from chainlink.base.credit import complete
 

@@ -293,14 +293,23 @@ def remove_stale_temp_files(target: str | Path) -> list[Path]:
     return removed
 
 
-def _remove_temp(tmp: str) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
+def _remove_own_temps(target: Path) -> None:
+    """Delete this process's temporary build files of ``target`` (``.NAME.build-PID-….tmp`` and its
+    ``-journal``/``-wal``/``-shm``), found by name: a Ctrl-C can land inside :func:`tempfile.mkstemp` after the
+    file exists but before its name is returned."""
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f".{target.name}{TEMP_MARK}{os.getpid()}-"
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and ".tmp" in entry.name):
+            continue
         try:
-            os.unlink(tmp + suffix)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            pass
+            entry.unlink()
+        except OSError:  # gone already, or not deletable now: a later build removes it (stale_temp_files)
+            continue
 
 
 def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
@@ -358,12 +367,12 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
     remove_stale_temp_files(target)
     lock = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise DataError(f"{target}: cannot write a temporary file in {folder} ({exc.strerror})") from None
-    try:
-        # the first call after the temp file exists is inside the try: a Ctrl-C that lands the moment it
-        # appears (Python acts on signals at calls) is handled by the clean-up below, not left as a temp file
+        # inside the try: a Ctrl-C that lands the moment the temp file appears (even inside mkstemp, before
+        # it returns the name) is handled by the clean-up below, which finds the file by its name's prefix
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise DataError(f"{target}: cannot write a temporary file in {folder} ({exc.strerror})") from None
         os.close(fd)
         lock = _lock_old_registry(target)
         moved = _move_user_rows(target)
@@ -398,7 +407,7 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
         os.replace(tmp, target)
         step(steps, "done")
     except BaseException:
-        _remove_temp(tmp)
+        _remove_own_temps(target)
         raise
     finally:
         if lock is not None:
