@@ -258,27 +258,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def stale_temp_files(target: str | Path) -> list[Path]:
-    """Temporary files a build of ``target`` left behind when its process died (killed, power cut):
-    ``.NAME.build-PID-….tmp`` and their ``-journal``/``-wal``/``-shm`` whose PID is not running."""
-    target = Path(target)
+def _temp_files(target: Path) -> list[tuple[Path, int]]:
+    """Temporary build files of ``target`` (``.NAME.build-PID-….tmp`` and its ``-journal``/``-wal``/``-shm``)
+    with the PID of the process that made them, in the folder's order."""
     folder = target.parent if str(target.parent) else Path(".")
     prefix = f".{target.name}{TEMP_MARK}"
-    found = []
     try:
         entries = list(folder.iterdir())
     except OSError:
         return []
+    found = []
     for entry in entries:
         name = entry.name
         if not name.startswith(prefix):
             continue
         pid_text = name[len(prefix) :].split("-", 1)[0]
-        if not pid_text.isdigit() or ".tmp" not in name:
-            continue
-        if int(pid_text) != os.getpid() and not _alive(int(pid_text)):
-            found.append(entry)
-    return sorted(found)
+        if pid_text.isdigit() and ".tmp" in name:
+            found.append((entry, int(pid_text)))
+    return found
+
+
+def stale_temp_files(target: str | Path) -> list[Path]:
+    """Temporary files a build of ``target`` left behind when its process died (killed, power cut):
+    ``.NAME.build-PID-….tmp`` and their ``-journal``/``-wal``/``-shm`` whose PID is not running."""
+    return sorted(p for p, pid in _temp_files(Path(target)) if pid != os.getpid() and not _alive(pid))
 
 
 def remove_stale_temp_files(target: str | Path) -> list[Path]:
@@ -294,20 +297,13 @@ def remove_stale_temp_files(target: str | Path) -> list[Path]:
 
 
 def _remove_own_temps(target: Path) -> None:
-    """Delete this process's temporary build files of ``target`` (``.NAME.build-PID-….tmp`` and its
-    ``-journal``/``-wal``/``-shm``), found by name: a Ctrl-C can land inside :func:`tempfile.mkstemp` after the
-    file exists but before its name is returned."""
-    folder = target.parent if str(target.parent) else Path(".")
-    prefix = f".{target.name}{TEMP_MARK}{os.getpid()}-"
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return
-    for entry in entries:
-        if not (entry.name.startswith(prefix) and ".tmp" in entry.name):
+    """Delete this process's temporary build files of ``target`` (:func:`_temp_files`), found by name: a Ctrl-C
+    can land inside :func:`tempfile.mkstemp` after the file exists but before its name is returned."""
+    for path, pid in _temp_files(target):
+        if pid != os.getpid():
             continue
         try:
-            entry.unlink()
+            path.unlink()
         except OSError:  # gone already, or not deletable now: a later build removes it (stale_temp_files)
             continue
 
