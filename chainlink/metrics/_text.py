@@ -119,20 +119,26 @@ def _float_pieces(values: np.ndarray) -> list[Piece]:
         raise ValueError("cannot write NaN or infinite values")
     if np.count_nonzero(x) < n // 2:  # counted first: the positions of a dense column cost ≈ 10× more
         nonzero = np.flatnonzero(x)
-        dense = _float_bytes_dense(x[nonzero]) if nonzero.size else np.zeros((0, 3), np.uint8)
-        width = max(3, dense.shape[1])
+        items = _value_items(x[nonzero])
+        width = items.dtype.itemsize
         out = np.empty((n, width), dtype=np.uint8)
         rows = out.view(f"V{width}")[:, 0]
-        rows[...] = np.frombuffer(b"0.0".ljust(width, b"\0"), dtype=f"V{width}")[0]
-        if dense.shape[1] < width:
-            dense = np.concatenate([dense, np.zeros((dense.shape[0], width - dense.shape[1]), np.uint8)], 1)
-        rows[nonzero] = np.ascontiguousarray(dense).view(f"V{width}")[:, 0]
+        rows[...] = _zero(width)
+        rows[nonzero] = items
         return [out]
     return _float_pieces_dense(x)
 
 
 def _float_bytes_dense(x: np.ndarray) -> np.ndarray:
     return _join(_float_pieces_dense(x))
+
+
+def _value_items(x: np.ndarray) -> np.ndarray:
+    """The text of each (finite) value in ``x`` as one NUL-padded ``V<w>`` item, ``w`` ≥ 3 (``0.0`` fits)."""
+    texts = _float_bytes_dense(x) if x.size else np.zeros((0, 3), np.uint8)
+    if texts.shape[1] < 3:
+        texts = np.concatenate([texts, np.zeros((texts.shape[0], 3 - texts.shape[1]), np.uint8)], 1)
+    return np.ascontiguousarray(texts).view(f"V{texts.shape[1]}")[:, 0]
 
 
 def _float_pieces_dense(x: np.ndarray) -> list[Piece]:
@@ -572,11 +578,7 @@ def _sparse_cells(col: Column, start: int, stop: int) -> tuple[np.ndarray, np.nd
     values = np.asarray(values, dtype=np.float64)
     if not np.isfinite(values).all():
         raise ValueError("cannot write NaN or infinite values")
-    texts = _float_bytes_dense(values) if values.size else np.zeros((0, 3), np.uint8)
-    width = max(3, texts.shape[1])
-    if texts.shape[1] < width:
-        texts = np.concatenate([texts, np.zeros((texts.shape[0], width - texts.shape[1]), np.uint8)], 1)
-    return rows, np.ascontiguousarray(texts).view(f"V{width}")[:, 0]
+    return rows, _value_items(values)
 
 
 def _fill_sparse(buffers: threading.local, row_width: int, slots: list[tuple], k: int, first_row: int) -> None:
