@@ -197,10 +197,10 @@ def place_labels(frame: MapFrame, items: list[tuple[dict[str, Any], str]],
         r = d.get("symbolSize", 6) / 2
         w, h = label_size(d["name"])
         other = "left" if preferred == "right" else "right"
+        own = (x - r, y - r, x + r, y + r)
         for side in (preferred, other, "top", "bottom"):
             b = box(x, y, r, w, h, side)
             on_canvas = b[0] >= 0 and b[1] >= 0 and b[2] <= frame.width and b[3] <= frame.height
-            own = (x - r, y - r, x + r, y + r)
             if on_canvas and not any(meets(b, t) for t in taken if t != own):
                 taken.append(b)
                 if side != preferred:
@@ -210,9 +210,10 @@ def place_labels(frame: MapFrame, items: list[tuple[dict[str, Any], str]],
             d["label"] = {"show": False}
 
 
-def _unlabelled(option: dict[str, Any], t: dict[str, str]) -> str:
+def _unlabelled(option: dict[str, Any], lang: str) -> str:
+    """The map note's sentence naming the places :func:`place_labels` left unlabelled ("" if none)."""
     names = hidden_labels(option)
-    return t["unlabelled"].format(names="、".join(names) if t is LABELS["zh"] else ", ".join(names)) if names else ""
+    return LABELS[lang]["unlabelled"].format(names=("、" if lang == "zh" else ", ").join(names)) if names else ""
 
 
 def hidden_labels(option: dict[str, Any]) -> list[str]:
@@ -259,7 +260,7 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
     }]
     county_pts = [p for p in places if p.kind == "county" and p.id in where]
     partner_pts = [p for p in places if p.kind == "partner" and p.id in where]
-    label = {"show": True, "position": "right", "fontSize": 11, "color": "#212121", "formatter": "{b}"}
+    label = {"show": True, "position": "right", "fontSize": LABEL_FONT, "color": "#212121", "formatter": "{b}"}
     series.append({
         "name": t["this_county"] if focus else t["counties"], "type": "scatter", "z": 3,
         "itemStyle": {"color": "#c62828"}, "label": label,
@@ -278,7 +279,8 @@ def map_option(places: list[Place], context: list[Place], links: list[tuple[str,
         "data": points(partner_pts, lambda p: 10),
     })
     frame = MapFrame(lon0, lat1, plot_w / (lon1 - lon0), scale, CHART_WIDTH, height)
-    place_labels(frame, [(d, "left" if focus and s is series[2] else "right") for s in series[1:3] for d in s["data"]],
+    # the labelled series (counties, partners) each at their own label side; the grey points are in the way
+    place_labels(frame, [(d, s["label"]["position"]) for s in series[1:3] for d in s["data"]],
                  obstacles=series[0]["data"])
     for kind in sorted(lines):
         series.append({
@@ -469,7 +471,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
     parts.append(_chart(charts, "chart-map", option, height))
     unplaced = [_name(p, lang) for p in data.places if p.lat is None or p.lon is None]
     note = t["map_note"] + (t["unplaced"].format(names="、".join(unplaced)) if unplaced else "")
-    note += _unlabelled(option, t)
+    note += _unlabelled(option, lang)
     parts.append(f'<p class="note">{_e(note)}</p>')
     # pairings
     parts.append(f"<h2>{_e(t['pairings'])}</h2>")
@@ -602,7 +604,7 @@ def render_index(ov: dict[str, Any], pages: dict[str, str], lang: str = "zh") ->
     links = [(p["county_code"], p["partner_id"], p["kind"]) for p in ov["pairings"]]
     option, height = map_option(ov["counties"] + ov["partners"], [], links, lang, None)
     parts.append(_chart(charts, "chart-map", option, height))
-    parts.append(f'<p class="note">{_e(t["map_note"] + _unlabelled(option, t))}</p>')
+    parts.append(f'<p class="note">{_e(t["map_note"] + _unlabelled(option, lang))}</p>')
     parts.append(f"<h2>{_e(t['report'])}</h2>")
     n_pairings: dict[str, int] = {}
     for p in ov["pairings"]:
