@@ -6,7 +6,8 @@ the preset (``chainlink/presets/default.yaml``). Nothing here reads the registry
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from operator import mul
 
 from chainlink.base.industries import code_match
 
@@ -170,8 +171,19 @@ def total(components: Mapping[str, float], weights: Mapping[str, float]) -> floa
     >>> total({"a": 1.0, "b": 0.0}, {"a": 3, "b": 1})
     0.75
     """
-    num = sum(float(weights.get(k, 0)) * v for k, v in components.items())
-    den = sum(float(weights.get(k, 0)) for k in components)
+    w = [float(weights.get(k, 0)) for k in components]
+    return weighted_mean(w, sum(w), components.values())
+
+
+def weighted_mean(weights: Sequence[float], den: float, values: Iterable[float]) -> float:
+    """``Σ wᵢ · vᵢ / den`` rounded to 6 places (0 when ``den``, the sum of the weights, is 0): :func:`total`'s
+    arithmetic, for callers that look up the weights of a set of component names once (``values`` has one
+    value per weight, in the same order).
+
+    >>> weighted_mean([3.0, 1.0], 4.0, [1.0, 0.0])
+    0.75
+    """
+    num = sum(map(mul, weights, values))  # the products added in order, as sum(w * v for ...) does
     return round(num / den, 6) if den else 0.0
 
 

@@ -18,10 +18,9 @@ the partner families) and share one set of caches, so it is not split into mixin
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from operator import mul
 from typing import Any
 
 from chainlink.base.industries import best_match, split_codes
@@ -1031,7 +1030,7 @@ class Model:
     def total(self, components: dict[str, float]) -> float:
         """Weighted mean of the components under the preset's weights (:func:`chainlink.scoring.components.total`,
         with the weights of each set of component names looked up once)."""
-        return _weighted_mean(*self.weights_of(tuple(components)), components.values())
+        return C.weighted_mean(*self.weights_of(tuple(components)), components.values())
 
     def weights_of(self, names: tuple[str, ...]) -> tuple[list[float], float]:
         """The preset's weights of ``names`` (0 for a name it lacks) and their sum, looked up once per names."""
@@ -1087,11 +1086,3 @@ def _better_holding(cand: Holding, current: Holding | None) -> bool:
         -rank(current.confidence),
         current.basis == "industry",
     )
-
-
-def _weighted_mean(weights: list[float], den: float, values: Iterable[float]) -> float:
-    """Σ wᵢvᵢ / Σ wᵢ rounded to 6 places (0 when the weights sum to 0): :meth:`Model.total`'s arithmetic.
-    ``values`` has one value per weight (both callers, :meth:`Model.total` and
-    :func:`chainlink.scoring.suggest.suggest_for_county`, build them from the same names)."""
-    num = sum(map(mul, weights, values))  # the products added in order, as sum([w * v for ...]) does
-    return round(num / den, 6) if den else 0.0

@@ -20,7 +20,7 @@ from chainlink.base.vocabulary import CONFIDENCE_LEVELS, weakest
 from chainlink.errors import DataError
 from chainlink.scoring import components as C
 from chainlink.scoring.gaps import chain_candidates
-from chainlink.scoring.model import Model, PartnerFit, _weighted_mean
+from chainlink.scoring.model import Model, PartnerFit
 from chainlink.scoring.records import Holding, Pairing, Suggestion
 
 __all__ = ["CountyAnswer", "enclave_fits", "landing_options", "make_suggestion", "suggest_for_county"]
@@ -231,7 +231,7 @@ def suggest_for_county(
                 # in the order of _COMPONENTS: Model.total's arithmetic without a dict per candidate
                 values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
                           io_value, density, policy, evidence, landing[1])  # fmt: skip
-                score = C.score(_weighted_mean(weights, den, values), fconf, model.confidence_factor)
+                score = C.score(C.weighted_mean(weights, den, values), fconf, model.confidence_factor)
                 rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
                                       values, conf, fconf, io_industry))  # fmt: skip
         if not rows_here:
