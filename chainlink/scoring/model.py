@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import repeat
 from typing import Any
 
 from chainlink.base.industries import best_match, split_codes
@@ -87,6 +88,15 @@ class _Relatedness(Mapping):
             cur.execute("SELECT sector_2, value FROM io_relatedness WHERE year = 2020 AND sector_1 = ?", (sector,))
             row = self._rows[sector] = dict(cur.fetchall())
         return row
+
+    def row_total(self, sector: str, products: list[str]) -> float:
+        """``1 + Σ_j R(sector, j)`` over ``products`` but ``sector``, the values added in the order of ``products``:
+        the denominator of :func:`chainlink.scoring.geography.density_of`, to the last bit, with the look-ups
+        made by ``map`` (a sector missing from the row adds 0.0, which leaves a sum of these values unchanged)."""
+        row = self._row(sector)
+        if sector in row:  # a diagonal value, which the sum leaves out
+            return 1.0 + sum(row.get(j, 0.0) for j in products if j != sector)
+        return 1.0 + sum(map(row.get, products, repeat(0.0)))
 
     def __getitem__(self, key: tuple[str, str]) -> float:
         return self._row(key[0])[key[1]]
@@ -343,6 +353,9 @@ class Model:
 
             held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
+            for sector in targets:
+                if sector not in totals:
+                    totals[sector] = self._io[1].row_total(sector, self.io_products)
             cache[key] = round(density_of(held, list(targets), self._io[1], self.io_products, totals=totals), 6)
         return cache[key]
 
