@@ -267,7 +267,8 @@ def suggest_for_county(
                     out.append(r)
         else:
             first = rows_here[0]
-            first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
+            if len(rows_here) > 1:
+                first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
             out.append(first)
     if excluded:
         missing.append(
