@@ -202,3 +202,17 @@ def test_row_total_is_the_density_denominator(model: Model) -> None:
         assert related.row_total(first, products) == expected
     finally:
         del row[first]
+
+
+def test_policy_favours_codes_under_a_favoured_code(model: Model) -> None:
+    """``Model.policy_value``'s favoured test (a code that is, or lies under, a favoured code) is the
+    ``best_match(codes, favoured) >= 0.9`` it replaced, on every code of the registry's classification."""
+    policy = model.preset["policy"]
+    favoured = list(policy["favoured"]["codes"])
+    codes = [r["code"] for r in model.registry.industries] + ["", "2", "72", "722", "72241"]
+    for code in codes:
+        expected_favoured = best_match([code], favoured)[0] >= 0.9
+        expected = C.policy(model.is_polluting([code]), expected_favoured,
+                            {"favoured": policy["favoured"]["value"], "sensitive": policy["sensitive"]["value"],
+                             "default": policy["default"]})  # fmt: skip
+        assert model.policy_value([code]) == expected, code

@@ -1042,8 +1042,9 @@ class Model:
 
     def _policy_value(self, codes: list[str]) -> float:
         policy = self.preset["policy"]
-        fav = list(policy["favoured"]["codes"])
-        favoured = best_match(codes, fav)[0] >= 0.9 or any(c.startswith(tuple(fav)) for c in codes)
+        fav = tuple(policy["favoured"]["codes"])
+        # a code that is a favoured code or under one (code_match >= 0.9, which best_match(codes, fav) also said)
+        favoured = any(c.startswith(fav) for c in codes)
         values = {"favoured": policy["favoured"]["value"], "sensitive": policy["sensitive"]["value"],
                   "default": policy["default"]}  # fmt: skip
         return C.policy(self.is_polluting(codes), favoured, values)
