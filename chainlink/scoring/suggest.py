@@ -220,8 +220,7 @@ def suggest_for_county(
             fact_conf = holding.confidence
         else:
             fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
-        link_value = path_weight(graph, path) if holding is not None else 0.0
-        link_rounded = round(link_value, 6)
+        link_rounded = round(path_weight(graph, path), 6) if holding is not None else 0.0
         seg_sectors = segment_sectors[seg_key]
         io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
         density = model._density_of_sectors(seg_sectors, county_code)
