@@ -125,6 +125,7 @@ _ID = re.compile(r"[^\s;]{1,64}")
 _EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!")
 _MISS = object()
 # One GB/T class's section (classes below the sections: level > 1), and a 2011 code's 2017 codes.
+SOURCE_TABLES = ("projects", "characteristic_industries", "pairings")  # imported ids may not be theirs
 _SECTION_SQL = "SELECT section FROM industries WHERE code = ? AND level > 1"
 _CROSSWALK_SQL = "SELECT code_2017 FROM industry_crosswalk WHERE code_2011 = ? ORDER BY code_2017"
 
@@ -221,8 +222,11 @@ class Context:
         try:
             reg = Registry(conn, Path(path))
             self.resolver = Resolver.from_registry(reg)
-            self.partner_kind = {p["id"]: p["kind"] for p in reg.partners}
-            self.counties = {c["code"] for c in reg.counties}
+            # (only the columns needed, through the registry's reader as reg.partners/counties are)
+            self.partner_kind = {
+                p["id"]: p["kind"] for p in reg.query("SELECT id, kind FROM partners ORDER BY id")
+            }
+            self.counties = {c["code"] for c in reg.query("SELECT code FROM counties ORDER BY code")}
             # GB/T codes are looked up one distinct code at a time (the file names a few of the 1,971
             # classes; reading them all was ≈ 20 % of a small import): the statements are tried once here.
             self._conn = conn
@@ -234,14 +238,7 @@ class Context:
             self.segments = {
                 r[0]: (r[1], r[2]) for r in conn.execute("SELECT key, name_zh, name_en FROM segments")
             }
-            from chainlink.store.registry import table_names
-
-            tables = table_names(conn)
-            self.source_ids = {
-                name: {r[0] for r in conn.execute(f"SELECT id FROM [{name}]")}
-                for name in ("projects", "characteristic_industries", "pairings")
-                if name in tables
-            }
+            self._source_ids: dict[str, set[str]] = {}  # read on first use: only imports with ids need them
         except sqlite3.DatabaseError as exc:
             raise DataError(
                 f"{path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
@@ -285,6 +282,22 @@ class Context:
         except KeyError:
             found = self._targets[code] = [r[0] for r in self._lookup(_CROSSWALK_SQL, code)]
             return found
+
+    def source_ids(self, table: str) -> set[str]:
+        """The ids of the source table ``table`` (``projects``, ``characteristic_industries``, ``pairings``):
+        an imported row may not take one; empty when the registry has no such table."""
+        if table not in self._source_ids:
+            from chainlink.store.registry import has_table
+
+            try:
+                found = has_table(self._conn, table) and table in SOURCE_TABLES
+                ids = {r[0] for r in self._conn.execute(f"SELECT id FROM [{table}]")} if found else set()
+            except sqlite3.DatabaseError as exc:
+                raise DataError(
+                    f"{self._path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
+                ) from None
+            self._source_ids[table] = ids
+        return self._source_ids[table]
 
     def warn(self, problem: str, fix: str) -> None:
         """Attach a warning to the value being checked (the row loop picks it up)."""
