@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from chainlink.base.output import unescape_formula
 from chainlink.errors import SourceError, UsageError
+from chainlink.imports._cell import Formula
 
 FORMATS = ("csv", "tsv", "xlsx", "json", "ndjson")
 SUFFIX_FORMAT = {
@@ -34,13 +35,6 @@ SAMPLE_BYTES = 1 << 20
 XLSX_MAX_MB = 512  # uncompressed size of a workbook's parts (an "xlsx bomb" unpacks 8 MB to 3 GB)
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limits: a sheet beyond them was not made by Excel
 XLSX_MAX_COLUMNS = 16_384
-
-
-@dataclass(frozen=True)
-class Formula:
-    """An xlsx cell that holds a formula rather than a value."""
-
-    text: str
 
 
 @dataclass

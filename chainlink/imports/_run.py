@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from chainlink.errors import ChainlinkError, DataError, SourceError, UsageError
-from chainlink.imports._read import Formula, open_table
+from chainlink.imports._cell import Formula
+from chainlink.imports._read import open_table
 from chainlink.imports._rows import RowChecker, locate_header
 from chainlink.imports._schema import KINDS, Kind
 from chainlink.imports._validate import Context, Issue
