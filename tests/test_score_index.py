@@ -185,3 +185,34 @@ def test_relatedness_read_by_sector_equals_the_table(model: Model) -> None:
         assert related.get((a, b)) == related[a, b] == v
         assert related.get((b, "999"), 0.0) == table.get((b, "999"), 0.0)
     assert dict(related.items()) == table and len(related) == len(table)
+
+
+def test_row_total_is_the_density_denominator(model: Model) -> None:
+    """``_Relatedness.row_total`` (Σ_j φ_ij by ``map``) is density_of's denominator to the last bit, for every
+    sector; and where a row holds its own sector (none does in the registry), that value is left out as well."""
+    related, products = model._io[1], model.io_products
+    for sector in products:
+        expected = 1.0 + sum(related.get((sector, j), 0.0) for j in products if j != sector)
+        assert related.row_total(sector, products) == expected, sector
+    first = products[0]
+    row = related._row(first)
+    row[first] = 0.125  # a diagonal value: not part of the sum
+    try:
+        expected = 1.0 + sum(related.get((first, j), 0.0) for j in products if j != first)
+        assert related.row_total(first, products) == expected
+    finally:
+        del row[first]
+
+
+def test_policy_favours_codes_under_a_favoured_code(model: Model) -> None:
+    """``Model.policy_value``'s favoured test (a code that is, or lies under, a favoured code) is the
+    ``best_match(codes, favoured) >= 0.9`` it replaced, on every code of the registry's classification."""
+    policy = model.preset["policy"]
+    favoured = list(policy["favoured"]["codes"])
+    codes = [r["code"] for r in model.registry.industries] + ["", "2", "72", "722", "72241"]
+    for code in codes:
+        expected_favoured = best_match([code], favoured)[0] >= 0.9
+        expected = C.policy(model.is_polluting([code]), expected_favoured,
+                            {"favoured": policy["favoured"]["value"], "sensitive": policy["sensitive"]["value"],
+                             "default": policy["default"]})  # fmt: skip
+        assert model.policy_value([code]) == expected, code

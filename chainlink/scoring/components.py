@@ -116,7 +116,13 @@ def io(seg_sectors: Iterable[str], county_sectors: Iterable[str], related: Mappi
     (1.0, 0.4, 0.0)
     """
     mine = list(county_sectors)
-    return max((1.0 if a == b else related.get((a, b), 0.0) for a in seg_sectors for b in mine), default=0.0)
+    best = None  # max(...) over the pairs, 0 without any: written out, as scoring calls it ≈ 4,000 times per export
+    for a in seg_sectors:
+        for b in mine:
+            value = 1.0 if a == b else related.get((a, b), 0.0)
+            if best is None or value > best:
+                best = value
+    return 0.0 if best is None else best
 
 
 def polluting(segment_codes: Iterable[str], pollution_codes: Iterable[str]) -> bool:

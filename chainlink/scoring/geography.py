@@ -114,7 +114,9 @@ def density_of(
             total = 1.0 + sum(related.get((i, j), 0.0) for j in products if j != i)
             if totals is not None:
                 totals[i] = total
-        have = sum(1.0 if j == i else related.get((i, j), 0.0) for j in held)
+        have = 0.0  # sum(...) written out: the same additions in the same order, without a generator per call
+        for j in held:
+            have += 1.0 if j == i else related.get((i, j), 0.0)
         best = max(best, have / total)
     return best
 

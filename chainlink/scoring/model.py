@@ -18,9 +18,10 @@ the partner families) and share one set of caches, so it is not split into mixin
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import repeat
 from typing import Any
 
 from chainlink.base.industries import best_match, split_codes
@@ -87,6 +88,15 @@ class _Relatedness(Mapping):
             cur.execute("SELECT sector_2, value FROM io_relatedness WHERE year = 2020 AND sector_1 = ?", (sector,))
             row = self._rows[sector] = dict(cur.fetchall())
         return row
+
+    def row_total(self, sector: str, products: list[str]) -> float:
+        """``1 + Σ_j R(sector, j)`` over ``products`` but ``sector``, the values added in the order of ``products``:
+        the denominator of :func:`chainlink.scoring.geography.density_of`, to the last bit, with the look-ups
+        made by ``map`` (a sector missing from the row adds 0.0, which leaves a sum of these values unchanged)."""
+        row = self._row(sector)
+        if sector in row:  # a diagonal value, which the sum leaves out
+            return 1.0 + sum(row.get(j, 0.0) for j in products if j != sector)
+        return 1.0 + sum(map(row.get, products, repeat(0.0)))
 
     def __getitem__(self, key: tuple[str, str]) -> float:
         return self._row(key[0])[key[1]]
@@ -343,6 +353,9 @@ class Model:
 
             held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
+            for sector in targets:
+                if sector not in totals:
+                    totals[sector] = self._io[1].row_total(sector, self.io_products)
             cache[key] = round(density_of(held, list(targets), self._io[1], self.io_products, totals=totals), 6)
         return cache[key]
 
@@ -636,12 +649,14 @@ class Model:
             found, key=lambda p: (p["confidence"] == "sample", -(p.get("investment_wan") or 0), p["id"])
         )
 
-    def _closeness(self, pcodes: tuple[str, ...], seg_codes: tuple[str, ...]) -> tuple[float, str, str]:
+    def _closeness(self, pcodes: Sequence[str], seg_codes: Sequence[str]) -> tuple[float, str, str, bool]:
         """The closest (value, level, partner code) of :func:`chainlink.scoring.components.code_closeness` over the
-        code pairs, the first best pair winning ((0, 'none', '') when none); memoised per code pair."""
+        code pairs, the first best pair winning ((0, 'none', '') when none), and whether some pair is at the
+        ``class`` level (:func:`chainlink.base.industries.code_match` ≥ 0.8, as ``best_match(...)[0] >= 0.8``
+        says); memoised per code pair."""
         pairs = self.__dict__.setdefault("_pair_closeness", {})
         values = self.partner_fit_values
-        best, level, code = 0.0, "none", ""
+        best, level, code, matched = 0.0, "none", "", False
         for pc in pcodes:
             for sc in seg_codes:
                 found = pairs.get((pc, sc))
@@ -649,7 +664,9 @@ class Model:
                     found = pairs[pc, sc] = C.code_closeness(pc, sc, values)
                 if found[0] > best:
                     best, level, code = found[0], found[1], pc
-        return best, level, code
+                if found[1] == "class":
+                    matched = True
+        return best, level, code, matched
 
     @cached_property
     def _two_digit_codes(self) -> bool:
@@ -706,7 +723,7 @@ class Model:
         (class / group / division), else a shared IO sector, else another segment of the same chain.
         ``p_sectors``: the IO sectors of ``pcodes`` when the caller has them."""
         values = self.partner_fit_values
-        best, level, code = self._closeness(tuple(pcodes), tuple(seg_codes))
+        best, level, code, _ = self._closeness(pcodes, seg_codes)
         if best == 0 and seg_sectors & (set(self.sectors_of(pcodes)) if p_sectors is None else p_sectors):
             best, level, code = float(values["io_sector"]), "io_sector", pcodes[0] if pcodes else ""
         if best == 0 and chain_id and self._on_chain(pcodes, chain_id):
@@ -715,37 +732,49 @@ class Model:
 
     def _profile_reach(self, pcodes: tuple[str, ...]) -> dict[str, tuple[float, str, str]]:
         """Segment → :meth:`_profile_closeness` of a profile industry with ``pcodes``, for the segments it
-        is close to at some level (value > 0). The candidates come from the division and sector indexes
-        (every segment when they cannot be used, :attr:`_sparse_reach`); memoised per codes."""
+        is close to at some level (value > 0): from the indexes (:meth:`_indexed_closeness`) when
+        :attr:`_sparse_reach` allows, else over every segment; memoised per codes."""
         cache = self.__dict__.setdefault("_reach_cache", {})
         if pcodes not in cache:
-            codes = list(pcodes)
-            if not self._sparse_reach or any(len(c) < 2 for c in pcodes):
-                cands: set[str] = set(self.graph.nodes)
+            if self._sparse_reach and all(len(c) >= 2 for c in pcodes):
+                found = self._indexed_closeness(pcodes)
             else:
-                by_sector = self._segments_by_sector
-                cands = set(self._code_neighbours(pcodes))
-                # chain level: a chain where the codes match some segment at >= 0.8 (which shares a division);
-                # on every other chain _on_chain is False, recorded here so that it is not searched again
-                nodes, on_chain = self.graph.nodes, self.__dict__.setdefault("_on_chain_cache", {})
-                chains_on = {k.split("/")[0] for k in cands if best_match(codes, nodes[k]["codes"])[0] >= 0.8}
-                for chain_id in self._chain_keys:
-                    on_chain[pcodes, chain_id] = chain_id in chains_on
-                for chain_id in chains_on:
-                    cands.update(self._chain_keys[chain_id])
-                for sector in self.sectors_of(codes):
-                    cands |= by_sector.get(sector, set())
-            nodes, seg_sectors = self.graph.nodes, self._segment_sector_sets
-            p_sectors = set(self.sectors_of(codes))
-            reach = {}
-            for key in cands:
-                found = self._profile_closeness(
-                    codes, nodes[key]["codes"], seg_sectors[key], key.split("/")[0], p_sectors
-                )
-                if found[0] > 0:
-                    reach[key] = found
-            cache[pcodes] = reach
+                codes, nodes, seg_sectors = list(pcodes), self.graph.nodes, self._segment_sector_sets
+                p_sectors = set(self.sectors_of(codes))
+                found = {
+                    key: self._profile_closeness(codes, nodes[key]["codes"], seg_sectors[key], key.split("/")[0], p_sectors)
+                    for key in nodes
+                }  # fmt: skip
+            cache[pcodes] = {key: f for key, f in found.items() if f[0] > 0}
         return cache[pcodes]
+
+    def _indexed_closeness(self, pcodes: tuple[str, ...]) -> dict[str, tuple[float, str, str]]:
+        """:meth:`_profile_closeness` of ``pcodes`` level by level, each from its index, on every segment where
+        it can be other than (0, 'none', ''): the closest code pair on the segments sharing a division
+        (:meth:`_code_neighbours`; under :attr:`_sparse_reach` no other segment has a close pair), where no pair
+        is close a shared IO sector (:attr:`_segments_by_sector`), and where that leaves 0 the chain level on
+        every segment of a chain where some pair matches at ≥ 0.8."""
+        nodes, values = self.graph.nodes, self.partner_fit_values
+        found: dict[str, tuple[float, str, str]] = {}
+        chains_on: set[str] = set()
+        for key in self._code_neighbours(pcodes):
+            best, level, code, matched = self._closeness(pcodes, nodes[key]["codes"])
+            if best > 0:
+                found[key] = (best, level, code)
+            if matched:
+                chains_on.add(key.split("/")[0])
+        if not pcodes:
+            return found
+        by_sector, io_sector = self._segments_by_sector, (float(values["io_sector"]), "io_sector", pcodes[0])
+        for sector in self.sectors_of(list(pcodes)):
+            for key in by_sector.get(sector, ()):
+                found.setdefault(key, io_sector)
+        chain = (float(values["chain"]), "chain", pcodes[0])
+        for chain_id in chains_on:
+            for key in self._chain_keys[chain_id]:
+                if found.get(key, _NOT_CLOSE)[0] == 0:
+                    found[key] = chain
+        return found
 
     @cached_property
     def _segment_sectors(self) -> dict[str, tuple[str, ...]]:
@@ -933,8 +962,9 @@ class Model:
         cache = self.__dict__.setdefault("_partner_segs", {})
         if pid not in cache:
             threshold = float(self.value("partner_fit_min", PARTNER_FIT_MIN))
-            support = self._partner_values(pid) if threshold > 0 else self.graph.nodes
-            cache[pid] = [k for k in sorted(support) if self.partner_fit_value(pid, k)[0] >= threshold]
+            values = self._partner_values(pid)
+            support = values if threshold > 0 else self.graph.nodes  # elsewhere (0, 0)
+            cache[pid] = [k for k in sorted(support) if values.get(k, (0.0, 0))[0] >= threshold]
         return cache[pid]
 
     # -- ecology and policy -------------------------------------------------------------------------
@@ -1012,8 +1042,9 @@ class Model:
 
     def _policy_value(self, codes: list[str]) -> float:
         policy = self.preset["policy"]
-        fav = list(policy["favoured"]["codes"])
-        favoured = best_match(codes, fav)[0] >= 0.9 or any(c.startswith(tuple(fav)) for c in codes)
+        fav = tuple(policy["favoured"]["codes"])
+        # a code that is a favoured code or under one (code_match >= 0.9, which best_match(codes, fav) also said)
+        favoured = any(c.startswith(fav) for c in codes)
         values = {"favoured": policy["favoured"]["value"], "sensitive": policy["sensitive"]["value"],
                   "default": policy["default"]}  # fmt: skip
         return C.policy(self.is_polluting(codes), favoured, values)

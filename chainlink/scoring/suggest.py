@@ -81,32 +81,48 @@ def landing_options(
     not bind there). ``polluting=True`` treats the industry as polluting whatever its codes (a project
     file's ``pollution: high``).
     """
-    values = model.landing_values
-    dirty = bool(polluting) or model.is_polluting(codes)
-    eco = model.ecology(county_code) if dirty else None
-    entry = model.pollution_entry(codes) if dirty else ""
-    out = []
-    if eco is None:
-        rule_zh = f"属{entry or '重污染行业'}，本县无生态功能区限制记录" if dirty else ""
-        rule_en = f"on the heavy-pollution list ({entry}); no restricting ecological status on record" if dirty else ""
-        out.append(("county", C.landing("county", True, values), rule_zh, rule_en, dirty))
-    elif allow_polluting:
-        out.append((
-            "county", C.landing("county", True, values),
-            f"属{entry or '重污染行业'}（{model.pollution_source}），本县为{eco.get('status_zh') or eco['status']}："
-            "默认排除，因 --allow-polluting 显示",
-            f"heavily polluting ({entry}; {model.pollution_source}) in a county with status {eco['status']}: "
-            "excluded by default, shown because of --allow-polluting",
-            True,
-        ))  # fmt: skip
-    if pairing is not None and pairing.has_enclave:
-        fits = enclave_fits(pairing, codes)
+    landing = _Landing(model, county_code, codes, allow_polluting=allow_polluting, polluting=polluting)
+    return landing.options(pairing)
+
+
+class _Landing:
+    """:func:`landing_options` of one industry in one county, for any pairing: what does not depend on the
+    pairing (the county platform, the pollution and ecology facts) is worked out once."""
+
+    def __init__(
+        self, model: Model, county_code: str, codes: list[str], *, allow_polluting: bool, polluting: bool | None
+    ) -> None:
+        values = self.values = model.landing_values
+        self.codes = codes
+        dirty = self.dirty = bool(polluting) or model.is_polluting(codes)
+        eco = self.eco = model.ecology(county_code) if dirty else None
+        entry = self.entry = model.pollution_entry(codes) if dirty else ""
+        self.county: list[tuple[str, float, str, str, bool]] = []
+        if eco is None:
+            rule_zh = f"属{entry or '重污染行业'}，本县无生态功能区限制记录" if dirty else ""
+            rule_en = f"on the heavy-pollution list ({entry}); no restricting ecological status on record" if dirty else ""
+            self.county.append(("county", C.landing("county", True, values), rule_zh, rule_en, dirty))
+        elif allow_polluting:
+            self.county.append((
+                "county", C.landing("county", True, values),
+                f"属{entry or '重污染行业'}（{model.pollution_source}），本县为{eco.get('status_zh') or eco['status']}："
+                "默认排除，因 --allow-polluting 显示",
+                f"heavily polluting ({entry}; {model.pollution_source}) in a county with status {eco['status']}: "
+                "excluded by default, shown because of --allow-polluting",
+                True,
+            ))  # fmt: skip
+
+    def options(self, pairing: Pairing | None) -> list[tuple[str, float, str, str, bool]]:
+        """:func:`landing_options` through ``pairing``: the county platform's, then the enclave's when it has one."""
+        if pairing is None or not pairing.has_enclave:
+            return self.county
+        eco, entry, dirty = self.eco, self.entry, self.dirty
+        fits = enclave_fits(pairing, self.codes)
         rule_zh = (f"属{entry or '重污染行业'}，本县为{eco.get('status_zh') or eco['status']}，落地对方飞地不受本县生态限制"
                    if eco is not None else ("属重污染行业" if dirty else ""))  # fmt: skip
         rule_en = (f"heavily polluting ({entry}) and the county has status {eco['status']}: lands in the enclave "
                    "in the partner's territory instead" if eco is not None else ("heavily polluting" if dirty else ""))  # fmt: skip
-        out.append(("enclave", C.landing("enclave", fits, values), rule_zh, rule_en, dirty))
-    return out
+        return [*self.county, ("enclave", C.landing("enclave", fits, self.values), rule_zh, rule_en, dirty)]
 
 
 def _partner_key(model: Model, s: Suggestion) -> tuple:
@@ -181,8 +197,13 @@ def suggest_for_county(
     confidence_values = model.preset["confidence_value"]
     pairing_values: dict[tuple[int, str], float] = {}
     weights, den = model.weights_of(_COMPONENTS)
+    factors = model.confidence_factor
     segment_sectors = model._segment_sectors
-    partner_values = {p.partner_id: model._partner_values(p.partner_id) for p in pairings if p.partner_id}
+    # per pairing, what every segment asks of it: the partner's fit values (partner_fit_value) and distance
+    channels = [
+        (p, p.partner_id, model._partner_values(p.partner_id) if p.partner_id else {}, model.distance(county_code, p.partner_id))
+        for p in pairings
+    ] or [(None, "", {}, model.distance(county_code, ""))]  # fmt: skip
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
     excluded = 0
@@ -199,20 +220,19 @@ def suggest_for_county(
             fact_conf = holding.confidence
         else:
             fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
-        link_value = path_weight(graph, path) if holding is not None else 0.0
-        link_rounded = round(link_value, 6)
+        link_rounded = round(path_weight(graph, path), 6) if holding is not None else 0.0
         seg_sectors = segment_sectors[seg_key]
         io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
         density = model._density_of_sectors(seg_sectors, county_code)
         policy = model.policy_value(node["codes"])
         gap_value = C.gap(relation, relation_values)
+        places = _Landing(model, county_code, node["codes"], allow_polluting=allow_polluting, polluting=None)
         rows_here: list[_Row] = []
-        for pairing in pairings or [None]:
-            pid = pairing.partner_id if pairing else ""
-            pvalue, pevidence = partner_values[pid].get(seg_key, (0.0, 0)) if pid else (0.0, 0)  # partner_fit_value
+        for pairing, pid, partner_values, distance in channels:
+            pvalue, pevidence = partner_values.get(seg_key, (0.0, 0))  # partner_fit_value
             if holding is None and pvalue <= 0:
                 continue
-            landings = landing_options(model, county_code, pairing, node["codes"], allow_polluting=allow_polluting)
+            landings = places.options(pairing)  # landing_options
             if not landings:
                 excluded += 1
                 continue
@@ -231,13 +251,11 @@ def suggest_for_county(
                 # in the order of _COMPONENTS: Model.total's arithmetic without a dict per candidate
                 values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
                           io_value, density, policy, evidence, landing[1])  # fmt: skip
-                score = C.score(C.weighted_mean(weights, den, values), fconf, model.confidence_factor)
+                score = C.score(C.weighted_mean(weights, den, values), fconf, factors)
                 rows_here.append(_Row(score, seg_key, relation, path, holding, pairing, pid, pevidence, landing,
-                                      values, conf, fconf, io_industry))  # fmt: skip
+                                      values, conf, fconf, io_industry, distance))  # fmt: skip
         if not rows_here:
             continue
-        for r in rows_here:  # once per row: the final sort uses it again
-            r.key = _row_key(model, county_code, r)
         if len(rows_here) > 1:
             rows_here.sort(key=_KEY)
         if by_partner:
@@ -248,7 +266,8 @@ def suggest_for_county(
                     out.append(r)
         else:
             first = rows_here[0]
-            first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
+            if len(rows_here) > 1:
+                first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
             out.append(first)
     if excluded:
         missing.append(
@@ -292,13 +311,14 @@ class _Row:
 
     def __init__(self, score: float, seg_key: str, relation: str, path: list[str], holding: Holding | None,
                  pairing: Pairing | None, pid: str, n_evidence: int, landing: tuple[str, float, str, str, bool],
-                 values: tuple[float, ...], conf: str, fconf: str, io_industry: str) -> None:  # fmt: skip
+                 values: tuple[float, ...], conf: str, fconf: str, io_industry: str, distance: float) -> None:  # fmt: skip
         self.score, self.seg_key, self.relation, self.path, self.holding = score, seg_key, relation, path, holding
         self.pairing, self.pid, self.n_evidence, self.landing = pairing, pid, n_evidence, landing
         self.values = values  # the components, in the order of _COMPONENTS
         self.conf, self.fconf, self.io_industry = conf, fconf, io_industry
         self.others: list[str] = []
-        self.key: tuple = ()  # _row_key, set by suggest_for_county
+        # _partner_key of the row (``distance``: Model.distance of the county and the partner)
+        self.key = (-score, -n_evidence, -values[_PARTNER_FIT], -values[_PAIRING], distance, landing[0] != "county", pid)
 
     @property
     def components(self) -> dict[str, float]:
@@ -334,19 +354,6 @@ class _Row:
         )  # fmt: skip
         s.other_partners = list(self.others)
         return s
-
-
-def _row_key(model: Model, county_code: str, r: _Row) -> tuple:
-    """:func:`_partner_key` of a :class:`_Row`."""
-    return (
-        -r.score,
-        -r.n_evidence,
-        -r.values[_PARTNER_FIT],
-        -r.values[_PAIRING],
-        model.distance(county_code, r.pid),
-        r.landing[0] != "county",
-        r.pid,
-    )
 
 
 def make_suggestion(
