@@ -353,7 +353,8 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
     it is a self-contained registry; when it is the shipped reference registry (which holds no user
     data any more) they are moved to the user registry.
     """
-    sqlite_utils = _sqlite_utils()
+    import sqlite_utils
+
     target = Path(db_path)
     steps = len(TABLES) + 3
 
@@ -423,28 +424,6 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
             lock.rollback()
             lock.close()
     return BuildReport(target, {n: len(tables[n]) for n in TABLES} | carried | (moved or {}), digest)
-
-
-def _sqlite_utils() -> Any:
-    """The ``sqlite_utils`` module, imported without pandas when pandas is not imported yet.
-
-    sqlite-utils imports pandas whenever it is installed (≈ 0.6 s, half of a build's start-up) only to give
-    ``pandas.Timestamp`` values a column type; a build writes none (text, integers and floats only), so the
-    tables and the registry are the same either way.
-    """
-    import sys
-
-    if "sqlite_utils" in sys.modules or "pandas" in sys.modules:
-        import sqlite_utils
-
-        return sqlite_utils
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # `import pandas` raises ImportError meanwhile
-    try:
-        import sqlite_utils
-    finally:
-        if sys.modules.get("pandas", 0) is None:
-            del sys.modules["pandas"]
-    return sqlite_utils
 
 
 def _refuse_non_sqlite(target: Path) -> None:
