@@ -28,12 +28,19 @@ NOT_ROWS = {"chains export", "report", "metrics aggregate", *(f"import {k}" for 
 
 
 def _leaves() -> dict[str, object]:
-    """Every runnable command by its path (``enterprises list``), loaded through the lazy group."""
+    """Every runnable command by its path (``enterprises list``), loaded through the lazy group.
+
+    The command modules are imported first: each one the lazy group imports changes the app, and the
+    group is built again (tests/conftest.py builds once per state) — 17 builds at every collection."""
+    import importlib
+
     import typer.main
 
     from chainlink._commands import COMMANDS
     from chainlink.cli import app
 
+    for module in dict.fromkeys(entry[0] for entry in COMMANDS.values()):
+        importlib.import_module(f"chainlink.cli.{module}")
     root = typer.main.get_command(app)
     found: dict[str, object] = {}
 

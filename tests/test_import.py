@@ -199,6 +199,23 @@ def test_warnings_for_guesses(db: Path, tmp_path: Path) -> None:
     assert codes == {A: mapped, B: zero}
 
 
+def test_gbt_section_letter_and_unknown_codes(db: Path, tmp_path: Path) -> None:
+    """A section letter must be the code's own (3443 valves: C); codes that are no 2017 class and no 2011
+    code are refused."""
+    rows = [
+        ["credit_code", "name_zh", "county_code", "gbt_codes"],
+        [A, "甲公司", "青田", "c3443"],
+        [B, "乙公司", "青田", "A3443"],
+        [C, "丙公司", "青田", "9999"],
+    ]
+    report = import_file("enterprises", write_csv(tmp_path / "e.csv", rows), db, skip_invalid=True)
+    assert (report.inserted, report.rows_rejected) == (1, 2)
+    text = "\n".join(report.errors)
+    assert "value 'A3443': section letter A does not match code 3443 (section C); drop the letter" in text
+    assert "value '9999': 9999 is not a GB/T 4754-2017 code" in text
+    assert {r["credit_code"]: r["gbt_codes"] for r in rows_of(db, "enterprises")} == {A: "3443"}
+
+
 def test_unknown_columns_are_noted_and_title_rows_skipped(db: Path, tmp_path: Path) -> None:
     from openpyxl import Workbook
 

@@ -25,3 +25,23 @@ def test_shipped_registry_hashes_are_what_table_hash_computes():
     for name in tables:
         count, digest = table_hash(conn, name)
         assert (str(count), digest) == (str(recorded[f"rows:{name}"]), recorded[f"dbhash:{name}"]), name
+
+
+def test_compiled_rows_hash_by_hand():
+    """``chainlink.store.build.table_hash`` (the ``hash:`` rows, of the compiled rows): rows ordered by the key
+    as text (so "10" before "2"), equal keys in their order, columns by name, null as ""."""
+    from chainlink.store.build import table_hash as rows_hash
+
+    rows = [
+        {"b": 2, "a": None, "c": 0.5},
+        {"b": 10, "a": "青田", "c": None},
+        {"b": 2, "a": "x", "c": 1.0},
+    ]
+    text = '[["a", "b", "c"], ["青田", 10, ""], ["", 2, 0.5], ["x", 2, 1.0]]'
+    assert rows_hash(rows, "b") == hashlib.sha256(text.encode()).hexdigest()
+    by_all = '[["a", "b", "c"], ["", 2, 0.5], ["x", 2, 1.0], ["青田", 10, ""]]'
+    assert rows_hash(rows) == hashlib.sha256(by_all.encode()).hexdigest()
+    two = '[["a", "b", "c"], ["青田", 10, ""], ["", 2, 0.5], ["x", 2, 1.0]]'
+    assert rows_hash(rows, ("b", "c")) == hashlib.sha256(two.encode()).hexdigest()
+    assert rows_hash([{"x": None}], "x") == hashlib.sha256(b'[["x"], [""]]').hexdigest()
+    assert rows_hash([]) == hashlib.sha256(b"[]").hexdigest()

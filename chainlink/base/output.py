@@ -48,23 +48,29 @@ def needs_escape(text: str) -> bool:
 def escape_formula(text: str) -> str:
     """Prefix ``text`` with ``'`` when Excel would read it as a formula (CSV/TSV meant for Excel).
 
-    ``chainlink import`` removes the prefix again, so exported files import back unchanged.
+    ``chainlink import`` removes the prefix again, so exported files import back unchanged: text that
+    already begins with apostrophes before such a character gets one more.
 
-    >>> escape_formula("=SUM(A1:A9)"), escape_formula("-3.5")
-    ("'=SUM(A1:A9)", '-3.5')
+    >>> escape_formula("=SUM(A1:A9)"), escape_formula("-3.5"), escape_formula("''=x")
+    ("'=SUM(A1:A9)", '-3.5', "'''=x")
     """
-    if needs_escape(text) or (text[:1] == "'" and text[1:2] in FORMULA_PREFIXES):
+    if needs_escape(text) or _quoted_formula(text):
         return "'" + text
     return text
 
 
+def _quoted_formula(text: str) -> bool:
+    """Whether ``text`` is one or more ``'`` followed by a formula character (an escaped formula's form)."""
+    if text[:1] != "'":
+        return False
+    rest = text.lstrip("'")
+    return rest[:1] != "" and rest[:1] in FORMULA_PREFIXES
+
+
 def unescape_formula(text: str) -> str:
-    """Undo :func:`escape_formula`: ``'=x`` → ``=x``, ``''=x`` → ``'=x``; anything else is returned as is."""
-    if text[:1] == "'" and (
-        text[1:2] in FORMULA_PREFIXES or (text[1:2] == "'" and text[2:3] in FORMULA_PREFIXES)
-    ):
-        return text[1:]
-    return text
+    """Undo :func:`escape_formula`: ``'=x`` → ``=x``, ``''=x`` → ``'=x``, ``'''=x`` → ``''=x``; anything
+    else is returned as is."""
+    return text[1:] if _quoted_formula(text) else text
 
 
 def _cell(value: Any) -> str:

@@ -282,7 +282,7 @@ class RowChecker:
             key_column = "id"
             if not key:
                 key = values[pos["id"]] = self.kind.id_prefix + digest(self._identity(values))
-            elif key in self.ctx.source_ids.get(self.kind.source_table, ()):
+            elif self.kind.source_table and key in self.ctx.source_ids(self.kind.source_table):
                 errors.append(
                     self._issue(
                         number,

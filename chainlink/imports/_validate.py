@@ -1,7 +1,7 @@
 """Check and normalise imported rows against the registry: one :class:`Issue` per problem, with its fix.
 
-A :class:`Context` holds what the checks need from the registry (the resolver, GB/T codes and the
-2011 → 2017 crosswalk, chain segments, partner kinds, the ids of the source tables).
+A :class:`Context` holds what the checks need from the registry (the resolver, chain segments, partner
+kinds, the ids of the source tables) and looks GB/T codes and the 2011 → 2017 crosswalk up per distinct code.
 :class:`RowChecker` turns one raw row into the tuple written to the user table, or into issues.
 Checks of repeated values (county names, codes, enumerations) are cached per distinct value.
 """
@@ -123,6 +123,10 @@ _CODE = re.compile(r"([A-Ta-t])?(\d{1,4})")
 _ID = re.compile(r"[^\s;]{1,64}")
 _EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!")
 _MISS = object()
+# One GB/T class's section (classes below the sections: level > 1), and a 2011 code's 2017 codes.
+SOURCE_TABLES = ("projects", "characteristic_industries", "pairings")  # imported ids may not be theirs
+_SECTION_SQL = "SELECT section FROM industries WHERE code = ? AND level > 1"
+_CROSSWALK_SQL = "SELECT code_2017 FROM industry_crosswalk WHERE code_2011 = ? ORDER BY code_2017"
 
 
 #: One value is wrong: ``problem`` says what, ``fix`` what to do (the library-wide :class:`BadValue`).
@@ -217,23 +221,23 @@ class Context:
         try:
             reg = Registry(conn, Path(path))
             self.resolver = Resolver.from_registry(reg)
-            self.partner_kind = {p["id"]: p["kind"] for p in reg.partners}
-            self.counties = {c["code"] for c in reg.counties}
-            self.codes = dict(conn.execute("SELECT code, section FROM industries WHERE level > 1").fetchall())
-            self.crosswalk: dict[str, list[str]] = {}
-            for old, new in conn.execute("SELECT code_2011, code_2017 FROM industry_crosswalk ORDER BY 2"):
-                self.crosswalk.setdefault(old, []).append(new)
+            # (only the columns needed, through the registry's reader as reg.partners/counties are)
+            self.partner_kind = {
+                p["id"]: p["kind"] for p in reg.query("SELECT id, kind FROM partners ORDER BY id")
+            }
+            self.counties = {c["code"] for c in reg.query("SELECT code FROM counties ORDER BY code")}
+            # GB/T codes are looked up one distinct code at a time (the file names a few of the 1,971
+            # classes; reading them all was ≈ 20 % of a small import): the statements are tried once here.
+            self._conn = conn
+            self._path = path
+            self._sections: dict[str, str | None] = {}
+            self._targets: dict[str, list[str]] = {}
+            self._lookup(_SECTION_SQL, "")
+            self._lookup(_CROSSWALK_SQL, "")
             self.segments = {
                 r[0]: (r[1], r[2]) for r in conn.execute("SELECT key, name_zh, name_en FROM segments")
             }
-            from chainlink.store.registry import table_names
-
-            tables = table_names(conn)
-            self.source_ids = {
-                name: {r[0] for r in conn.execute(f"SELECT id FROM [{name}]")}
-                for name in ("projects", "characteristic_industries", "pairings")
-                if name in tables
-            }
+            self._source_ids: dict[str, set[str]] = {}  # read on first use: only imports with ids need them
         except sqlite3.DatabaseError as exc:
             raise DataError(
                 f"{path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
@@ -252,6 +256,47 @@ class Context:
         self.file_name = Path(file_name).name
         self.warning: tuple[str, str] | None = None
         self.clean_codes: dict[str, str] = {}  # GB/T code as written → code, for codes without warnings
+
+    def _lookup(self, sql: str, code: str) -> list[Any]:
+        try:
+            return self._conn.execute(sql, (code,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise DataError(
+                f"{self._path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
+            ) from None
+
+    def section(self, code: str) -> str | None:
+        """The GB/T 4754-2017 section letter of ``code`` (a code below the sections), ``None`` if no such code."""
+        try:
+            return self._sections[code]
+        except KeyError:
+            rows = self._lookup(_SECTION_SQL, code)
+            found = self._sections[code] = (rows[0][0] or "") if rows else None
+            return found
+
+    def crosswalk(self, code: str) -> list[str]:
+        """The GB/T 4754-2017 codes the 2011 code ``code`` maps to, in code order (empty if none)."""
+        try:
+            return self._targets[code]
+        except KeyError:
+            found = self._targets[code] = [r[0] for r in self._lookup(_CROSSWALK_SQL, code)]
+            return found
+
+    def source_ids(self, table: str) -> set[str]:
+        """The ids of the source table ``table`` (``projects``, ``characteristic_industries``, ``pairings``):
+        an imported row may not take one; empty when the registry has no such table."""
+        if table not in self._source_ids:
+            from chainlink.store.registry import has_table
+
+            try:
+                found = has_table(self._conn, table) and table in SOURCE_TABLES
+                ids = {r[0] for r in self._conn.execute(f"SELECT id FROM [{table}]")} if found else set()
+            except sqlite3.DatabaseError as exc:
+                raise DataError(
+                    f"{self._path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
+                ) from None
+            self._source_ids[table] = ids
+        return self._source_ids[table]
 
     def warn(self, problem: str, fix: str) -> None:
         """Attach a warning to the value being checked (the row loop picks it up)."""
@@ -338,16 +383,15 @@ class Context:
                 f"{part!r} is not a GB/T 4754 code", "write 2–4 digits such as 3443, several joined by ';'"
             )
         letter, code = m.group(1), m.group(2)
-        if code in self.codes:
+        if self.section(code) is not None:
             chosen = code
-        elif len(code) in (1, 3) and "0" + code in self.codes:
+        elif len(code) in (1, 3) and self.section("0" + code) is not None:
             chosen = "0" + code
             self.warn(
                 f"code {code} read as {chosen} (a leading zero was lost, e.g. by Excel)",
                 "store codes as text",
             )
-        elif code in self.crosswalk:
-            targets = self.crosswalk[code]
+        elif targets := self.crosswalk(code):
             if len(targets) > 1:
                 raise Bad(
                     f"{code} is a GB/T 4754-2011 code that maps to several 2017 codes ({', '.join(targets)})",
@@ -361,7 +405,7 @@ class Context:
                 "use a 2–4 digit code of GB/T 4754-2017 (for example 3443 for valves)",
             )
         if letter:
-            section = self.codes.get(chosen, "")
+            section = self.section(chosen) or ""
             if section and section != letter.upper():
                 raise Bad(
                     f"section letter {letter} does not match code {chosen} (section {section})",

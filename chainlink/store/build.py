@@ -174,8 +174,22 @@ def table_hash(rows: list[dict[str, Any]], pk: str | tuple[str, ...] | None = No
     columns = sorted(rows[0])
     keys = columns if pk is None else ((pk,) if isinstance(pk, str) else pk)
     get = operator.itemgetter(*keys)
-    key = (lambda r: (str(get(r)),)) if len(keys) == 1 else (lambda r: tuple(map(str, get(r))))
-    body = [columns] + [["" if r[c] is None else r[c] for c in columns] for r in sorted(rows, key=key)]
+    # the keys as text, made once per row (map: no Python call per row); a stable sort of the positions by
+    # them is the order a stable sort of the rows by them gives (1-tuples compare as their one item)
+    if len(keys) == 1:
+        sort_keys: list[Any] = list(map(str, map(get, rows)))
+    else:
+        sort_keys = [tuple(map(str, k)) for k in map(get, rows)]
+    order = sorted(range(len(rows)), key=sort_keys.__getitem__)
+    body: list[Any] = [columns]
+    if len(columns) == 1:
+        (column,) = columns
+        body += [["" if (v := rows[i][column]) is None else v] for i in order]
+    else:
+        values = operator.itemgetter(*columns)
+        for i in order:  # a tuple is written as a JSON array, like a list
+            row = values(rows[i])
+            body.append(row if None not in row else ["" if v is None else v for v in row])
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
 
 
