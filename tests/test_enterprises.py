@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import sqlite3
 from pathlib import Path
 
@@ -140,6 +141,52 @@ def test_listed_products_round_trip() -> None:
 
 
 # -- segment links ------------------------------------------------------------------------------
+
+
+@functools.cache
+def _product_mapping() -> list[dict[str, str]]:
+    return _csv("product_segments.csv")
+
+
+@functools.cache
+def _shipped_rules():
+    """The shipped rules as chainlink.sources.listed._ProductRules, made once."""
+    from chainlink.sources.listed import _ProductRules
+
+    return _ProductRules(_product_mapping())
+
+
+def _found_plainly(mapping: list[dict[str, str]], product: str) -> list[tuple[str, str]]:
+    """Every keyword rule tried on ``product`` in file order: what the build did before the index."""
+    return [
+        (m["keyword"], m["segment_key"])
+        for m in mapping
+        if m["keyword"] in product and not any(x in product for x in m["exclude"].split(";") if x)
+    ]
+
+
+def test_product_rules_index_finds_what_trying_every_rule_finds_on_shipped_products() -> None:
+    """``_ProductRules.found_in`` (keywords indexed by their first character) equals trying every rule of
+    data/product_segments.csv in file order, on every shipped product name."""
+    from chainlink.sources.listed import _ProductRules
+
+    mapping = _csv("product_segments.csv")
+    rules = _ProductRules(mapping)
+    for name in sorted({r["product"] for r in _csv("listed_products.csv")}):
+        assert rules.found_in(name) == _found_plainly(mapping, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="电机阀门泵汽车零部件锂电池新能源光伏材料塑料化纤纺织服装鞋革不锈钢abcAB -", max_size=12))
+def test_product_rules_index_finds_what_trying_every_rule_finds(product: str) -> None:
+    """The same on generated names, and an empty keyword (an error the build reports) is tried on every
+    product as before."""
+    from chainlink.sources.listed import _ProductRules
+
+    mapping = _product_mapping()
+    assert _shipped_rules().found_in(product) == _found_plainly(mapping, product)
+    with_empty = [*mapping[:3], {"keyword": "", "segment_key": "x/y", "exclude": ""}]
+    assert _ProductRules(with_empty).found_in(product) == _found_plainly(with_empty, product)
 
 
 def test_product_keyword_links_are_sourced(real_db: Path) -> None:

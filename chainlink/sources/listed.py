@@ -370,34 +370,56 @@ def join_named(named: list[dict[str, str]], listed: list[dict[str, str]]) -> dic
     return out
 
 
+class _ProductRules:
+    """The rows of data/product_segments.csv as (keyword, excluding words, segment key), in file order, indexed
+    by the keyword's first character: a product name is tried only on the keywords that can occur in it (546
+    firms' products × ≈ 1,000 keywords were all tried)."""
+
+    def __init__(self, mapping: list[dict[str, str]]) -> None:
+        self.rules = [
+            (m["keyword"], tuple(x for x in m["exclude"].split(";") if x), m["segment_key"]) for m in mapping
+        ]
+        self.by_first: dict[str, list[int]] = {}
+        for i, (keyword, _, _) in enumerate(self.rules):
+            self.by_first.setdefault(keyword[:1], []).append(i)
+
+    def found_in(self, product: str) -> list[tuple[str, str]]:
+        """(keyword, segment key) of the rules whose keyword occurs in ``product`` and none of whose excluding
+        words do, in file order."""
+        positions = sorted({i for ch in {"", *product} for i in self.by_first.get(ch, ())})
+        out = []
+        for keyword, excludes, key in map(self.rules.__getitem__, positions):
+            if keyword in product and not any(x in product for x in excludes):
+                out.append((keyword, key))
+        return out
+
+
 def _segment_links(
     firm_id: str,
     products: list[dict[str, Any]],
-    mapping: list[dict[str, str]],
+    rules: _ProductRules,
     industry_codes: list[str],
     industry_label: str,
     segments: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Segments of one firm: by its products (sourced), else by its industry's GB/T codes (unverified)."""
     best: dict[str, dict[str, Any]] = {}
-    rules = [(m, [x for x in m["exclude"].split(";") if x]) for m in mapping]  # split once, not per product
     for p in products:
-        for m, excludes in rules:
-            if m["keyword"] in p["product"] and not any(x in p["product"] for x in excludes):
-                key = m["segment_key"]
-                share = p["revenue_share"]
-                old = best.get(key)
-                if old is None or (share or 0) > (old["revenue_share"] or 0):
-                    best[key] = {
-                        "enterprise_id": firm_id,
-                        "segment_key": key,
-                        "chain_id": key.split("/")[0],
-                        "product": p["product"],
-                        "revenue_share": share,
-                        "rule": f"main product {p['product']!r} contains {m['keyword']!r}",
-                        "confidence": "sourced",
-                        "source": PRODUCTS_SOURCE,
-                    }
+        product = p["product"]
+        for keyword, key in rules.found_in(product):
+            share = p["revenue_share"]
+            old = best.get(key)
+            if old is None or (share or 0) > (old["revenue_share"] or 0):
+                best[key] = {
+                    "enterprise_id": firm_id,
+                    "segment_key": key,
+                    "chain_id": key.split("/")[0],
+                    "product": product,
+                    "revenue_share": share,
+                    "rule": f"main product {product!r} contains {keyword!r}",
+                    "confidence": "sourced",
+                    "source": PRODUCTS_SOURCE,
+                }
     if best or not industry_codes:
         return sorted(best.values(), key=lambda r: r["segment_key"])
     from chainlink.base.industries import code_match
@@ -447,7 +469,7 @@ def real_enterprise_tables(
     current = {n.admin_code for n in names if n.kind == "current"}
     listed = load_listed(root, col, source_ids)
     products = load_products(root, col, {r["stock_code"] for r in listed})
-    mapping = load_product_segments(root, col, segment_keys, chain_ids)
+    rules = _ProductRules(load_product_segments(root, col, segment_keys, chain_ids))
     industry = {(r["scheme"], r["code"]): r for r in load_industry_gbt(root, col, gbt_codes)}
     named = load_named(root, col, counties, partner_ids, chain_ids, segment_keys, gbt_codes, current)
 
@@ -485,7 +507,7 @@ def real_enterprise_tables(
         ind_codes = [c for c in sw["gbt_codes"].split(";") if c] if sw else []
         label = f"Shenwan {firm['industry_sw_code']} {firm['industry_sw']}" if sw else ""
         firm_products = sorted(by_stock.get(firm["stock_code"], []), key=lambda p: p["rank"])
-        firm_links = _segment_links(fid, firm_products, mapping, ind_codes, label, segments)
+        firm_links = _segment_links(fid, firm_products, rules, ind_codes, label, segments)
         for n in same:
             if n["segment_key"] and all(link["segment_key"] != n["segment_key"] for link in firm_links):
                 firm_links.append(_named_link(fid, n))

@@ -154,12 +154,13 @@ def sample_origins(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, An
     return sorted(out, key=lambda p: p["id"])
 
 
-def _matching_segments(segments: list[dict[str, Any]], codes: list[str], threshold: float) -> set[str]:
-    """Keys of the segments one of whose codes a code in ``codes`` matches at ``threshold`` or more."""
+def _matching_segments(
+    segment_codes: list[tuple[str, list[str]]], codes: list[str], threshold: float
+) -> set[str]:
+    """Keys of the segments (``(key, GB/T codes)``) one of whose codes a code in ``codes`` matches at
+    ``threshold`` or more."""
     return {
-        s["key"]
-        for s in segments
-        if any(code_match(h, c) >= threshold for h in codes for c in split_codes(s["gbt_codes"]))
+        key for key, mine in segment_codes if any(code_match(h, c) >= threshold for h in codes for c in mine)
     }
 
 
@@ -167,13 +168,14 @@ def _candidate_segments(tables: dict[str, list[dict[str, Any]]]) -> dict[str, tu
     """Per origin: segments a source names for its zone family, and segments of chains its paired counties hold."""
     segments = tables["segments"]
     chain_of = {s["key"]: s["chain_id"] for s in segments}
+    segment_codes = [(s["key"], split_codes(s["gbt_codes"])) for s in segments]  # split once, not per fact
     county_chains: dict[str, set[str]] = {}
     for fact in tables["characteristic_industries"]:
-        held = _matching_segments(segments, split_codes(fact["gbt_codes"]), HOLD_THRESHOLD)
+        held = _matching_segments(segment_codes, split_codes(fact["gbt_codes"]), HOLD_THRESHOLD)
         county_chains.setdefault(fact["county_code"], set()).update(chain_of[k] for k in held)
     partner_named: dict[str, set[str]] = {}
     for fact in tables["partner_industries"]:
-        named = _matching_segments(segments, split_codes(fact["gbt_codes"]), 0.8)
+        named = _matching_segments(segment_codes, split_codes(fact["gbt_codes"]), 0.8)
         partner_named.setdefault(fact["partner_id"], set()).update(named)
     out = {}
     for origin in sample_origins(tables):

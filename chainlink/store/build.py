@@ -7,6 +7,7 @@ would compile to now.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -137,6 +138,7 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
     conn.close()
     codes = {s["key"]: split_codes(s["gbt_codes"]) for s in tables["segments"]}
 
+    @functools.cache  # a segment ends several edges (1,772 look-ups of 339 segments)
     def sectors(key: str) -> list[str]:
         return sorted(
             {x for c in codes[key] for x in sector_of_gbt(c, year=IO_WEIGHT_YEAR, mapping=table.mapping)}
