@@ -123,10 +123,15 @@ _CODE = re.compile(r"([A-Ta-t])?(\d{1,4})")
 _ID = re.compile(r"[^\s;]{1,64}")
 _EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!")
 _MISS = object()
-# One GB/T class's section (classes below the sections: level > 1), and a 2011 code's 2017 codes.
 SOURCE_TABLES = ("projects", "characteristic_industries", "pairings")  # imported ids may not be theirs
+# One GB/T class's section (classes below the sections: level > 1), and a 2011 code's 2017 codes.
 _SECTION_SQL = "SELECT section FROM industries WHERE code = ? AND level > 1"
 _CROSSWALK_SQL = "SELECT code_2017 FROM industry_crosswalk WHERE code_2011 = ? ORDER BY code_2017"
+
+
+def _unreadable(path: str | Path, exc: sqlite3.DatabaseError) -> DataError:
+    """The error when the registry's reference tables cannot be read while checks are set up or look a value up."""
+    return DataError(f"{path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`")
 
 
 #: One value is wrong: ``problem`` says what, ``fix`` what to do (the library-wide :class:`BadValue`).
@@ -239,9 +244,7 @@ class Context:
             }
             self._source_ids: dict[str, set[str]] = {}  # read on first use: only imports with ids need them
         except sqlite3.DatabaseError as exc:
-            raise DataError(
-                f"{path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
-            ) from None
+            raise _unreadable(path, exc) from None
         finally:
             conn.row_factory = None
         self.cities = {c[:4] + "00" for c in self.counties}
@@ -261,9 +264,7 @@ class Context:
         try:
             return self._conn.execute(sql, (code,)).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise DataError(
-                f"{self._path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
-            ) from None
+            raise _unreadable(self._path, exc) from None
 
     def section(self, code: str) -> str | None:
         """The GB/T 4754-2017 section letter of ``code`` (a code below the sections), ``None`` if no such code."""
@@ -292,9 +293,7 @@ class Context:
                 found = has_table(self._conn, table) and table in SOURCE_TABLES
                 ids = {r[0] for r in self._conn.execute(f"SELECT id FROM [{table}]")} if found else set()
             except sqlite3.DatabaseError as exc:
-                raise DataError(
-                    f"{self._path}: cannot read the registry's reference tables ({exc}); run `chainlink doctor`"
-                ) from None
+                raise _unreadable(self._path, exc) from None
             self._source_ids[table] = ids
         return self._source_ids[table]
 

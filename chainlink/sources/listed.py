@@ -386,9 +386,11 @@ class _ProductRules:
     def found_in(self, product: str) -> list[tuple[str, str]]:
         """(keyword, segment key) of the rules whose keyword occurs in ``product`` and none of whose excluding
         words do, in file order."""
+        # an empty keyword (an error the build reports) sits under "" and is tried on every product
         positions = sorted({i for ch in {"", *product} for i in self.by_first.get(ch, ())})
         out = []
-        for keyword, excludes, key in map(self.rules.__getitem__, positions):
+        for i in positions:
+            keyword, excludes, key = self.rules[i]
             if keyword in product and not any(x in product for x in excludes):
                 out.append((keyword, key))
         return out
