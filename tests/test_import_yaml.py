@@ -56,6 +56,14 @@ def test_duplicate_keys_and_unsafe_tags() -> None:
         load_yaml_text("x: !!python/object/apply:os.system ['echo hi']\n", "p.yaml")
 
 
+def test_a_character_yaml_does_not_allow_is_one_line_with_its_line() -> None:
+    """PyYAML's reader error spans two lines ("... in "<unicode string>", position N"): one line, file:line."""
+    with pytest.raises(SourceError) as info:
+        load_yaml_text('name: x\norigin: y\nnote: "a\x01b"\n', "p.yaml")
+    # (PyYAML's reason, in brackets, is its own wording)
+    assert re.fullmatch(r"p\.yaml:3: YAML does not allow the character U\+0001 \([^\n]+\); remove it", str(info.value))
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_bytes("name_zh: 鞋革\n".encode("gbk"))

@@ -121,6 +121,10 @@ def load_yaml_text(text: str, path: str = "<yaml>") -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise SourceError(path, line, f"YAML syntax error: {exc.problem or exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; its own text spans two lines
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(path, line, f"YAML does not allow the character U+{code:04X} ({exc.reason}); remove it") from None
     except yaml.YAMLError as exc:
         raise SourceError(path, None, f"YAML error: {exc}") from None
     except RecursionError:
