@@ -361,3 +361,27 @@ def test_inputs_hash_ignores_bytecode(mini_root: Path) -> None:
     assert inputs_hash(mini_root) == before
     (mini_root / "data" / "derive" / "new.py").write_text("", encoding="utf-8")  # a source file is one
     assert inputs_hash(mini_root) != before
+
+
+def test_same_row_is_the_json_comparison() -> None:
+    """``build._same_row`` (``check --full``'s row comparison, short-cut for equal rows) says what comparing the
+    rows' JSON (``_norm``) says, including the pairs that are equal in Python but not in JSON and back."""
+    from chainlink.store.build import _norm, _same_row
+
+    base = {"code": "331121", "name": "青田县", "n": 3, "value": 0.5, "note": None}
+    others = [
+        dict(base),
+        base | {"note": ""},  # null is written as ""
+        base | {"n": 3.0},  # equal in Python, 3 and 3.0 in JSON
+        base | {"value": 0.0},
+        base | {"n": True, "value": 1},
+        {k: base[k] for k in reversed(base)},  # keys in another order: JSON sorts them
+        base | {"name": "青田"},
+        {k: v for k, v in base.items() if k != "note"},
+        base | {"value": float("nan")},
+    ]
+    pairs = [(a, b) for a in others for b in others]
+    pairs += [(base | {"value": 0.0}, base | {"value": -0.0}), (base | {"n": 0}, base | {"n": 0.0})]
+    for a, b in pairs:
+        assert _same_row(a, b) == (_norm(a) == _norm(b)), (a, b)
+    assert sum(_same_row(a, b) for a, b in pairs) > len(others)  # some equal pairs besides each with itself
