@@ -384,7 +384,7 @@ def _stored_hash(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> 
         if declared not in ("REAL", "FLOAT") or not kinds <= {int, float}:
             return None
         numbers = [v for v in column if v is not None]
-        if any(map(math.isnan, numbers)) or any(v == 0 and math.copysign(1.0, v) < 0 for v in numbers):
+        if any(map(math.isnan, numbers)) or 0 in numbers and any(math.copysign(1.0, v) < 0 for v in numbers if v == 0):
             return None
         if int in kinds:  # a REAL column stores an integer as a float
             values = [(*v[:j], None if v[j] is None else float(v[j]), *v[j + 1 :]) for v in values]
@@ -598,7 +598,7 @@ def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: lis
         return
     columns: dict[str, type] = {}
     for key in rows[0]:
-        kinds = {type(r[key]) for r in rows if r[key] is not None}
+        kinds = set(map(type, map(operator.itemgetter(key), rows))) - {type(None)}
         columns[key] = float if float in kinds else int if kinds == {int} else str
     db[name].create(columns, pk=pk)
     names = list(columns)
