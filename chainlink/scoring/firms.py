@@ -8,6 +8,7 @@ covers (shown by every output that lists firms).
 Public API (used by ``match``/``export`` and the CLI):
 
 - :func:`firms_on` — firms on given segments, optionally within given places
+- :func:`firms_in` — the same rows for some places and partners, read for those only
 - :func:`partner_places` — the county-level codes of a partner district's or zone's territory
 - :func:`chain_leaders` — per place, the 链主 candidate of a chain and the rule that chose it
 - :func:`coverage` — segments, counties and partners with at least one real firm
@@ -150,25 +151,74 @@ def _firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
     return memo[key]
 
 
-def _read_firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
-    if not _has_table(registry, "enterprise_segments") or not kinds:
-        return []
-    marks = ", ".join("?" * len(kinds))
-    sql = f"""
+_LINK_SQL = """
         SELECT e.id, e.name_zh, e.kind, e.place_code, e.county_code, e.partner_id, s.segment_key,
                s.chain_id, s.product, s.revenue_share, s.rule, s.confidence, s.source, e.as_of,
                e.role, e.role_chains, e.role_source, e.role_confidence, e.quote, e.named_id, e.stock_code
-        FROM enterprise_segments s JOIN enterprises e ON e.id = s.enterprise_id
-        WHERE e.kind IN ({marks})"""
+        FROM {tables}
+        WHERE e.kind IN ({kinds}){where}"""
+_ALL_LINKS = "enterprise_segments s JOIN enterprises e ON e.id = s.enterprise_id"
+# a scope's firms first, then their links by the primary key (SQLite would scan every link and look its firm up)
+_SCOPED_LINKS = "enterprises e CROSS JOIN enterprise_segments s ON s.enterprise_id = e.id"
+
+
+def _read_firm_links(
+    registry: Any, kinds: Sequence[str], where: str = "", params: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The (firm, segment) rows of ``kinds`` (and the SQL condition ``where`` on them), in link order:
+    segment key, then firm id."""
+    if not _has_table(registry, "enterprise_segments") or not kinds:
+        return []
+    tables = _SCOPED_LINKS if where else _ALL_LINKS
+    sql = _LINK_SQL.format(tables=tables, kinds=", ".join("?" * len(kinds)), where=where)
     cur = registry.conn.cursor()
     cur.row_factory = None
-    cur.execute(sql, tuple(kinds))
+    cur.execute(sql, (*kinds, *params))
     names = [d[0] for d in cur.description]
     # ORDER BY s.segment_key, e.id, sorted here: SQLite's sorter took ≈ 4 ms for these ≈ 1,000 wide rows,
     # Python's sort of the tuples ≈ 0.3 (same order: binary collation is code-point order; NULL first)
     rows = cur.fetchall()
     rows.sort(key=lambda r: (r[6] is not None, r[6] or "", r[0]))
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _scoped_links(
+    registry: Any, kinds: Sequence[str], places: Sequence[str], counties: Sequence[str], partner_ids: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(links of ``kinds`` in the scope, the real links the scope's 链主 candidates are chosen from).
+
+    The scope: a link whose firm's ``place_code`` is in ``places``, ``county_code`` in ``counties`` or
+    ``partner_id`` in ``partner_ids``. A candidate is chosen per (chain, place) among the real links of that
+    place (:func:`_compute_leaders`), so every real link of every place a scoped link has is read with it —
+    the places of the scope, and those of its firms found by county or partner id."""
+    scope = []
+    params: list[str] = []
+    for column, values in (("place_code", places), ("county_code", counties), ("partner_id", partner_ids)):
+        if values:
+            scope.append(f"{{e}}{column} IN ({_marks(values)})")
+            params += values
+    if not scope:
+        return [], []
+    either = " OR ".join(scope)
+    read = tuple(dict.fromkeys((*kinds, *REAL_KINDS)))
+    where = (
+        f" AND ({either.format(e='e.')} OR e.place_code IN (SELECT place_code FROM enterprises"
+        f" WHERE place_code != '' AND kind IN ({_marks(read)}) AND ({either.format(e='')})))"
+    )
+    links = _read_firm_links(registry, read, where, [*params, *read, *params])
+    places_, counties_, partners_ = set(places), set(counties), set(partner_ids)
+    wanted = set(kinds)
+    mine = [
+        r
+        for r in links
+        if r["kind"] in wanted
+        and (r["place_code"] in places_ or r["county_code"] in counties_ or r["partner_id"] in partners_)
+    ]
+    return mine, [r for r in links if r["kind"] in REAL_KINDS]
 
 
 def firms_on(
@@ -190,16 +240,67 @@ def firms_on(
     """
     keys = set(segment_keys)
     places = set(place_codes) if place_codes is not None else None
-    rows = [r for r in _firm_links(registry, kinds) if r["segment_key"] in keys]
+    links = [r for r in _firm_links(registry, kinds) if r["segment_key"] in keys]
     leaders = _leader_ids(registry) if any(k in REAL_KINDS for k in kinds) else set()
+
+    def here(r: dict[str, Any]) -> bool:
+        return places is None or r["place_code"] in places or bool(partner_id and r["partner_id"] == partner_id)
+
+    return _firm_rows(registry, links, keys, leaders, here, include_user)
+
+
+def firms_in(
+    registry: Any,
+    segment_keys: Iterable[str],
+    *,
+    places: Iterable[str] = (),
+    counties: Iterable[str] = (),
+    partner_ids: Iterable[str] = (),
+    kinds: Sequence[str] = REAL_KINDS,
+    include_user: bool = True,
+) -> list[dict[str, Any]]:
+    """The rows of :func:`firms_on` (``segment_keys``, ``kinds``, ``include_user``; all places) whose firm has its
+    ``place_code`` in ``places``, its ``county_code`` in ``counties`` or its ``partner_id`` in
+    ``partner_ids`` — in the same order, with the same ``chain_leader`` — read with SQL for those places and
+    partners only (``firms_on`` reads every link of the registry)."""
+    keys = set(segment_keys)
+    places, counties, partner_ids = sorted(set(places)), sorted(set(counties)), sorted(set(partner_ids))
+    if not (places or counties or partner_ids):
+        return []
+    if tuple(kinds) in getattr(registry, "_chainlink_firm_links", {}):  # every link already read: filter them
+        links = _firm_links(registry, kinds)
+        basis = None
+    else:
+        links, basis = _scoped_links(registry, kinds, places, counties, partner_ids)
+    links = [r for r in links if r["segment_key"] in keys]
+    if not any(k in REAL_KINDS for k in kinds):
+        leaders: set[tuple[str, str, str]] = set()
+    elif basis is None:
+        leaders = _leader_ids(registry)
+    else:
+        leaders = {(r["id"], r["chain_id"], r["place_code"]) for r in _compute_leaders(basis)}
+    place_set, county_set, partner_set = set(places), set(counties), set(partner_ids)
+
+    def here(r: dict[str, Any]) -> bool:
+        return r["place_code"] in place_set or r["county_code"] in county_set or r["partner_id"] in partner_set
+
+    return _firm_rows(registry, links, keys, leaders, here, include_user)
+
+
+def _firm_rows(
+    registry: Any,
+    links: list[dict[str, Any]],
+    keys: set[str],
+    leaders: set[tuple[str, str, str]],
+    here: Any,
+    include_user: bool,
+) -> list[dict[str, Any]]:
+    """The rows of :func:`firms_on` from the links on ``keys`` (in link order) where ``here(link)`` holds,
+    then the user's firms on ``keys`` where it holds; sorted."""
     out = []
     columns = [c for c in FIRM_COLUMNS if c not in ("chain_leader", "user")]
-    for r in rows:
-        if (
-            places is not None
-            and r["place_code"] not in places
-            and not (partner_id and r["partner_id"] == partner_id)
-        ):
+    for r in links:
+        if not here(r):
             continue
         row = {c: r.get(c) for c in columns}
         row["chain_leader"] = _named_leader(r) or (r["id"], r["chain_id"], r["place_code"]) in leaders
@@ -207,15 +308,8 @@ def firms_on(
         out.append(row)
     if include_user:
         for u in _user_firms(registry, _segments(registry)):
-            if u["segment_key"] not in keys:
-                continue
-            if (
-                places is not None
-                and u["place_code"] not in places
-                and not (partner_id and u["partner_id"] == partner_id)
-            ):
-                continue
-            out.append(u)
+            if u["segment_key"] in keys and here(u):
+                out.append(u)
     out.sort(key=lambda r: (r["segment_key"], -(r["revenue_share"] or 0), r["kind"], r["id"]))
     return out
 

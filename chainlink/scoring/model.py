@@ -18,7 +18,7 @@ the partner families) and share one set of caches, so it is not split into mixin
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import repeat
@@ -62,6 +62,9 @@ class PartnerFit:
 
 
 _NOT_CLOSE = (0.0, "none", "")
+# a model reads the firms of this many scopes (a county with its partners, a partner) by themselves, then every
+# firm at once (Model._firms_in): a scope's read costs ≈ a twentieth of reading every firm
+SCOPED_FIRM_READS = 2
 
 
 @lru_cache(maxsize=65536)
@@ -481,40 +484,81 @@ class Model:
     # -- firms (chainlink.scoring.firms, when the registry has them) ---------------------------------------
     @cached_property
     def _firms(self) -> list[dict[str, Any]]:
-        """Every real (and the user's) firm on every segment; [] when the registry has none."""
+        """Every real (and the user's) firm on every segment; [] when the registry has none. Scoring reads the
+        firms of the places it asks about only (:meth:`_firms_in`); this is their plain definition."""
         try:
             from chainlink.scoring import firms as firms_mod
         except ImportError:
             return []
-        rows = firms_mod.firms_on(self.registry, list(self.graph.nodes))
+        return self._present(firms_mod.firms_on(self.registry, list(self.graph.nodes)))
+
+    def _present(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` without registry firms the registry (a leave-one-out view) leaves out of its enterprises."""
         present = self.registry.enterprise_ids
         return [r for r in rows if r.get("user") or r["id"] in present or not present]
 
-    @cached_property
-    def _firm_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]:
-        """Positions in :attr:`_firms` by segment key, by county/place code and by partner id (indexes
-        that keep the order of :attr:`_firms`)."""
-        by_segment: dict[str, list[int]] = {}
-        by_place: dict[str, list[int]] = {}
-        by_partner: dict[str, list[int]] = {}
-        for i, f in enumerate(self._firms):
-            by_segment.setdefault(f["segment_key"], []).append(i)
-            for code in {f.get("county_code"), f.get("place_code")}:
-                by_place.setdefault(code, []).append(i)
-            if f.get("partner_id"):
-                by_partner.setdefault(f["partner_id"], []).append(i)
-        return by_segment, by_place, by_partner
+    def _firms_in(self, places: set[str], counties: set[str], partners: set[str]) -> list[dict[str, Any]]:
+        """The rows of :attr:`_firms` whose ``place_code`` is in ``places``, ``county_code`` in ``counties`` or
+        ``partner_id`` in ``partners``, in the same order: read for those places and partners alone
+        (:func:`chainlink.scoring.firms.firms_in`) for the first :data:`SCOPED_FIRM_READS` scopes a model is asked
+        about (one county's match, a project's destinations), then filtered from :attr:`_firms`, read once (an
+        export asks about every county: one read of every firm costs less than many reads of a few)."""
+        reads = self.__dict__.get("_scoped_firm_reads", 0)
+        if "_firms" in self.__dict__ or reads >= SCOPED_FIRM_READS:
+            by_place, by_county, by_partner = self._firm_index
+            found = {i for code in places for i in by_place.get(code, ())}
+            found.update(i for code in counties for i in by_county.get(code, ()))
+            found.update(i for pid in partners for i in by_partner.get(pid, ()))
+            firms = self._firms
+            return [firms[i] for i in sorted(found)]
+        try:
+            from chainlink.scoring import firms as firms_mod
+        except ImportError:
+            return []
+        self._scoped_firm_reads = reads + 1
+        rows = firms_mod.firms_in(
+            self.registry, list(self.graph.nodes), places=places, counties=counties, partner_ids=partners
+        )
+        return self._present(rows)
 
-    def _firms_at(self, positions: Any) -> list[dict[str, Any]]:
-        return [self._firms[i] for i in sorted(set(positions))]
+    @cached_property
+    def _firm_index(self) -> tuple[dict[Any, list[int]], dict[Any, list[int]], dict[Any, list[int]]]:
+        """Positions in :attr:`_firms` by ``place_code``, by ``county_code`` and by ``partner_id``."""
+        by_place: dict[Any, list[int]] = {}
+        by_county: dict[Any, list[int]] = {}
+        by_partner: dict[Any, list[int]] = {}
+        for i, f in enumerate(self._firms):
+            by_place.setdefault(f.get("place_code"), []).append(i)
+            by_county.setdefault(f.get("county_code"), []).append(i)
+            by_partner.setdefault(f.get("partner_id"), []).append(i)
+        return by_place, by_county, by_partner
+
+    def _county_firms(self, code: str) -> list[dict[str, Any]]:
+        """The firms located in county ``code`` (``place_code`` or ``county_code``), in :attr:`_firms` order.
+
+        Scoring a county asks for its firms first and then for those of its paired partners
+        (:meth:`_partner_firm_index`), so the partners' not read yet are read with the county's, in one read."""
+        cache = self.__dict__.setdefault("_county_firms_cache", {})
+        if code in cache:
+            return cache[code]
+        pcache = self.__dict__.setdefault("_partner_firm_cache", {})
+        pids = [pid for pid in dict.fromkeys(p.partner_id for p in self.pairings_of(code)) if pid and pid not in pcache]
+        scopes = [(pid, self.partner_places(pid), self._family(pid)) for pid in pids]
+        places = {code}.union(*(s[1] for s in scopes))
+        partners: set[str] = set().union(*(s[2] for s in scopes))
+        rows = self._firms_in(places, {code}, partners)
+        cache[code] = [f for f in rows if f.get("place_code") == code or f.get("county_code") == code]
+        for pid, pid_places, family in scopes:
+            pcache[pid] = _by_segment(f for f in rows if f.get("place_code") in pid_places or f.get("partner_id") in family)
+        return cache[code]
 
     def county_firms_on(self, code: str, segments: list[str] | None) -> list[dict[str, Any]]:
         """Real firms located in county ``code`` on ``segments`` (all segments when None)."""
-        here = self._firm_index[1].get(code, [])
+        here = self._county_firms(code)
         if segments is None:
-            return self._firms_at(here)
+            return list(here)
         keys = set(segments)
-        return self._firms_at(i for i in here if self._firms[i]["segment_key"] in keys)
+        return [f for f in here if f["segment_key"] in keys]
 
     def partner_places(self, pid: str) -> set[str]:
         """County-level codes of a partner's territory (:func:`chainlink.scoring.firms.partner_places`)."""
@@ -533,32 +577,17 @@ class Model:
         if not pid:
             return []
         mine = self._partner_firm_index(pid)
-        if len(segments) == 1:
-            return [self._firms[i] for i in mine.get(segments[0], ())]
-        return self._firms_at(i for key in set(segments) for i in mine.get(key, ()))
+        # :attr:`_firms` is sorted by segment key first: the segments' lists one after the other keep its order
+        return [f for key in sorted(set(segments)) for f in mine.get(key, ())]
 
-    def _partner_firm_index(self, pid: str) -> dict[str, list[int]]:
-        """Segment key → positions in :attr:`_firms` of the partner's firms (in its territory or tied to its
-        zones), in :attr:`_firms` order."""
+    def _partner_firm_index(self, pid: str) -> dict[str, list[dict[str, Any]]]:
+        """Segment key → the partner's firms on it (in its territory or tied to its zones), in :attr:`_firms`
+        order (callers do not change the lists)."""
         cache = self.__dict__.setdefault("_partner_firm_cache", {})
         if pid not in cache:
             places, family = self.partner_places(pid), self._family(pid)
-            by_place_code, by_partner = self._firm_place_index, self._firm_index[2]
-            found = {i for code in places for i in by_place_code.get(code, ())}
-            found.update(i for p in family for i in by_partner.get(p, ()))
-            mine: dict[str, list[int]] = {}
-            for i in sorted(found):
-                mine.setdefault(self._firms[i]["segment_key"], []).append(i)
-            cache[pid] = mine
+            cache[pid] = _by_segment(self._firms_in(places, set(), set(family)))
         return cache[pid]
-
-    @cached_property
-    def _firm_place_index(self) -> dict[Any, list[int]]:
-        """``place_code`` → positions in :attr:`_firms`."""
-        out: dict[Any, list[int]] = {}
-        for i, f in enumerate(self._firms):
-            out.setdefault(f.get("place_code"), []).append(i)
-        return out
 
     # -- the partner side -----------------------------------------------------------------------------
     def partner_profile(self, pid: str) -> list[dict[str, Any]]:
@@ -823,7 +852,7 @@ class Model:
         cache = self.__dict__.setdefault("_partner_values_cache", {})
         if pid in cache:
             return cache[pid]
-        values, factors, firms, graph = self.partner_fit_values, self._fit_factors, self._firms, self.graph
+        values, factors, graph = self.partner_fit_values, self._fit_factors, self.graph
         firm_value, adjacent_value = float(values["firm"]), float(values["adjacent_firm"])
         project_value = float(values["project"])
         mine = self._partner_firm_index(pid)
@@ -845,19 +874,20 @@ class Model:
             confidence = row["confidence"]
             for key, found in self._profile_reach(pcodes).items():
                 take(key, found[0], confidence)
-        near: dict[str, set[int]] = {}  # segment without the partner's firms → its firms one step away
-        for key, positions in mine.items():
+        # segment without the partner's firms → its firms one step away (each firm row once, by identity)
+        near: dict[str, dict[int, dict[str, Any]]] = {}
+        for key, rows in mine.items():
             if key not in best:
                 continue  # a segment the graph lacks (an imported firm's)
-            for i in positions:
-                take(key, firm_value, firms[i].get("confidence") or "sourced")
+            for f in rows:
+                take(key, firm_value, f.get("confidence") or "sourced")
             if key in graph:
                 for k in (*graph.pred[key], *graph.succ[key]):
                     if k not in mine:
-                        near.setdefault(k, set()).update(positions)
-        for key, positions in near.items():
-            for i in positions:
-                take(key, adjacent_value, firms[i].get("confidence") or "sourced")
+                        near.setdefault(k, {}).update((id(f), f) for f in rows)
+        for key, found in near.items():
+            for f in found.values():
+                take(key, adjacent_value, f.get("confidence") or "sourced")
         with_projects = self._project_segments(pid)
         for key in self.open_projects:
             if key in best and key in with_projects:
@@ -901,7 +931,7 @@ class Model:
         firms: list[dict[str, Any]] = []
         if segment_key:
             mine = self._partner_firm_index(pid)
-            firms = [self._firms[i] for i in mine.get(segment_key, ())]
+            firms = list(mine.get(segment_key, ()))
             for f in firms:
                 items.append((float(values["firm"]), f.get("confidence") or "sourced", "firm", f))
             if not firms:
@@ -1096,6 +1126,14 @@ class Model:
             except (KeyError, TypeError, ValueError):
                 cache[key] = math.inf
         return cache[key]
+
+
+def _by_segment(firms: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Segment key → the ``firms`` on it, in their order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for f in firms:
+        out.setdefault(f["segment_key"], []).append(f)
+    return out
 
 
 def evidence_holdings(registry: Any, *, include_sample: bool = True) -> dict[str, dict[str, Holding]]:
