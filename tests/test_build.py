@@ -302,15 +302,15 @@ def test_recorded_hashes_let_check_and_build_skip_work(
     assert check_registry(mini_root, mini_db) == ["segments: 1 changed (synthetic-leather-footwear/footwear)"]
 
 
-def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
+def test_pinyin_reused_from_the_previous_or_shipped_registry_only_when_the_same(
     mini_root: Path, mini_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sqlite3
 
     import chainlink.sources.tables as sources  # load_industries looks industry_pinyin up there
 
-    # mini_db's pinyin was computed afresh: it is the session's compile of mini_root into a new file (the test
-    # below checks that it equals a fresh compile)
+    # mini_db is the session's compile of mini_root into a new file, its pinyin the shipped registry's (the last
+    # build below computes every name afresh and must give the same)
     conn = sqlite3.connect(mini_db)
     query = "SELECT code, name_zh, pinyin FROM industries"
     fresh = [dict(zip(("code", "name_zh", "pinyin"), r, strict=True)) for r in conn.execute(query)]
@@ -323,14 +323,31 @@ def test_pinyin_reused_from_the_previous_registry_only_when_the_same(
     assert calls == []
     rows = sqlite3.connect(mini_db).execute("SELECT code, pinyin FROM industries").fetchall()
     assert dict(rows) == {r["code"]: r["pinyin"] for r in fresh}
-    conn = sqlite3.connect(mini_db)
-    with conn:
-        conn.execute("UPDATE meta SET value = '0.0' WHERE key = 'pypinyin_version'")
-    conn.close()
-    compile_registry(mini_root, mini_db)  # another pypinyin made it: all computed again
+    import shutil
+
+    import chainlink.store.registry as registry
+
+    def another_pypinyin(path: Path) -> None:
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("UPDATE meta SET value = '0.0' WHERE key = 'pypinyin_version'")
+        conn.close()
+
+    shipped = mini_root / "shipped.db"  # stands for the registry shipped with chainlink
+    shutil.copyfile(mini_db, shipped)
+    monkeypatch.setattr(registry, "default_registry_path", lambda: shipped)
+    compile_registry(mini_root, mini_root / "new.db")  # a new file: the shipped registry's pinyin
+    assert calls == []
+    another_pypinyin(mini_db)
+    compile_registry(mini_root, mini_db)  # another pypinyin made the old file: the shipped registry's
+    assert calls == []
+    another_pypinyin(mini_db)
+    another_pypinyin(shipped)
+    compile_registry(mini_root, mini_db)  # another pypinyin made both: all computed again
     assert calls == [len({r["name_zh"] for r in fresh})]
-    rows = sqlite3.connect(mini_db).execute("SELECT code, pinyin FROM industries").fetchall()
-    assert dict(rows) == {r["code"]: r["pinyin"] for r in fresh}
+    for path in (mini_db, mini_root / "new.db"):
+        rows = sqlite3.connect(path).execute("SELECT code, pinyin FROM industries").fetchall()
+        assert dict(rows) == {r["code"]: r["pinyin"] for r in fresh}
 
 
 def test_mini_db_fixture_is_what_a_compile_of_mini_root_gives(mini_root: Path, mini_db: Path) -> None:

@@ -526,7 +526,26 @@ def _pypinyin_version() -> str:
 
 
 def _previous_pinyin(target: Path) -> dict[str, str] | None:
-    """Industry name → pinyin from the registry being replaced, if the same pypinyin made it."""
+    """Industry name → pinyin from the registry being replaced, if the same pypinyin made it; else (a build into
+    a new file, or over one another pypinyin made) from the registry shipped with chainlink, if the same
+    pypinyin made that. A name's pinyin depends on the name and pypinyin's version only
+    (:func:`chainlink.sources.tables.industry_pinyin`)."""
+    known = _pinyin_in(target)
+    if known is not None:
+        return known
+    from chainlink.store.registry import default_registry_path
+
+    shipped = default_registry_path()
+    try:
+        if shipped.resolve() == target.resolve():
+            return None
+    except OSError:
+        return None
+    return _pinyin_in(shipped)
+
+
+def _pinyin_in(target: Path) -> dict[str, str] | None:
+    """Industry name → pinyin held by the registry ``target``, if the same pypinyin made it."""
     if not target.is_file():
         return None
     try:
