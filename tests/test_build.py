@@ -459,3 +459,44 @@ def test_read_csv_rows_is_dictreaders(tmp_path: Path) -> None:
         assert got == want, path
         rows_read += len(got) if isinstance(got, list) else 0
     assert rows_read > 10_000
+
+
+def test_citations_by_first_character_are_the_plain_definition() -> None:
+    """``sources.projects._matcher`` (a source's title and ``cited_as`` phrases tried only when the text holds their
+    first character) finds what trying every phrase of every source finds, in the same order: every citation
+    of the project's tables and chains, each source's own phrases, and texts naming several sources backwards."""
+    from chainlink.sources.projects import CITING_FILES, URL, _matcher, _split_codes
+
+    root = Path(__file__).resolve().parent.parent
+    tables = load(root).tables
+    sources = tables["sources"]
+
+    def plain(text: str) -> tuple[list[str], list[str]]:
+        by_url = {s["url"]: s["id"] for s in sources if s["url"]}
+        found: list[str] = []
+        unknown: list[str] = []
+        for url in URL.findall(text):
+            if url in by_url:
+                if by_url[url] not in found:
+                    found.append(by_url[url])
+            else:
+                unknown.append(url)
+        for s in sources:
+            said = [p for p in (s["title"], *_split_codes(s.get("cited_as", ""))) if p]
+            if s["id"] not in found and any(p in text for p in said):
+                found.append(s["id"])
+        return found, unknown
+
+    texts = [r["source"] or "" for table in ("chains", "edges") for r in tables[table]]
+    for name in CITING_FILES:
+        with open(root / "data" / f"{name}.csv", encoding="utf-8-sig", newline="") as fh:
+            texts += [row.get("source") or "" for row in csv.DictReader(fh)]
+    phrases = [p for s in sources for p in (s["title"], *_split_codes(s.get("cited_as", ""))) if p]
+    texts += [f"见{p}。" for p in phrases] + ["; ".join(reversed(phrases[i : i + 3])) for i in range(len(phrases))]
+    texts += [f"{s['url']} and {s['title']}" for s in sources if s["url"]] + ["", "unverified", "http://x.invalid/a"]
+    match = _matcher(sources)
+    cited = 0
+    for text in texts:
+        assert match(text) == plain(text), text
+        cited += len(plain(text)[0])
+    assert cited > 2_000

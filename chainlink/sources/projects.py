@@ -292,6 +292,11 @@ def _matcher(sources: list[dict[str, Any]]) -> Callable[[str], tuple[list[str], 
     """:func:`source_matches` over ``sources``, their urls and phrases prepared once (for many texts)."""
     by_url = {s["url"]: s["id"] for s in sources if s["url"]}
     phrases = [(s["id"], [p for p in (s["title"], *_split_codes(s.get("cited_as", ""))) if p]) for s in sources]
+    # a phrase can occur in a text only if its first character does: (source position, phrase) by that character
+    by_first: dict[str, list[tuple[int, str]]] = {}
+    for i, (_, said) in enumerate(phrases):
+        for p in said:
+            by_first.setdefault(p[0], []).append((i, p))
 
     seen: dict[str, tuple[list[str], list[str]]] = {}  # the same citation text recurs on many rows
 
@@ -307,9 +312,10 @@ def _matcher(sources: list[dict[str, Any]]) -> Callable[[str], tuple[list[str], 
                     found.append(by_url[url])
             else:
                 unknown.append(url)
-        for sid, said in phrases:
-            if sid not in found and any(p in text for p in said):
-                found.append(sid)
+        said_in = {i for ch in set(text) for i, p in by_first.get(ch, ()) if p in text}
+        for i in sorted(said_in):  # in the sources' order, as trying every source's phrases finds them
+            if phrases[i][0] not in found:
+                found.append(phrases[i][0])
         seen[text] = found, unknown
         return list(found), list(unknown)
 
