@@ -500,3 +500,37 @@ def test_citations_by_first_character_are_the_plain_definition() -> None:
         assert match(text) == plain(text), text
         cited += len(plain(text)[0])
     assert cited > 2_000
+
+
+def test_firm_segments_by_industry_code_index_are_the_plain_definition() -> None:
+    """``listed._segment_links`` without a product match: the segments an industry code equals or is under, found
+    through ``segments_by_code``, are those trying ``code_match(c, sc) >= 0.9`` on every code pair of every
+    segment gives (with the first such industry code), for every code of the classification and every
+    Shenwan industry's codes."""
+    from chainlink.base.industries import code_match
+    from chainlink.sources.listed import _ProductRules, _segment_links
+
+    root = Path(__file__).resolve().parent.parent
+    tables = load(root).tables
+    segments = tables["segments"]
+    rules = _ProductRules([])
+
+    def plain(codes: list[str]) -> list[tuple[str, str]]:
+        out = []
+        for s in segments:
+            seg_codes = [c for c in s["gbt_codes"].split(";") if c]
+            hit = next((c for c in codes for sc in seg_codes if code_match(c, sc) >= 0.9), None)
+            if hit:
+                out.append((s["key"], hit))
+        return out
+
+    with open(root / "data" / "industry_gbt.csv", encoding="utf-8-sig", newline="") as fh:
+        mapped = [[c for c in r["gbt_codes"].split(";") if c] for r in csv.DictReader(fh)]
+    cases = [[r["code"]] for r in tables["industries"]] + mapped + [list(reversed(m)) for m in mapped]
+    linked = 0
+    for codes in cases:
+        rows = _segment_links("F", [], rules, codes, "label", segments)
+        got = [(r["segment_key"], r["rule"].split("GB/T ")[1].split(" ")[0]) for r in rows]
+        assert got == plain(codes), codes
+        linked += len(got)
+    assert linked > 500

@@ -396,6 +396,15 @@ class _ProductRules:
         return out
 
 
+def segments_by_code(segments: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """GB/T code → positions in ``segments`` of the segments listing it (each position once per code)."""
+    out: dict[str, list[int]] = {}
+    for i, s in enumerate(segments):
+        for c in dict.fromkeys(c for c in s["gbt_codes"].split(";") if c):
+            out.setdefault(c, []).append(i)
+    return out
+
+
 def _segment_links(
     firm_id: str,
     products: list[dict[str, Any]],
@@ -403,8 +412,11 @@ def _segment_links(
     industry_codes: list[str],
     industry_label: str,
     segments: list[dict[str, Any]],
+    by_code: dict[str, list[int]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Segments of one firm: by its products (sourced), else by its industry's GB/T codes (unverified)."""
+    """Segments of one firm: by its products (sourced), else by its industry's GB/T codes (unverified): each
+    segment one of whose codes an industry code equals or is under (``code_match`` ≥ 0.9), in the segments'
+    order. ``by_code``: :func:`segments_by_code` of ``segments``, made once for many firms."""
     best: dict[str, dict[str, Any]] = {}
     for p in products:
         product = p["product"]
@@ -424,12 +436,17 @@ def _segment_links(
                 }
     if best or not industry_codes:
         return sorted(best.values(), key=lambda r: r["segment_key"])
-    from chainlink.base.industries import code_match
-
+    # code_match(c, sc) >= 0.9 is c equal to or under sc (c starts with sc): a segment's codes among c's prefixes
+    if by_code is None:
+        by_code = segments_by_code(segments)
+    hits: dict[int, str] = {}  # segment position → the first industry code under one of its codes
+    for c in industry_codes:
+        for n in range(1, len(c) + 1):
+            for i in by_code.get(c[:n], ()):
+                hits.setdefault(i, c)
     out = []
-    for s in segments:
-        seg_codes = [c for c in s["gbt_codes"].split(";") if c]
-        hit = next((c for c in industry_codes for sc in seg_codes if code_match(c, sc) >= 0.9), None)
+    for i in sorted(hits):
+        s, hit = segments[i], hits[i]
         if hit:
             out.append(
                 {
@@ -472,6 +489,7 @@ def real_enterprise_tables(
     listed = load_listed(root, col, source_ids)
     products = load_products(root, col, {r["stock_code"] for r in listed})
     rules = _ProductRules(load_product_segments(root, col, segment_keys, chain_ids))
+    by_code = segments_by_code(segments)
     industry = {(r["scheme"], r["code"]): r for r in load_industry_gbt(root, col, gbt_codes)}
     named = load_named(root, col, counties, partner_ids, chain_ids, segment_keys, gbt_codes, current)
 
@@ -509,7 +527,7 @@ def real_enterprise_tables(
         ind_codes = [c for c in sw["gbt_codes"].split(";") if c] if sw else []
         label = f"Shenwan {firm['industry_sw_code']} {firm['industry_sw']}" if sw else ""
         firm_products = sorted(by_stock.get(firm["stock_code"], []), key=lambda p: p["rank"])
-        firm_links = _segment_links(fid, firm_products, rules, ind_codes, label, segments)
+        firm_links = _segment_links(fid, firm_products, rules, ind_codes, label, segments, by_code)
         for n in same:
             if n["segment_key"] and all(link["segment_key"] != n["segment_key"] for link in firm_links):
                 firm_links.append(_named_link(fid, n))
