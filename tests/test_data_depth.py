@@ -305,21 +305,27 @@ def test_sample_rows_sit_on_real_segments_in_partner_zones(source_tables: dict) 
 
 def test_sample_candidate_segments_by_index_are_the_plain_definition(source_tables: dict) -> None:
     """``_SegmentsByCode.matching`` (the generator's segments a held code matches, looked up by code prefix) gives
-    ``_matching_segments``'s set (every code pair tried) for each characteristic and partner industry, and for
-    every code of the classification, at each threshold ``code_match`` can give."""
-    from chainlink.base.industries import split_codes
+    ``_matching_segments``'s set (every code pair tried) for each characteristic and partner industry at each
+    threshold ``code_match`` can give, and for every code of the classification at each threshold (the plain
+    sets of a code from its best ``code_match`` per segment: one pass over the pairs for all thresholds)."""
+    from chainlink.base.industries import code_match, split_codes
     from chainlink.sources.sample import _matching_segments, _SegmentsByCode
 
     segment_codes = [(s["key"], split_codes(s["gbt_codes"])) for s in source_tables["segments"]]
     index = _SegmentsByCode(segment_codes)
-    held = [split_codes(f["gbt_codes"]) for f in source_tables["characteristic_industries"]]
-    held += [split_codes(f["gbt_codes"]) for f in source_tables["partner_industries"]]
-    held += [[r["code"]] for r in source_tables["industries"]]
+    thresholds = (0.0, 0.6, 0.7, 0.8, 0.9, 1.0)
+    facts = source_tables["characteristic_industries"] + source_tables["partner_industries"]
     found = 0
-    for threshold in (0.0, 0.6, 0.7, 0.8, 0.9, 1.0):
-        for codes in held:
+    for codes in (split_codes(f["gbt_codes"]) for f in facts):
+        for threshold in thresholds:
             plain = _matching_segments(segment_codes, codes, threshold)
             assert index.matching(codes, threshold) == plain, (codes, threshold)
+            found += len(plain)
+    for code in (r["code"] for r in source_tables["industries"]):
+        best = {key: max(code_match(code, c) for c in mine) for key, mine in segment_codes if mine}
+        for threshold in thresholds[1:]:
+            plain = {key for key, value in best.items() if value >= threshold}
+            assert index.matching([code], threshold) == plain, (code, threshold)
             found += len(plain)
     assert found > 10_000  # the comparison is not between empty sets
 
