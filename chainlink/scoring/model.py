@@ -62,6 +62,10 @@ class PartnerFit:
 
 
 _NOT_CLOSE = (0.0, "none", "")
+# what scoring reads of a project (Model.open_projects and the suggestions) and of a presence enterprise (geography._facts)
+_PROJECT_COLUMNS = ("id", "name_zh", "name_en", "origin_id", "county_code", "gbt_codes", "segment_key", "investment_wan",
+                    "source", "confidence")  # fmt: skip
+_PRESENCE_COLUMNS = ("id", "county_code", "partner_id", "gbt_codes", "confidence")
 # a model reads the firms of this many scopes (a county with its partners, a partner) by themselves, then every
 # firm at once (Model._firms_in): a scope's read costs ≈ a twentieth of reading every firm
 SCOPED_FIRM_READS = 2
@@ -481,6 +485,36 @@ class Model:
                     out[key] = cand
         return out
 
+    def _narrow_rows(self, name: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The rows of the registry's ``name`` (``projects`` or ``presence_enterprises``) with ``columns`` only —
+        what scoring reads of them. A :class:`~chainlink.store.registry.Registry` that has not read the whole rows
+        reads those columns alone, as it reads the rows (each table that is present, by id; enterprises other than
+        real firms); any other registry object (evaluate's leave-one-out view) gives its own rows."""
+        from chainlink.store.registry import REAL_FIRM_KINDS, Registry
+
+        reg = self.registry
+        if type(reg) is not Registry or name in reg.__dict__:
+            return getattr(reg, name)
+        tables = ("projects", "user_projects") if name == "projects" else ("enterprises", "user_enterprises")
+        out: list[dict[str, Any]] = []
+        for table in tables:
+            if not reg.has_table(table):
+                continue
+            where = ""
+            if name == "presence_enterprises":
+                present = {r[1] for r in reg.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
+                if "kind" in present:
+                    kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
+                    where = f" WHERE kind IS NULL OR kind NOT IN ({kinds})"
+            out += reg.query(f"SELECT {', '.join(columns)} FROM [{table}]{where} ORDER BY id")
+        return out
+
+    @cached_property
+    def presence_enterprises(self) -> list[dict[str, Any]]:
+        """The registry's presence enterprises (sample and imported ones) with the columns
+        :func:`chainlink.scoring.geography._facts` reads (:meth:`_narrow_rows`)."""
+        return self._narrow_rows("presence_enterprises", _PRESENCE_COLUMNS)
+
     # -- firms (chainlink.scoring.firms, when the registry has them) ---------------------------------------
     @cached_property
     def _firms(self) -> list[dict[str, Any]]:
@@ -493,7 +527,12 @@ class Model:
         return self._present(firms_mod.firms_on(self.registry, list(self.graph.nodes)))
 
     def _present(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``rows`` without registry firms the registry (a leave-one-out view) leaves out of its enterprises."""
+        """``rows`` without registry firms the registry (a leave-one-out view) leaves out of its enterprises.
+        A :class:`~chainlink.store.registry.Registry` leaves none out: its firm links are joined to its enterprises."""
+        from chainlink.store.registry import Registry
+
+        if type(self.registry) is Registry:
+            return rows
         present = self.registry.enterprise_ids
         return [r for r in rows if r.get("user") or r["id"] in present or not present]
 
@@ -633,7 +672,7 @@ class Model:
         at ≥ 0.8 (:func:`chainlink.base.industries.code_match`).
         """
         out: dict[str, list[dict[str, Any]]] = {}
-        for project in self.registry.projects:
+        for project in self._narrow_rows("projects", _PROJECT_COLUMNS):
             if project.get("county_code") or not project.get("origin_id"):
                 continue
             if project["confidence"] == "sample" and not self.include_sample:
