@@ -933,7 +933,15 @@ class Model:
                 for p in self.projects_on(pid, key):
                     if p["confidence"] != "sample":
                         take(key, project_value, p["confidence"])
-        out = {key: (round(best[key], 6), n[key]) for key in support}
+        # round(x, 6) once per distinct best value (a few products of values and factors; CPython rounds via dtoa)
+        rounded = self.__dict__.setdefault("_rounded", {})
+        out = {}
+        for key in support:
+            x = best[key]
+            r = rounded.get(x)
+            if r is None:
+                r = rounded[x] = round(x, 6)
+            out[key] = (r, n[key])
         cache[pid] = out
         return out
 
