@@ -97,6 +97,11 @@ class _Relatedness(Mapping):
             row = self._rows[sector] = dict(cur.fetchall())
         return row
 
+    def row(self, sector: str) -> dict[str, float]:
+        """The values of ``sector``'s row: other sector → value (callers do not change it)."""
+        row = self._rows.get(sector)
+        return row if row is not None else self._row(sector)
+
     def row_total(self, sector: str, products: list[str]) -> float:
         """``1 + Σ_j R(sector, j)`` over ``products`` but ``sector``, the values added in the order of ``products``:
         the denominator of :func:`chainlink.scoring.geography.density_of`, to the last bit, with the look-ups
@@ -310,9 +315,23 @@ class Model:
         key = (seg, county_code)
         if key not in cache:
             best = (0.0, "")
+            rows = self._io[1].row
+            read: dict[str, dict[str, float]] = {}  # a segment sector's row, looked up once for all the facts
             for sectors, industry_zh in self._county_fact_sectors(county_code):
-                value = C.io(seg, sectors, self._io[1])
-                if value > best[0]:
+                # C.io(seg, sectors, self._io[1]) — the same max over the same pairs, the row of a found once
+                value = None
+                for a in seg:
+                    row = read.get(a)
+                    for b in sectors:
+                        if a == b:
+                            v = 1.0
+                        else:
+                            if row is None:
+                                row = read[a] = rows(a)
+                            v = row.get(b, 0.0)
+                        if value is None or v > value:
+                            value = v
+                if value is not None and value > best[0]:
                     best = (value, industry_zh)
             cache[key] = best
         return cache[key]
@@ -364,7 +383,8 @@ class Model:
             for sector in targets:
                 if sector not in totals:
                     totals[sector] = self._io[1].row_total(sector, self.io_products)
-            cache[key] = round(density_of(held, list(targets), self._io[1], self.io_products, totals=totals), 6)
+            related = self._io[1]
+            cache[key] = round(density_of(held, list(targets), related, self.io_products, totals=totals, rows=related.row), 6)
         return cache[key]
 
     @cached_property
