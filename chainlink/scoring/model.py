@@ -371,13 +371,19 @@ class Model:
         """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
         return self._density_of_sectors(tuple(self.sectors_of(segment_codes)), county_code)
 
+    @cached_property
+    def _density_of(self) -> Any:
+        """:func:`chainlink.scoring.geography.density_of`, imported once (an import statement per call cost ≈ 1 µs)."""
+        from chainlink.scoring.geography import density_of
+
+        return density_of
+
     def _density_of_sectors(self, targets: tuple[str, ...], county_code: str) -> float:
         """:meth:`density_value` of the segment sectors ``targets`` (sorted, as :meth:`sectors_of` gives them)."""
         cache = self.__dict__.setdefault("_density_cache", {})
         key = (county_code, targets)
         if key not in cache:
-            from chainlink.scoring.geography import density_of
-
+            density_of = self._density_of
             held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
             for sector in targets:
