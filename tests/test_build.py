@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import sqlite3
@@ -361,3 +362,83 @@ def test_inputs_hash_ignores_bytecode(mini_root: Path) -> None:
     assert inputs_hash(mini_root) == before
     (mini_root / "data" / "derive" / "new.py").write_text("", encoding="utf-8")  # a source file is one
     assert inputs_hash(mini_root) != before
+
+
+def test_same_row_is_the_json_comparison() -> None:
+    """``build._same_row`` (``check --full``'s row comparison, short-cut for equal rows) says what comparing the
+    rows' JSON (``_norm``) says, including the pairs that are equal in Python but not in JSON and back."""
+    from chainlink.store.build import _norm, _same_row
+
+    base = {"code": "331121", "name": "青田县", "n": 3, "value": 0.5, "note": None}
+    others = [
+        dict(base),
+        base | {"note": ""},  # null is written as ""
+        base | {"n": 3.0},  # equal in Python, 3 and 3.0 in JSON
+        base | {"value": 0.0},
+        base | {"n": True, "value": 1},
+        {k: base[k] for k in reversed(base)},  # keys in another order: JSON sorts them
+        base | {"name": "青田"},
+        {k: v for k, v in base.items() if k != "note"},
+        base | {"value": float("nan")},
+    ]
+    pairs = [(a, b) for a in others for b in others]
+    pairs += [(base | {"value": 0.0}, base | {"value": -0.0}), (base | {"n": 0}, base | {"n": 0.0})]
+    for a, b in pairs:
+        assert _same_row(a, b) == (_norm(a) == _norm(b)), (a, b)
+    assert sum(_same_row(a, b) for a, b in pairs) > len(others)  # some equal pairs besides each with itself
+
+
+def _dictreader_rows(path: Path) -> list[tuple[int, dict[str, str]]] | tuple[str, int | None]:
+    """The plain definition of ``read_csv_rows``'s rows (csv.DictReader, every value stripped, a missing field
+    ""), or (error text, line) where it stops."""
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        try:
+            header = reader.fieldnames or []
+            if len(set(header)) < len(header):
+                return ("duplicate column", 1)
+            rows = []
+            for row in reader:
+                if None in row:
+                    return ("more fields than the header has", reader.line_num)
+                rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+        except UnicodeDecodeError:
+            return ("not UTF-8 text", None)
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit: read_csv_rows raises it too
+            return (f"csv.Error: {exc}", None)
+        return rows
+
+
+def test_read_csv_rows_is_dictreaders(tmp_path: Path) -> None:
+    """``read_csv_rows`` (csv.reader, each row one ``dict(zip(...))``) gives csv.DictReader's rows and line numbers:
+    every CSV of the project and the test data, and hand-made edge cases (blank lines, short and long rows, a
+    quoted field over two lines, a byte-order mark, only a header, an empty file)."""
+    from chainlink.errors import SourceError
+    from chainlink.sources.collect import read_csv_rows
+
+    cases = {
+        "edges.csv": "a,b,c\n1, x ,3\n\n4,5\n\"six\nlines\",7,8\n \n9,10,11\n",
+        "long.csv": "a,b\n1,2\n3,4,5\n",
+        "bom.csv": "\ufeffa,b\n1,2\n",
+        "header.csv": "a,b\n",
+        "empty.csv": "",
+        "dupes.csv": "a,a\n1,2\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    paths = sorted(tmp_path.glob("*.csv")) + sorted((root / "data").rglob("*.csv"))
+    paths += sorted((root / "tests" / "data").rglob("*.csv"))
+    rows_read = 0
+    for path in paths:
+        want = _dictreader_rows(path)
+        try:
+            got: object = read_csv_rows(path, [])
+        except SourceError as exc:
+            got = (exc.detail.split("(s)")[0].split(";")[0], exc.line)
+        except csv.Error as exc:
+            got = (f"csv.Error: {exc}", None)
+        assert got == want, path
+        rows_read += len(got) if isinstance(got, list) else 0
+    assert rows_read > 10_000

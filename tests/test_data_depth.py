@@ -303,6 +303,27 @@ def test_sample_rows_sit_on_real_segments_in_partner_zones(source_tables: dict) 
         assert row["chain_leader"] == 0 or row["size"] == "large"
 
 
+def test_sample_candidate_segments_by_index_are_the_plain_definition(source_tables: dict) -> None:
+    """``_SegmentsByCode.matching`` (the generator's segments a held code matches, looked up by code prefix) gives
+    ``_matching_segments``'s set (every code pair tried) for each characteristic and partner industry, and for
+    every code of the classification, at each threshold ``code_match`` can give."""
+    from chainlink.base.industries import split_codes
+    from chainlink.sources.sample import _matching_segments, _SegmentsByCode
+
+    segment_codes = [(s["key"], split_codes(s["gbt_codes"])) for s in source_tables["segments"]]
+    index = _SegmentsByCode(segment_codes)
+    held = [split_codes(f["gbt_codes"]) for f in source_tables["characteristic_industries"]]
+    held += [split_codes(f["gbt_codes"]) for f in source_tables["partner_industries"]]
+    held += [[r["code"]] for r in source_tables["industries"]]
+    found = 0
+    for threshold in (0.0, 0.6, 0.7, 0.8, 0.9, 1.0):
+        for codes in held:
+            plain = _matching_segments(segment_codes, codes, threshold)
+            assert index.matching(codes, threshold) == plain, (codes, threshold)
+            found += len(plain)
+    assert found > 10_000  # the comparison is not between empty sets
+
+
 def test_sample_pollution_follows_industry(source_tables: dict) -> None:
     from chainlink.sources.sample import pollution_class, sample_tables
 

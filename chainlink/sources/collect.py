@@ -69,8 +69,8 @@ def read_csv_rows(
     name = label or str(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
+            reader = csv.reader(fh)  # the rows as csv.DictReader gives them, each made by dict(zip(...))
+            header = next(reader, None) or []
             missing = [c for c in required if c not in header]
             if missing:
                 raise SourceError(
@@ -82,10 +82,16 @@ def read_csv_rows(
             if dupes:
                 raise SourceError(name, 1, f"duplicate column(s) {', '.join(dupes)}")
             rows = []
-            for row in reader:
-                if None in row:
+            width = len(header)
+            for fields in reader:
+                if not fields:  # a blank line (DictReader skips it)
+                    continue
+                if len(fields) > width:
                     raise SourceError(name, reader.line_num, "more fields than the header has; check quoting")
-                rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+                row = dict(zip(header, map(str.strip, fields), strict=False))  # fewer: below
+                if len(fields) < width:  # the missing fields are empty
+                    row.update(dict.fromkeys(header[len(fields) :], ""))
+                rows.append((reader.line_num, row))
             return rows
     except FileNotFoundError:
         raise SourceError(name, None, "file not found; restore it from git") from None

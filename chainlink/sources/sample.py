@@ -164,18 +164,46 @@ def _matching_segments(
     }
 
 
+class _SegmentsByCode:
+    """:func:`_matching_segments` by index: ``code_match(h, c)`` is above 0 only when one of the two codes starts
+    with the other, so a held code ``h`` is tried only on the segment codes that are a prefix of it (looked up
+    by each of its prefixes) or start with it (looked up by ``h``), not on every code of every segment."""
+
+    def __init__(self, segment_codes: list[tuple[str, list[str]]]) -> None:
+        self.segment_codes = segment_codes
+        self.by_code: dict[str, list[tuple[str, str]]] = {}  # code → (segment key, code)
+        self.by_prefix: dict[str, list[tuple[str, str]]] = {}  # every prefix of a code → (segment key, code)
+        for key, mine in segment_codes:
+            for c in mine:
+                self.by_code.setdefault(c, []).append((key, c))
+                for n in range(1, len(c) + 1):
+                    self.by_prefix.setdefault(c[:n], []).append((key, c))
+
+    def matching(self, codes: list[str], threshold: float) -> set[str]:
+        """The same set as ``_matching_segments(segment_codes, codes, threshold)``."""
+        if threshold <= 0:  # every segment matches at 0: the plain definition
+            return _matching_segments(self.segment_codes, codes, threshold)
+        found = set()
+        for h in codes:
+            tried = [p for n in range(1, len(h) + 1) for p in self.by_code.get(h[:n], ())]
+            for key, c in tried + self.by_prefix.get(h, []):
+                if key not in found and code_match(h, c) >= threshold:
+                    found.add(key)
+        return found
+
+
 def _candidate_segments(tables: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[list[str], list[str]]]:
     """Per origin: segments a source names for its zone family, and segments of chains its paired counties hold."""
     segments = tables["segments"]
     chain_of = {s["key"]: s["chain_id"] for s in segments}
-    segment_codes = [(s["key"], split_codes(s["gbt_codes"])) for s in segments]  # split once, not per fact
+    index = _SegmentsByCode([(s["key"], split_codes(s["gbt_codes"])) for s in segments])  # split once, not per fact
     county_chains: dict[str, set[str]] = {}
     for fact in tables["characteristic_industries"]:
-        held = _matching_segments(segment_codes, split_codes(fact["gbt_codes"]), HOLD_THRESHOLD)
+        held = index.matching(split_codes(fact["gbt_codes"]), HOLD_THRESHOLD)
         county_chains.setdefault(fact["county_code"], set()).update(chain_of[k] for k in held)
     partner_named: dict[str, set[str]] = {}
     for fact in tables["partner_industries"]:
-        named = _matching_segments(segment_codes, split_codes(fact["gbt_codes"]), 0.8)
+        named = index.matching(split_codes(fact["gbt_codes"]), 0.8)
         partner_named.setdefault(fact["partner_id"], set()).update(named)
     out = {}
     for origin in sample_origins(tables):

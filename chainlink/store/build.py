@@ -131,6 +131,8 @@ def derive_io(tables: dict[str, list[dict[str, Any]]]) -> None:
         rows = tables[name]
         cols = list(rows[0])
         conn.execute(f"CREATE TABLE {name} ({', '.join(cols)})")
+        if name == "io_flows":  # iotable_from_db reads one year's flows: the other years' (2/3) are not copied
+            rows = [r for r in rows if r["year"] == IO_WEIGHT_YEAR]
         conn.executemany(
             f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})", [tuple(r.values()) for r in rows]
         )
@@ -324,11 +326,16 @@ def _remove_own_temps(target: Path) -> None:
             continue
 
 
-def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
+def record_hashes(
+    conn: sqlite3.Connection, names: list[str], tables: dict[str, list[dict[str, Any]]] | None = None
+) -> None:
     """Meta rows ``rows:<table>`` (row count), ``columns:<table>`` (comma-separated) and ``dbhash:<table>``
     (:func:`chainlink.store.registry.table_hash` of the stored rows; ``hash:<table>`` is :func:`table_hash` of
     the compiled rows, for ``build --check``)
-    for each reference table, so that ``doctor`` can tell a table changed or damaged since the build."""
+    for each reference table, so that ``doctor`` can tell a table changed or damaged since the build.
+
+    ``tables``: the rows just written (a build); a table's ``dbhash:`` is then worked out from them
+    (:func:`_stored_hash`) instead of read back, when every value is stored as it is given."""
     from chainlink.store.registry import table_hash
 
     rows = []
@@ -338,10 +345,61 @@ def record_hashes(conn: sqlite3.Connection, names: list[str]) -> None:
         ).fetchone()[0]
         if not present:
             continue
-        count, digest = table_hash(conn, name)
-        columns = ",".join(r[1] for r in conn.execute(f"PRAGMA table_info([{name}])"))
+        info = conn.execute(f"PRAGMA table_info([{name}])").fetchall()
+        known = _stored_hash(tables[name], [(r[1], r[2]) for r in info]) if tables and name in tables else None
+        count, digest = known if known is not None else table_hash(conn, name)
+        columns = ",".join(r[1] for r in info)
         rows += [(f"rows:{name}", str(count)), (f"dbhash:{name}", digest), (f"columns:{name}", columns)]
     conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
+
+
+def _stored_hash(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> tuple[int, str] | None:
+    """:func:`chainlink.store.registry.table_hash` of a table of ``columns`` (name, declared type) holding
+    ``rows`` as inserted, worked out from the rows: what SQLite gives back is the value given (a REAL
+    column's integers as floats), and ``ORDER BY`` every column is Python's order of the row tuples (nulls
+    first; text by code point, as SQLite's BINARY collation compares UTF-8). None (read the table back instead)
+    when a value would be stored otherwise: a column neither TEXT, INTEGER nor REAL, a value of another type
+    than its column's, a NaN (stored as null) or -0.0 (read back as 0.0)."""
+    import json.encoder
+    import math
+
+    if not rows or not columns:
+        return None
+    names = [n for n, _ in columns]
+    try:
+        if len(names) == 1:
+            values = [(r[names[0]],) for r in rows]
+        else:
+            values = list(map(operator.itemgetter(*names), rows))
+    except (KeyError, TypeError):
+        return None
+    nulls = False
+    for j, ((_, declared), column) in enumerate(zip(columns, zip(*values, strict=True), strict=True)):
+        kinds = set(map(type, column))
+        nulls = nulls or type(None) in kinds
+        kinds.discard(type(None))
+        declared = declared.upper()
+        if declared == "TEXT" and kinds <= {str} or declared == "INTEGER" and kinds <= {int}:
+            continue
+        if declared not in ("REAL", "FLOAT") or not kinds <= {int, float}:
+            return None
+        numbers = [v for v in column if v is not None]
+        if any(map(math.isnan, numbers)) or 0 in numbers and any(math.copysign(1.0, v) < 0 for v in numbers if v == 0):
+            return None
+        if int in kinds:  # a REAL column stores an integer as a float
+            values = [(*v[:j], None if v[j] is None else float(v[j]), *v[j + 1 :]) for v in values]
+    if nulls:  # null sorts first (the tuple's first item), and is never compared with a value
+        values.sort(key=lambda row: tuple((v is not None, v) for v in row))
+    else:
+        values.sort()
+    plain = json.JSONEncoder(ensure_ascii=False)  # as registry.table_hash writes each row
+    make = json.encoder.c_make_encoder
+    if make is None:
+        text = [plain.encode(list(row)) for row in values]
+    else:
+        encode = make(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+        text = ["".join(encode(row, 0)) for row in values]
+    return len(text), hashlib.sha256(("\n".join(text) + "\n").encode()).hexdigest()
 
 
 def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[..., None] | None = None) -> BuildReport:
@@ -407,7 +465,7 @@ def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[.
             )
             _indexes(db)
             _datasette(db)
-            record_hashes(conn, list(TABLES))
+            record_hashes(conn, list(TABLES), tables)
             carried = {} if moved is not None else carry_over(target, conn)
             if carried:
                 migrate_carried(conn, target)
@@ -540,7 +598,7 @@ def _write_table(db: Any, name: str, pk: str | tuple[str, ...] | None, rows: lis
         return
     columns: dict[str, type] = {}
     for key in rows[0]:
-        kinds = {type(r[key]) for r in rows if r[key] is not None}
+        kinds = set(map(type, map(operator.itemgetter(key), rows))) - {type(None)}
         columns[key] = float if float in kinds else int if kinds == {int} else str
     db[name].create(columns, pk=pk)
     names = list(columns)
@@ -583,7 +641,8 @@ def check_registry(root: str | Path, db_path: str | Path, *, full: bool = False)
     reg = Registry.open(db_path)
     if not full and is_current(root, db_path):
         return []
-    tables = compile_tables(root)
+    # the registry's pinyin when the same pypinyin made it, as a rebuild takes it (--full computes it all)
+    tables = compile_tables(root, pinyin=None if full else _previous_pinyin(Path(db_path)))
     meta = reg.meta()
     diffs = []
     existing = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -596,11 +655,11 @@ def check_registry(root: str | Path, db_path: str | Path, *, full: bool = False)
             continue
         have = reg.rows(name)
         keys = (pk,) if isinstance(pk, str) else pk
-        want_by = {tuple(str(r[k]) for k in keys): _norm(r) for r in want}
-        have_by = {tuple(str(r[k]) for k in keys): _norm(r) for r in have}
+        want_by = {tuple(str(r[k]) for k in keys): r for r in want}
+        have_by = {tuple(str(r[k]) for k in keys): r for r in have}
         added = sorted(set(want_by) - set(have_by))
         removed = sorted(set(have_by) - set(want_by))
-        changed = sorted(k for k in set(want_by) & set(have_by) if want_by[k] != have_by[k])
+        changed = sorted(k for k in set(want_by) & set(have_by) if not _same_row(want_by[k], have_by[k]))
         if added or removed or changed:
             parts = []
             for label, items in (
@@ -613,6 +672,17 @@ def check_registry(root: str | Path, db_path: str | Path, *, full: bool = False)
                     parts.append(f"{len(items)} {label} ({sample})")
             diffs.append(f"{name}: " + "; ".join(parts))
     return diffs
+
+
+def _same_row(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """``_norm(a) == _norm(b)``: the two rows' JSON (null as "", keys sorted) is the same. Equal dicts whose
+    values have the same types in the same key order have the same JSON, unless a zero could be -0.0 (equal to
+    0.0, written differently); anything else is compared by :func:`_norm`."""
+    if a == b and list(a) == list(b) and 0.0 not in a.values() and list(map(type, a.values())) == list(
+        map(type, b.values())
+    ):
+        return True
+    return _norm(a) == _norm(b)
 
 
 def _norm(row: dict[str, Any]) -> str:
