@@ -82,6 +82,8 @@ def test_model_scoped_firms_equal_the_full_read(full: Model, scoped_reg: Registr
     partner that partner's: each list equals the plain definition, and so do the lists of the model that read every
     firm (found through its indexes)."""
     keys = _keys(full)
+    # a Registry's firm links are joined to its enterprises: the model keeps every row without looking the ids up
+    assert full._firms and {f["id"] for f in full._firms if not f["user"]} <= full.registry.enterprise_ids
     for code in sorted(full.counties):
         want = _county_plain(full, code)
         on = [k for k in keys if k.startswith(("m", "n", "p"))]
@@ -172,3 +174,58 @@ def test_leaders_of_a_place_outside_the_scope(tmp_path: Path) -> None:
     got = F.firms_in(tiny(), ["c/a", "c/b"], places={"330200"}, partner_ids={"Z"})
     assert got == _where(everything, {"330200"}, set(), {"Z"})
     assert [(r["id"], r["chain_leader"]) for r in got] == [("X", False), ("W", True)]
+
+
+def _narrow_by_hand(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{c: r[c] for c in columns} for r in rows]
+
+
+def test_narrow_rows_are_the_registry_rows(real_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model reads the columns it uses of projects and presence enterprises: the registry's rows (sources, then
+    imported ones; the real firms left out of the presence rows), restricted to those columns — with and without the
+    user's imported enterprises and projects; a registry object other than a Registry gives its own rows."""
+    import shutil
+
+    from chainlink.imports import import_file
+    from chainlink.scoring.model import _PRESENCE_COLUMNS, _PROJECT_COLUMNS
+
+    db = tmp_path / "registry.db"
+    shutil.copyfile(real_db, db)
+    monkeypatch.delenv("CHAINLINK_DB", raising=False)
+    monkeypatch.setenv("CHAINLINK_USER_DB", str(tmp_path / "user.db"))
+    counts: list[tuple[int, int]] = []
+    for imported in (False, True):
+        if imported:
+            (tmp_path / "firms.csv").write_text(
+                "统一社会信用代码,企业名称,所在园区,产业链环节,可信度,来源\n"
+                "91330482MA2AQ0001P,平湖竹炭测试有限公司,330482,bamboo-wood/bamboo-charcoal,sourced,https://example.org/a\n",
+                encoding="utf-8",
+            )
+            import_file("enterprises", tmp_path / "firms.csv", db)
+            (tmp_path / "p.csv").write_text(
+                "项目名称,来源园区,行业代码,投资额（万元）,可信度,来源\n测试竹炭项目,平湖,2029,5000,sourced,https://example.org/b\n",
+                encoding="utf-8",
+            )
+            import_file("projects", tmp_path / "p.csv", db)
+        model, whole = Model(Registry.open(db)), Registry.open(db)
+        projects = model._narrow_rows("projects", _PROJECT_COLUMNS)
+        assert projects == _narrow_by_hand(whole.projects, _PROJECT_COLUMNS)
+        assert model.presence_enterprises == _narrow_by_hand(whole.presence_enterprises, _PRESENCE_COLUMNS)
+        assert any(p["id"].startswith("U-PRJ-") for p in projects) == imported
+        counts.append((len(projects), len(model.presence_enterprises)))
+        assert "projects" not in model.registry.__dict__ and "presence_enterprises" not in model.registry.__dict__
+        read = Model(whole)  # a registry that has read the whole rows gives them
+        assert read._narrow_rows("projects", _PROJECT_COLUMNS) is whole.projects
+
+    assert counts[1] == (counts[0][0] + 1, counts[0][1] + 1)  # the imported project and enterprise
+
+    class View:  # not a Registry: its rows are its own (evaluate's leave-one-out view)
+        def __init__(self, base: Registry) -> None:
+            self.base = base
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.base, name)
+
+        projects = [{"id": "only"}]
+
+    assert Model(View(Registry.open(db)))._narrow_rows("projects", _PROJECT_COLUMNS) == [{"id": "only"}]

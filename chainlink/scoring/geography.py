@@ -39,7 +39,8 @@ def _facts(model: Any) -> list[tuple[str, str, str, list[str], str]]:
             out.append((f["county_code"], "county", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
     for f in reg.partner_industries:
         out.append((f["partner_id"], "partner", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
-    for e in reg.presence_enterprises:  # real firms reach scoring through chainlink.scoring.firms
+    presence = model.presence_enterprises if hasattr(model, "presence_enterprises") else reg.presence_enterprises
+    for e in presence:  # real firms reach scoring through chainlink.scoring.firms
         where = e.get("county_code") or e.get("partner_id")
         if not where or (e["confidence"] == "sample" and not model.include_sample):
             continue
@@ -99,12 +100,14 @@ def density_of(
     products: list[str],
     *,
     totals: dict[str, float] | None = None,
+    rows: Any = None,
 ) -> float:
     """Relatedness density ρ = Σ_j M_j φ_ij / Σ_j φ_ij of the best of ``targets`` for a location holding ``held``.
 
     The same formula as :func:`chainlink.metrics.density` with φ = IO relatedness (φ_ii = 1), evaluated on
     the sparse registry table so that scoring needs no NumPy; tests/test_geography.py checks the two agree.
-    ``totals`` (a dict the caller keeps for the same ``related`` and ``products``) memoises Σ_j φ_ij per sector.
+    ``totals`` (a dict the caller keeps for the same ``related`` and ``products``) memoises Σ_j φ_ij per sector;
+    ``rows(i)``, when given, is the row of ``related`` for sector i (j → φ_ij), looked up once per target.
     """
     best = 0.0
     for i in targets:
@@ -115,8 +118,13 @@ def density_of(
             if totals is not None:
                 totals[i] = total
         have = 0.0  # sum(...) written out: the same additions in the same order, without a generator per call
-        for j in held:
-            have += 1.0 if j == i else related.get((i, j), 0.0)
+        if rows is not None:
+            row = rows(i)
+            for j in held:
+                have += 1.0 if j == i else row.get(j, 0.0)
+        else:
+            for j in held:
+                have += 1.0 if j == i else related.get((i, j), 0.0)
         best = max(best, have / total)
     return best
 

@@ -62,9 +62,14 @@ class PartnerFit:
 
 
 _NOT_CLOSE = (0.0, "none", "")
+# what scoring reads of a project (Model.open_projects and the suggestions) and of a presence enterprise (geography._facts)
+_PROJECT_COLUMNS = ("id", "name_zh", "name_en", "origin_id", "county_code", "gbt_codes", "segment_key", "investment_wan",
+                    "source", "confidence")  # fmt: skip
+_PRESENCE_COLUMNS = ("id", "county_code", "partner_id", "gbt_codes", "confidence")
 # a model reads the firms of this many scopes (a county with its partners, a partner) by themselves, then every
-# firm at once (Model._firms_in): a scope's read costs ≈ a twentieth of reading every firm
-SCOPED_FIRM_READS = 2
+# firm at once (Model._firms_in): matching one county (or a project's destinations) takes one scoped read; an export
+# asks about 26 counties, whose scoped reads together cost ≈ 2× reading every firm
+SCOPED_FIRM_READS = 1
 
 
 @lru_cache(maxsize=65536)
@@ -91,6 +96,11 @@ class _Relatedness(Mapping):
             cur.execute("SELECT sector_2, value FROM io_relatedness WHERE year = 2020 AND sector_1 = ?", (sector,))
             row = self._rows[sector] = dict(cur.fetchall())
         return row
+
+    def row(self, sector: str) -> dict[str, float]:
+        """The values of ``sector``'s row: other sector → value (callers do not change it)."""
+        row = self._rows.get(sector)
+        return row if row is not None else self._row(sector)
 
     def row_total(self, sector: str, products: list[str]) -> float:
         """``1 + Σ_j R(sector, j)`` over ``products`` but ``sector``, the values added in the order of ``products``:
@@ -305,9 +315,23 @@ class Model:
         key = (seg, county_code)
         if key not in cache:
             best = (0.0, "")
+            rows = self._io[1].row
+            read: dict[str, dict[str, float]] = {}  # a segment sector's row, looked up once for all the facts
             for sectors, industry_zh in self._county_fact_sectors(county_code):
-                value = C.io(seg, sectors, self._io[1])
-                if value > best[0]:
+                # C.io(seg, sectors, self._io[1]) — the same max over the same pairs, the row of a found once
+                value = None
+                for a in seg:
+                    row = read.get(a)
+                    for b in sectors:
+                        if a == b:
+                            v = 1.0
+                        else:
+                            if row is None:
+                                row = read[a] = rows(a)
+                            v = row.get(b, 0.0)
+                        if value is None or v > value:
+                            value = v
+                if value is not None and value > best[0]:
                     best = (value, industry_zh)
             cache[key] = best
         return cache[key]
@@ -347,19 +371,26 @@ class Model:
         """Density component: relatedness density (φ = IO relatedness) of the segment's sectors in the county."""
         return self._density_of_sectors(tuple(self.sectors_of(segment_codes)), county_code)
 
+    @cached_property
+    def _density_of(self) -> Any:
+        """:func:`chainlink.scoring.geography.density_of`, imported once (an import statement per call cost ≈ 1 µs)."""
+        from chainlink.scoring.geography import density_of
+
+        return density_of
+
     def _density_of_sectors(self, targets: tuple[str, ...], county_code: str) -> float:
         """:meth:`density_value` of the segment sectors ``targets`` (sorted, as :meth:`sectors_of` gives them)."""
         cache = self.__dict__.setdefault("_density_cache", {})
         key = (county_code, targets)
         if key not in cache:
-            from chainlink.scoring.geography import density_of
-
+            density_of = self._density_of
             held = self.sectors_at(county_code)
             totals = self.__dict__.setdefault("_density_totals", {})
             for sector in targets:
                 if sector not in totals:
                     totals[sector] = self._io[1].row_total(sector, self.io_products)
-            cache[key] = round(density_of(held, list(targets), self._io[1], self.io_products, totals=totals), 6)
+            related = self._io[1]
+            cache[key] = round(density_of(held, list(targets), related, self.io_products, totals=totals, rows=related.row), 6)
         return cache[key]
 
     @cached_property
@@ -481,6 +512,36 @@ class Model:
                     out[key] = cand
         return out
 
+    def _narrow_rows(self, name: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The rows of the registry's ``name`` (``projects`` or ``presence_enterprises``) with ``columns`` only —
+        what scoring reads of them. A :class:`~chainlink.store.registry.Registry` that has not read the whole rows
+        reads those columns alone, as it reads the rows (each table that is present, by id; enterprises other than
+        real firms); any other registry object (evaluate's leave-one-out view) gives its own rows."""
+        from chainlink.store.registry import REAL_FIRM_KINDS, Registry
+
+        reg = self.registry
+        if type(reg) is not Registry or name in reg.__dict__:
+            return getattr(reg, name)
+        tables = ("projects", "user_projects") if name == "projects" else ("enterprises", "user_enterprises")
+        out: list[dict[str, Any]] = []
+        for table in tables:
+            if not reg.has_table(table):
+                continue
+            where = ""
+            if name == "presence_enterprises":
+                present = {r[1] for r in reg.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
+                if "kind" in present:
+                    kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
+                    where = f" WHERE kind IS NULL OR kind NOT IN ({kinds})"
+            out += reg.query(f"SELECT {', '.join(columns)} FROM [{table}]{where} ORDER BY id")
+        return out
+
+    @cached_property
+    def presence_enterprises(self) -> list[dict[str, Any]]:
+        """The registry's presence enterprises (sample and imported ones) with the columns
+        :func:`chainlink.scoring.geography._facts` reads (:meth:`_narrow_rows`)."""
+        return self._narrow_rows("presence_enterprises", _PRESENCE_COLUMNS)
+
     # -- firms (chainlink.scoring.firms, when the registry has them) ---------------------------------------
     @cached_property
     def _firms(self) -> list[dict[str, Any]]:
@@ -493,7 +554,12 @@ class Model:
         return self._present(firms_mod.firms_on(self.registry, list(self.graph.nodes)))
 
     def _present(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``rows`` without registry firms the registry (a leave-one-out view) leaves out of its enterprises."""
+        """``rows`` without registry firms the registry (a leave-one-out view) leaves out of its enterprises.
+        A :class:`~chainlink.store.registry.Registry` leaves none out: its firm links are joined to its enterprises."""
+        from chainlink.store.registry import Registry
+
+        if type(self.registry) is Registry:
+            return rows
         present = self.registry.enterprise_ids
         return [r for r in rows if r.get("user") or r["id"] in present or not present]
 
@@ -633,7 +699,7 @@ class Model:
         at ≥ 0.8 (:func:`chainlink.base.industries.code_match`).
         """
         out: dict[str, list[dict[str, Any]]] = {}
-        for project in self.registry.projects:
+        for project in self._narrow_rows("projects", _PROJECT_COLUMNS):
             if project.get("county_code") or not project.get("origin_id"):
                 continue
             if project["confidence"] == "sample" and not self.include_sample:
@@ -894,7 +960,15 @@ class Model:
                 for p in self.projects_on(pid, key):
                     if p["confidence"] != "sample":
                         take(key, project_value, p["confidence"])
-        out = {key: (round(best[key], 6), n[key]) for key in support}
+        # round(x, 6) once per distinct best value (a few products of values and factors; CPython rounds via dtoa)
+        rounded = self.__dict__.setdefault("_rounded", {})
+        out = {}
+        for key in support:
+            x = best[key]
+            r = rounded.get(x)
+            if r is None:
+                r = rounded[x] = round(x, 6)
+            out[key] = (r, n[key])
         cache[pid] = out
         return out
 

@@ -46,11 +46,7 @@ def enclave_fits(pairing: Pairing, codes: list[str]) -> bool:
 
 
 _RANK = {level: i for i, level in enumerate(CONFIDENCE_LEVELS)}
-
-
-def _weaker(a: str, b: str) -> str:
-    """:func:`chainlink.base.vocabulary.weakest` of two levels (the first on a tie)."""
-    return a if _RANK[a] >= _RANK[b] else b
+_UNVERIFIED = _RANK["unverified"]
 
 
 
@@ -195,6 +191,7 @@ def suggest_for_county(
     overlap_factor = float(model.value("overlap_factor", 0.5))
     relation_values = {"related": 0.3} | dict(model.preset["relation_value"])
     confidence_values = model.preset["confidence_value"]
+    evidence_of: dict[str, float] = {}  # C.evidence per confidence level, computed once per call
     pairing_values: dict[tuple[int, str], float] = {}
     weights, den = model.weights_of(_COMPONENTS)
     factors = model.confidence_factor
@@ -236,17 +233,25 @@ def suggest_for_county(
             if not landings:
                 excluded += 1
                 continue
-            conf = _weaker(base_conf, pairing.confidence) if pairing else base_conf
-            fconf = _weaker(fact_conf, pairing.confidence) if pairing else fact_conf
-            if holding is None:
-                conf = _weaker(conf, "unverified")  # a partner-supplied "related" row rests on no county holding
+            # the weaker of two levels (chainlink.base.vocabulary.weakest) written out: three calls per (segment,
+            # pairing) cost ≈ 8 M in an export; tests/test_row_confidence.py checks the rows against weakest
+            if pairing:
+                pconf = pairing.confidence
+                conf = base_conf if _RANK[base_conf] >= _RANK[pconf] else pconf
+                fconf = fact_conf if _RANK[fact_conf] >= _RANK[pconf] else pconf
+            else:
+                conf, fconf = base_conf, fact_conf
+            if holding is None and _RANK[conf] < _UNVERIFIED:
+                conf = "unverified"  # a partner-supplied "related" row rests on no county holding
             if _RANK[conf] > min_rank:  # not at_least(conf, min_confidence)
                 continue
             pkey = (id(pairing), node["chain_id"])  # the pairings live as long as this call
             pairing_value = pairing_values.get(pkey)
             if pairing_value is None:
                 pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
-            evidence = C.evidence(conf, confidence_values)
+            evidence = evidence_of.get(conf)
+            if evidence is None:
+                evidence = evidence_of[conf] = C.evidence(conf, confidence_values)
             for landing in landings:
                 # in the order of _COMPONENTS: Model.total's arithmetic without a dict per candidate
                 values = (C.landing_fit(fit, pvalue, landing[0]), link_rounded, gap_value, pairing_value, pvalue,
