@@ -50,6 +50,25 @@ def test_healthy_registry(db: Path, mini_root: Path) -> None:
     assert not failed(list(checks.values()))
 
 
+def test_current_registry_is_not_compiled_again(db: Path, mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recorded inputs hash says the sources are those the registry was built from: no compile (as `build
+    --check`); a changed source file still compiles (test_stale_sources)."""
+    import chainlink.store.build as build
+
+    def no_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled although the inputs hash is current")
+
+    monkeypatch.setattr(build, "compile_tables", no_compile)
+    check = by_name(diagnose(db, sources=mini_root))["sources"]
+    assert (check.status, check.detail) == ("ok", f"up to date with {mini_root}")
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE meta SET value = 'x' WHERE key = 'inputs_hash'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(AssertionError, match="compiled although"):
+        diagnose(db, sources=mini_root)
+
+
 def test_stale_sources(db: Path, mini_root: Path, tmp_path: Path) -> None:
     root = tmp_path / "src"
     for folder in ("data", "chains"):
