@@ -515,26 +515,14 @@ class Model:
     def _narrow_rows(self, name: str, columns: tuple[str, ...]) -> list[dict[str, Any]]:
         """The rows of the registry's ``name`` (``projects`` or ``presence_enterprises``) with ``columns`` only —
         what scoring reads of them. A :class:`~chainlink.store.registry.Registry` that has not read the whole rows
-        reads those columns alone, as it reads the rows (each table that is present, by id; enterprises other than
-        real firms); any other registry object (evaluate's leave-one-out view) gives its own rows."""
-        from chainlink.store.registry import REAL_FIRM_KINDS, Registry
+        reads those columns alone (:meth:`~chainlink.store.registry.Registry.read_columns`); any other registry
+        object (evaluate's leave-one-out view, which filters the rows) gives its own rows."""
+        from chainlink.store.registry import Registry
 
         reg = self.registry
         if type(reg) is not Registry or name in reg.__dict__:
             return getattr(reg, name)
-        tables = ("projects", "user_projects") if name == "projects" else ("enterprises", "user_enterprises")
-        out: list[dict[str, Any]] = []
-        for table in tables:
-            if not reg.has_table(table):
-                continue
-            where = ""
-            if name == "presence_enterprises":
-                present = {r[1] for r in reg.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
-                if "kind" in present:
-                    kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
-                    where = f" WHERE kind IS NULL OR kind NOT IN ({kinds})"
-            out += reg.query(f"SELECT {', '.join(columns)} FROM [{table}]{where} ORDER BY id")
-        return out
+        return reg.read_columns(name, columns)
 
     @cached_property
     def presence_enterprises(self) -> list[dict[str, Any]]:

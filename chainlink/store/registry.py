@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -472,7 +472,29 @@ class Registry:
     @cached_property
     def projects(self) -> list[dict[str, Any]]:
         """Projects and transfers: sourced ones from data/projects.csv, generated samples, then imported ones."""
-        return self._rows_if_present("projects", "id") + self._rows_if_present("user_projects", "id")
+        return self.read_columns("projects")
+
+    def read_columns(self, name: str, columns: Sequence[str] = ("*",)) -> list[dict[str, Any]]:
+        """The rows of :attr:`projects` or :attr:`presence_enterprises` read from the tables with ``columns`` only
+        (all by default), in the same order: the one definition of which tables, rows and order make them up."""
+        if name == "projects":
+            tables, where = ("projects", "user_projects"), None
+        elif name == "presence_enterprises":
+            kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
+            tables, where = _ENTERPRISE_TABLES, f"kind IS NULL OR kind NOT IN ({kinds})"
+        else:
+            raise ValueError(f"read_columns reads projects or presence_enterprises, not {name!r}")
+        out: list[dict[str, Any]] = []
+        for table in tables:
+            if not self.has_table(table):
+                continue
+            sql = f"SELECT {', '.join(columns)} FROM [{table}]"
+            if where is not None:
+                present = {r[1] for r in self.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
+                if "kind" in present:
+                    sql += f" WHERE {where}"
+            out += self.query(sql + " ORDER BY id")
+        return out
 
     @cached_property
     def enterprises(self) -> list[dict[str, Any]]:
@@ -499,15 +521,7 @@ class Registry:
         :mod:`chainlink.scoring.firms`). Read without the listed firms' rows."""
         if "enterprises" in self.__dict__:
             return presence_rows(self.enterprises)
-        out = []
-        kinds = ", ".join(f"'{k}'" for k in REAL_FIRM_KINDS)
-        for table in _ENTERPRISE_TABLES:
-            if not self.has_table(table):
-                continue
-            columns = {r[1] for r in self.conn.execute(f"SELECT * FROM pragma_table_info('{table}')")}
-            where = f" WHERE kind IS NULL OR kind NOT IN ({kinds})" if "kind" in columns else ""
-            out += self.query(f"SELECT * FROM [{table}]{where} ORDER BY id")
-        return out
+        return self.read_columns("presence_enterprises")
 
     @cached_property
     def gaps(self) -> list[dict[str, Any]]:
