@@ -151,6 +151,16 @@ def test_missing_source_in_csv(mini_root: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("file", ["data/pairings.csv", "data/partners.csv", "data/projects.csv"])
+def test_blank_id_is_an_error(mini_root: Path, file: str) -> None:
+    """A row without an id was compiled with the empty id (a pairing '' in the registry)."""
+    path = mini_root / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = "," + lines[1].split(",", 1)[1]
+    path.write_text("".join(lines), encoding="utf-8")
+    assert f"{file}:2: missing id; give every row one, unique in the file" in source_errors(mini_root)
+
+
 def test_cycle_is_reported(mini_root: Path) -> None:
     path = mini_root / LEATHER
     path.write_text(

@@ -49,7 +49,10 @@ class _Collector:
         self.errors.append(SourceError(str(path), line, message))
 
     def unique(self, path: str, line: int, seen: dict[str, int], key: str, what: str = "id") -> None:
-        """Record ``key`` as seen at ``line``; report it if an earlier line had it already."""
+        """Record ``key`` as seen at ``line``; report it if it is empty or an earlier line had it already."""
+        if not key.strip():
+            self.add(path, line, f"missing {what}; give every row one, unique in the file")
+            return
         if key in seen:
             self.add(path, line, f"duplicate {what} {key} (first at line {seen[key]})")
         seen[key] = line
