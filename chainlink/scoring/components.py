@@ -6,7 +6,7 @@ the preset (``chainlink/presets/default.yaml``). Nothing here reads the registry
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import mul
 
 from chainlink.base.industries import code_match
@@ -108,9 +108,15 @@ def partner_fit(evidence: Iterable[tuple[float, str]], factors: Mapping[str, flo
     return round(max((v * float(factors[c]) for v, c in evidence), default=0.0), 6)
 
 
-def io(seg_sectors: Iterable[str], county_sectors: Iterable[str], related: Mapping[tuple[str, str], float]) -> float:
+def io(
+    seg_sectors: Iterable[str],
+    county_sectors: Iterable[str],
+    related: Mapping[tuple[str, str], float],
+    rows: Callable[[str], Mapping[str, float]] | None = None,
+) -> float:
     """Input–output relatedness of the segment to the county's industries:
     ``max R(s, t)`` over segment sectors s and county sectors t, 1 when s = t (NBS 2020; docs/io.md).
+    ``rows(s)``, when given, is the row of ``related`` for s (t → R(s, t)), looked up once per segment sector.
 
     >>> io(["033"], ["034", "033"], {}), io(["033"], ["034"], {("033", "034"): 0.4}), io([], ["1"], {})
     (1.0, 0.4, 0.0)
@@ -118,8 +124,16 @@ def io(seg_sectors: Iterable[str], county_sectors: Iterable[str], related: Mappi
     mine = list(county_sectors)
     best = None  # max(...) over the pairs, 0 without any: written out, as scoring calls it ≈ 4,000 times per export
     for a in seg_sectors:
+        row = None
         for b in mine:
-            value = 1.0 if a == b else related.get((a, b), 0.0)
+            if a == b:
+                value = 1.0
+            elif rows is None:
+                value = related.get((a, b), 0.0)
+            else:
+                if row is None:
+                    row = rows(a)
+                value = row.get(b, 0.0)
             if best is None or value > best:
                 best = value
     return 0.0 if best is None else best

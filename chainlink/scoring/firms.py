@@ -170,7 +170,7 @@ def _read_firm_links(
     if not _has_table(registry, "enterprise_segments") or not kinds:
         return []
     tables = _SCOPED_LINKS if where else _ALL_LINKS
-    sql = _LINK_SQL.format(tables=tables, kinds=", ".join("?" * len(kinds)), where=where)
+    sql = _LINK_SQL.format(tables=tables, kinds=_marks(kinds), where=where)
     cur = registry.conn.cursor()
     cur.row_factory = None
     cur.execute(sql, (*kinds, *params))
@@ -189,10 +189,11 @@ def _marks(values: Sequence[str]) -> str:
 def _scoped_links(
     registry: Any, kinds: Sequence[str], places: Sequence[str], counties: Sequence[str], partner_ids: Sequence[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(links of ``kinds`` in the scope, the real links the scope's 链主 candidates are chosen from).
+    """(links of ``kinds`` read with the scope, the real links the scope's 链主 candidates are chosen from).
 
     The scope: a link whose firm's ``place_code`` is in ``places``, ``county_code`` in ``counties`` or
-    ``partner_id`` in ``partner_ids``. A candidate is chosen per (chain, place) among the real links of that
+    ``partner_id`` in ``partner_ids``; the first list also holds links of other firms of the scope's places
+    (:func:`firms_in` keeps the scope's). A candidate is chosen per (chain, place) among the real links of that
     place (:func:`_compute_leaders`), so every real link of every place a scoped link has is read with it —
     the places of the scope, and those of its firms found by county or partner id."""
     scope = []
@@ -210,15 +211,8 @@ def _scoped_links(
         f" WHERE place_code != '' AND kind IN ({_marks(read)}) AND ({either.format(e='')})))"
     )
     links = _read_firm_links(registry, read, where, [*params, *read, *params])
-    places_, counties_, partners_ = set(places), set(counties), set(partner_ids)
     wanted = set(kinds)
-    mine = [
-        r
-        for r in links
-        if r["kind"] in wanted
-        and (r["place_code"] in places_ or r["county_code"] in counties_ or r["partner_id"] in partners_)
-    ]
-    return mine, [r for r in links if r["kind"] in REAL_KINDS]
+    return [r for r in links if r["kind"] in wanted], [r for r in links if r["kind"] in REAL_KINDS]
 
 
 def firms_on(

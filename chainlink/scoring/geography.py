@@ -39,8 +39,7 @@ def _facts(model: Any) -> list[tuple[str, str, str, list[str], str]]:
             out.append((f["county_code"], "county", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
     for f in reg.partner_industries:
         out.append((f["partner_id"], "partner", f["id"], split_codes(f["gbt_codes"]), f["confidence"]))
-    presence = model.presence_enterprises if hasattr(model, "presence_enterprises") else reg.presence_enterprises
-    for e in presence:  # real firms reach scoring through chainlink.scoring.firms
+    for e in model.presence_enterprises:  # real firms reach scoring through chainlink.scoring.firms
         where = e.get("county_code") or e.get("partner_id")
         if not where or (e["confidence"] == "sample" and not model.include_sample):
             continue

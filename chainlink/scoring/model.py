@@ -315,23 +315,10 @@ class Model:
         key = (seg, county_code)
         if key not in cache:
             best = (0.0, "")
-            rows = self._io[1].row
-            read: dict[str, dict[str, float]] = {}  # a segment sector's row, looked up once for all the facts
+            related = self._io[1]
             for sectors, industry_zh in self._county_fact_sectors(county_code):
-                # C.io(seg, sectors, self._io[1]) — the same max over the same pairs, the row of a found once
-                value = None
-                for a in seg:
-                    row = read.get(a)
-                    for b in sectors:
-                        if a == b:
-                            v = 1.0
-                        else:
-                            if row is None:
-                                row = read[a] = rows(a)
-                            v = row.get(b, 0.0)
-                        if value is None or v > value:
-                            value = v
-                if value is not None and value > best[0]:
+                value = C.io(seg, sectors, related, related.row)
+                if value > best[0]:
                     best = (value, industry_zh)
             cache[key] = best
         return cache[key]

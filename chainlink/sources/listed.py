@@ -447,19 +447,18 @@ def _segment_links(
     out = []
     for i in sorted(hits):
         s, hit = segments[i], hits[i]
-        if hit:
-            out.append(
-                {
-                    "enterprise_id": firm_id,
-                    "segment_key": s["key"],
-                    "chain_id": s["chain_id"],
-                    "product": "",
-                    "revenue_share": None,
-                    "rule": f"industry {industry_label} → GB/T {hit} (no main product names the segment)",
-                    "confidence": "unverified",
-                    "source": "chainlink-judgement",
-                }
-            )
+        out.append(
+            {
+                "enterprise_id": firm_id,
+                "segment_key": s["key"],
+                "chain_id": s["chain_id"],
+                "product": "",
+                "revenue_share": None,
+                "rule": f"industry {industry_label} → GB/T {hit} (no main product names the segment)",
+                "confidence": "unverified",
+                "source": "chainlink-judgement",
+            }
+        )
     return out
 
 

@@ -360,8 +360,9 @@ def _stored_hash(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> 
     first; text by code point, as SQLite's BINARY collation compares UTF-8). None (read the table back instead)
     when a value would be stored otherwise: a column neither TEXT, INTEGER nor REAL, a value of another type
     than its column's, a NaN (stored as null) or -0.0 (read back as 0.0)."""
-    import json.encoder
     import math
+
+    from chainlink.store.registry import rows_digest
 
     if not rows or not columns:
         return None
@@ -392,14 +393,7 @@ def _stored_hash(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> 
         values.sort(key=lambda row: tuple((v is not None, v) for v in row))
     else:
         values.sort()
-    plain = json.JSONEncoder(ensure_ascii=False)  # as registry.table_hash writes each row
-    make = json.encoder.c_make_encoder
-    if make is None:
-        text = [plain.encode(list(row)) for row in values]
-    else:
-        encode = make(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
-        text = ["".join(encode(row, 0)) for row in values]
-    return len(text), hashlib.sha256(("\n".join(text) + "\n").encode()).hexdigest()
+    return rows_digest(values)
 
 
 def compile_registry(root: str | Path, db_path: str | Path, progress: Callable[..., None] | None = None) -> BuildReport:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -158,25 +158,31 @@ def table_hash(conn: sqlite3.Connection, name: str, schema: str = "main") -> tup
     ``chainlink build`` records it for every reference table as meta rows ``rows:<table>`` and
     ``dbhash:<table>``; ``chainlink doctor`` recomputes it to find tables changed or damaged since.
     """
-    import hashlib
-    import json.encoder
-
     ncols = len(conn.execute(f"PRAGMA [{schema}].table_info([{name}])").fetchall())
     order = ", ".join(str(i) for i in range(1, ncols + 1))
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples, whatever the connection's row factory
     cursor.execute(f"SELECT * FROM [{schema}].[{name}] ORDER BY {order}")
-    plain = json.JSONEncoder(ensure_ascii=False)  # each row as json.dumps(row, ensure_ascii=False) writes it
+    return rows_digest(cursor)
+
+
+def rows_digest(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
+    """``(row count, SHA-256)`` of ``rows`` (in the order given): each row's JSON list (as
+    ``json.dumps(row, ensure_ascii=False)`` writes it) and a newline — :func:`table_hash` of a table's sorted rows."""
+    import hashlib
+    import json.encoder
+
+    plain = json.JSONEncoder(ensure_ascii=False)
     make = json.encoder.c_make_encoder
     if make is None:  # Python without the C accelerator
-        rows = [plain.encode(list(row)) for row in cursor]
+        text = [plain.encode(list(row)) for row in rows]
     else:  # the encoder `encode` sets up for every call (≈ 40 % of the time), set up once
         encode = make(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
-        rows = ["".join(encode(row, 0)) for row in cursor]
+        text = ["".join(encode(row, 0)) for row in rows]
     digest = hashlib.sha256()
-    if rows:  # each row's JSON and a newline
-        digest.update(("\n".join(rows) + "\n").encode())
-    return len(rows), digest.hexdigest()
+    if text:
+        digest.update(("\n".join(text) + "\n").encode())
+    return len(text), digest.hexdigest()
 
 
 def damaged(path: str | os.PathLike[str], exc: BaseException | None = None) -> DataError:
