@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import compileall
 import functools
 import json
@@ -67,9 +68,11 @@ def _typer_builds_once_per_state() -> None:
 _typer_builds_once_per_state()
 
 
-# Tests never read or write the real user registry (~/.local/share/chainlink/user.db): every test
-# session gets its own, which subprocesses inherit.
-os.environ["CHAINLINK_USER_DB"] = str(Path(tempfile.mkdtemp(prefix="chainlink-test-user-")) / "user.db")
+# Tests never read or write the real user registry (~/.local/share/chainlink/user.db): every pytest process
+# (the controller and each xdist worker) gets its own, which subprocesses inherit, and removes it when it exits.
+USER_FOLDER = tempfile.mkdtemp(prefix="chainlink-test-user-")
+os.environ["CHAINLINK_USER_DB"] = str(Path(USER_FOLDER) / "user.db")
+atexit.register(shutil.rmtree, USER_FOLDER, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 
