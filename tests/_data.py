@@ -143,11 +143,20 @@ def _pinyin_once(real: Callable[[list[str]], list[str]]) -> Callable[[list[str]]
     return pinyin
 
 
+_active = False  # within ``replayed_loads``
+
+
 @contextlib.contextmanager
 def replayed_loads() -> Iterator[None]:
     """Within this, loads of the sources (``load_sources``, and so ``compile_tables``, builds and checks in this
     process) replay the input-output tables, the firms and the list of sources when their inputs are those
     of an earlier load (see above), and the pinyin of a list of industry names computed before."""
+    global _active
+    # Within another (``load`` in a test that uses ``mini_root``) the parts already replay. Wrapped twice, the
+    # outer replay was keyed by the inner wrapper, new each time, and never found: it pickled every result again.
+    if _active:
+        yield
+        return
     import chainlink.sources.listed as listed
     import chainlink.sources.load as loading
     import chainlink.sources.tables as tables
@@ -157,7 +166,11 @@ def replayed_loads() -> Iterator[None]:
         for module, name in parts:
             patch.setattr(module, name, _replayed(getattr(module, name)))
         patch.setattr(tables, "industry_pinyin", _pinyin_once(tables.industry_pinyin))
-        yield
+        _active = True
+        try:
+            yield
+        finally:
+            _active = False
 
 
 def load(root: Path) -> SourceSet:
