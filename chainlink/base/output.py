@@ -20,6 +20,8 @@ MACHINE_FORMATS = ("csv", "tsv", "json", "ndjson")
 # OWASP CSV injection: a cell beginning with one of these may run as a formula (tab and CR too).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# the first characters :func:`escape_formula` looks at (the empty string is not one of them)
+_MAY_ESCAPE = frozenset((*FORMULA_PREFIXES, "'"))
 
 
 # Line separators that some readers (str.splitlines, JavaScript) treat as line breaks: escape them
@@ -109,17 +111,25 @@ def render(
         import io
 
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        delimiter = "," if fmt == "csv" else "\t"
+        writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             values = [row.get(c) for c in columns]
             cells = [v if type(v) is str else _cell(v) for v in values]  # text as is (what _cell does)
-            if escape_formulas:
+            if escape_formulas:  # only a text beginning with a formula character or ' can change
                 cells = [
-                    escape_formula(text) if isinstance(v, (str, list, tuple)) else text
+                    escape_formula(text) if text[:1] in _MAY_ESCAPE and isinstance(v, (str, list, tuple)) else text
                     for v, text in zip(values, cells, strict=True)
                 ]
-            writer.writerow(cells)
+            if any("\r" in text for text in cells):
+                # minimal quoting quotes a cell holding a character of the line terminator ("\n") only: a cell
+                # with a carriage return is written as the "\r\n" writer writes it, or a reader ends the row there
+                line = io.StringIO()
+                csv.writer(line, delimiter=delimiter, lineterminator="\r\n").writerow(cells)
+                buf.write(line.getvalue()[:-2] + "\n")
+            else:
+                writer.writerow(cells)
         return prefix + buf.getvalue()
     if fmt == "json":
         data = [{c: row.get(c) for c in columns} for row in rows]

@@ -12,6 +12,7 @@ docs/scoring.md).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -204,8 +205,13 @@ def suggest_for_county(
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
     excluded = 0
+    # Branch and bound, for a top-N list: `best` holds the N best scores of the rows kept so far; a segment
+    # whose ceiling (_Ceiling) is below the N-th of them can never be shown and is not scored.
+    ceiling = _Ceiling(model, county_code, channels, weights, den, pairing_values) if top and not by_partner else None
+    best: list[float] = []
     items: list[tuple[str, str, list[str], Holding | None]] = [(s, r, p, h) for s, (r, p, h) in cands.items()]
     items += [(s, "related", [s], None) for s in supply]
+    staged = []  # each segment with the values that need no IO look-up
     for seg_key, relation, path, holding in items:
         node = graph.nodes[seg_key]
         if chain and node["chain_id"] != chain:
@@ -218,11 +224,20 @@ def suggest_for_county(
         else:
             fit, base_conf, fact_conf = 0.0, "sourced", "sourced"
         link_rounded = round(path_weight(graph, path), 6) if holding is not None else 0.0
+        policy = model.policy_value(node["codes"])
+        gap_value = C.gap(relation, relation_values)
+        staged.append((seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value))
+    if ceiling is not None:
+        # highest ceiling first: the N-th best score rises soonest, and once a ceiling is below it, so are the rest
+        ceilings = [ceiling.of(st[0], st[3] is not None, st[5], st[8], st[10], st[9], st[7], st[4]) for st in staged]
+        staged = [staged[i] for i in sorted(range(len(staged)), key=lambda i: -ceilings[i])]
+        ceilings.sort(reverse=True)
+    for n, (seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value) in enumerate(staged):
+        if ceiling is not None and len(best) == top and ceilings[n] < best[0]:
+            break
         seg_sectors = segment_sectors[seg_key]
         io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
         density = model._density_of_sectors(seg_sectors, county_code)
-        policy = model.policy_value(node["codes"])
-        gap_value = C.gap(relation, relation_values)
         places = _Landing(model, county_code, node["codes"], allow_polluting=allow_polluting, polluting=None)
         rows_here: list[_Row] = []
         for pairing, pid, partner_values, distance in channels:
@@ -274,6 +289,11 @@ def suggest_for_county(
             if len(rows_here) > 1:
                 first.others = list(dict.fromkeys(r.pid for r in rows_here[1:] if r.pid and r.pid != first.pid))
             out.append(first)
+            if ceiling is not None:
+                if len(best) < top:
+                    heapq.heappush(best, first.score)
+                elif first.score > best[0]:
+                    heapq.heapreplace(best, first.score)
     if excluded:
         missing.append(
             f"{excluded} polluting suggestion(s) left out: the county has a restricting ecological status "
@@ -300,6 +320,79 @@ def suggest_for_county(
         s.rank = rank
         suggestions.append(s)
     return CountyAnswer(county, suggestions, missing)
+
+
+class _Ceiling:
+    """The most any row of a segment can score in :func:`suggest_for_county` for one county, before the
+    segment's IO sectors are looked at: the row's own ``link``, ``gap``, ``policy``, ``partner_fit`` and
+    ``pairing``, its confidence factor, and ``io`` = ``density`` = 1; per pairing, ``chain_fit``, ``landing`` and
+    ``evidence`` at the most its landing places and confidence allow (an enclave takes the larger of the
+    county's and the partner's fit: :func:`chainlink.scoring.components.landing_fit`).
+
+    io ≤ 1 and density ≤ 1 hold for a registry chainlink builds: a stored IO relatedness lies in
+    [MIN_RELATEDNESS, 1] (:func:`chainlink.inputoutput.relatedness_matrix` divides by a column's or row's
+    largest entry; ``chainlink.store.build.derive_io`` keeps the pairs ≥ 0.005), so ``io`` is 1 or such a value,
+    and a density's numerator is part of its denominator when the county's sectors are among the table's
+    (checked here). The ceiling carries a margin for the two roundings of :func:`chainlink.scoring.components.score`.
+    tests/test_ceiling.py compares the answers with and without it.
+    """
+
+    MARGIN = 2e-6
+
+    def __init__(self, model: Model, county_code: str, channels: list[tuple[Any, str, dict, float]],
+                 weights: list[float], den: float, pairing_values: dict[tuple[int, str], float]) -> None:  # fmt: skip
+        """``pairing_values``: the caller's memo of :meth:`Model.pairing_value` per (id(pairing), chain)."""
+        w = dict(zip(_COMPONENTS, weights, strict=True))
+        self.model, self.den = model, den
+        self.w_fit, self.w_pairing, self.w_partner = w["chain_fit"], w["pairing"], w["partner_fit"]
+        self.w_link, self.w_gap, self.w_policy, self.w_io = w["link"], w["gap"], w["policy"], w["io"] + w["density"]
+        factors = model.confidence_factor
+        evidence = {lv: float(v) for lv, v in model.preset["confidence_value"].items()}
+        land = model.landing_values
+        self.bounded = (  # density ≤ 1 (above), and a larger component never lowers a score
+            set(model.sectors_at(county_code)) <= set(model.io_products)
+            and min(weights, default=0.0) >= 0
+            and min(map(float, factors.values())) >= 0
+        )
+        self.channels = []
+        for pairing, _pid, partner_values, _distance in channels:
+            pconf = pairing.confidence if pairing else "sourced"
+            # a row's confidence is at most as strong as its pairing's (weakest), a row without a holding's
+            # at most "unverified"; its factor is that of weakest(fact confidence, pairing confidence)
+            weaker = [lv for lv in CONFIDENCE_LEVELS if _RANK[lv] >= _RANK[pconf]]
+            factor = {lv: float(factors[lv if _RANK[lv] >= _RANK[pconf] else pconf]) for lv in CONFIDENCE_LEVELS}
+            enclave = bool(pairing and pairing.has_enclave)
+            places = [land["county"], land["enclave_fit"], land["enclave"]] if enclave else [land["county"]]
+            self.channels.append((
+                pairing, partner_values, factor, enclave,
+                w["landing"] * max(places) + w["evidence"] * max(evidence[lv] for lv in weaker),
+                w["landing"] * max(places) + w["evidence"] * max(evidence[lv] for lv in weaker if _RANK[lv] >= _UNVERIFIED),
+            ))  # fmt: skip
+        self.pairing_values = pairing_values
+
+    def of(self, seg_key: str, held: bool, fit: float, link: float, gap: float, policy: float, fact_conf: str,
+           node: dict[str, Any]) -> float:  # fmt: skip
+        """The ceiling of segment ``seg_key`` (``held``: the row rests on a county holding; the county's ``fit``,
+        the row's ``link``, ``gap``, ``policy`` and fact confidence) plus the margin; +inf when it cannot be
+        bounded: a polluting segment (its rows may be left out, and are counted), a county whose sectors are not
+        all in the IO table, a negative weight or factor."""
+        if not self.bounded or self.model.is_polluting(node["codes"]):
+            return float("inf")
+        chain = node["chain_id"]
+        fixed = self.w_link * link + self.w_gap * gap + self.w_policy * policy + self.w_io
+        top = 0.0
+        for pairing, partner_values, factor, enclave, rest_held, rest_other in self.channels:
+            pvalue = partner_values.get(seg_key, (0.0, 0))[0]
+            if not held and pvalue <= 0:
+                continue  # no row
+            key = (id(pairing), chain)
+            value = self.pairing_values.get(key)
+            if value is None:
+                value = self.pairing_values[key] = self.model.pairing_value(pairing, chain)
+            num = (fixed + self.w_fit * (max(fit, pvalue) if enclave else fit) + self.w_pairing * value
+                   + self.w_partner * pvalue + (rest_held if held else rest_other))  # fmt: skip
+            top = max(top, num / self.den * factor[fact_conf] if self.den else 0.0)
+        return top + self.MARGIN
 
 
 _COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence", "landing")

@@ -106,9 +106,9 @@ class Resolver:
     def from_registry(cls, registry) -> Resolver:
         """Build the resolver from a :class:`chainlink.store.registry.Registry`.
 
-        Reads the lookup keys precomputed by ``chainlink build`` (the ``names`` table, see
-        :func:`name_rows`); computes them from the counties, partners and chains when the registry has
-        no such table.
+        Uses the lookup keys precomputed by ``chainlink build`` (the ``names`` table, see :func:`name_rows`):
+        a name typed as the table knows it is looked up there (:class:`_TableResolver`); computes them from
+        the counties, partners and chains when the registry has no such table.
         """
         conn = registry.conn
         has_names = conn.execute(
@@ -116,6 +116,11 @@ class Resolver:
         ).fetchone()[0]
         if not has_names:
             return cls(_named_entities(registry.counties, registry.partners, registry.chains))
+        return _TableResolver(conn)
+
+    @classmethod
+    def _read_names(cls, conn) -> Resolver:
+        """The resolver of every row of the ``names`` table (in ``ordinal`` order, as built from the names)."""
         resolver = cls(())
         entities: dict[tuple[str, str], Entity] = {}
         sql = "SELECT key, kind, id, name_zh, name_en, exact FROM names ORDER BY ordinal"
@@ -174,6 +179,60 @@ class Resolver:
                     best[entity] = score
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0].id))
         return [(e, s) for e, s in ranked if s >= 50][:limit]
+
+
+class _TableResolver(Resolver):
+    """A :class:`Resolver` over a registry's ``names`` table. A name the table knows (a code, or one entity of the
+    kinds asked for under its variants) is looked up with one query on the keys it can have; anything else
+    (ambiguous, unknown, a typo, the candidates) reads every row into the plain resolver, which answers and
+    words the error (tests/test_resolve.py compares the two on every key, variants, typos and random text)."""
+
+    def __init__(self, conn) -> None:  # no super().__init__(): the index is read on first use
+        self._conn = conn
+        self._whole: Resolver | None = None
+
+    def _read(self) -> Resolver:
+        if self._whole is None:
+            self._whole = Resolver._read_names(self._conn)
+        return self._whole
+
+    @property
+    def _index(self) -> dict[str, set[Entity]]:  # type: ignore[override]
+        return self._read()._index
+
+    @property
+    def _codes(self) -> dict[str, Entity]:  # type: ignore[override]
+        return self._read()._codes
+
+    @property
+    def _entities(self) -> list[Entity]:  # type: ignore[override]
+        return self._read()._entities
+
+    def resolve(self, name: str, kinds: Sequence[str] = KINDS) -> Entity:
+        """:meth:`Resolver.resolve`, looked up in the table when the name is known there."""
+        return self._known(name, kinds) or self._read().resolve(name, kinds)
+
+    def candidates(self, name: str, kinds: Sequence[str] = KINDS, limit: int = 5) -> list[tuple[Entity, float]]:
+        """:meth:`Resolver.candidates` (over every name)."""
+        return self._read().candidates(name, kinds, limit)
+
+    def _known(self, name: str, kinds: Sequence[str]) -> Entity | None:
+        """What :meth:`Resolver.resolve` returns for ``name`` when it takes one of its two exact steps, from the
+        rows of ``name``'s keys: the last code row of the query as typed (the plain resolver's code map keeps the
+        last) when of ``kinds``; else the one entity of ``kinds`` under the query's variants. None otherwise."""
+        query = name.strip()
+        if not query:
+            return None
+        variants = sorted(_variants(query))
+        sql = "SELECT kind, id, name_zh, name_en, exact FROM names WHERE (exact = 1 AND key = ?)"
+        if variants:
+            sql += f" OR (exact = 0 AND key IN ({', '.join('?' * len(variants))}))"
+        rows = self._conn.execute(sql + " ORDER BY ordinal", (query, *variants)).fetchall()
+        codes = [r for r in rows if r[4]]
+        if codes and codes[-1][0] in kinds:
+            return Entity(*codes[-1][:4])
+        found = {Entity(*r[:4]) for r in rows if not r[4] and r[0] in kinds}
+        return found.pop() if len(found) == 1 else None
 
 
 def _named_entities(
