@@ -84,3 +84,10 @@ def run_cli(
         finally:
             sys.stdout, sys.stderr, sys.stdin, sys.argv = saved
     return subprocess.CompletedProcess(["chainlink", *args], code, out.text(), err.text())
+
+
+def other_hash_seed() -> str:
+    """A ``PYTHONHASHSEED`` for a fresh process that differs from this process's: ``"1"``, or ``"2"`` when the
+    environment fixes this process's at 1. (Unset, this process's seed is random: the two differ but for a
+    chance of one in 2**32.) A test of the same result across hash seeds compares a run here with one there."""
+    return "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
