@@ -238,6 +238,13 @@ def suggest_for_county(
         seg_sectors = segment_sectors[seg_key]
         io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
         density = model._density_of_sectors(seg_sectors, county_code)
+        if (
+            ceiling is not None
+            and len(best) == top
+            and ceiling.of(seg_key, holding is not None, fit, link_rounded, gap_value, policy, fact_conf, node,
+                           (io_value, density)) < best[0]
+        ):  # fmt: skip
+            continue
         places = _Landing(model, county_code, node["codes"], allow_polluting=allow_polluting, polluting=None)
         rows_here: list[_Row] = []
         for pairing, pid, partner_values, distance in channels:
@@ -334,7 +341,8 @@ class _Ceiling:
     largest entry; ``chainlink.store.build.derive_io`` keeps the pairs ≥ 0.005), so ``io`` is 1 or such a value,
     and a density's numerator is part of its denominator when the county's sectors are among the table's
     (checked here). The ceiling carries a margin for the two roundings of :func:`chainlink.scoring.components.score`.
-    tests/test_ceiling.py compares the answers with and without it.
+    Once a segment's ``io`` and ``density`` are known, its ceiling with them is asked again before its landing
+    places and rows are worked out. tests/test_ceiling.py compares the answers with and without it.
     """
 
     MARGIN = 2e-6
@@ -346,6 +354,7 @@ class _Ceiling:
         self.model, self.den = model, den
         self.w_fit, self.w_pairing, self.w_partner = w["chain_fit"], w["pairing"], w["partner_fit"]
         self.w_link, self.w_gap, self.w_policy, self.w_io = w["link"], w["gap"], w["policy"], w["io"] + w["density"]
+        self.w_io_only, self.w_density = w["io"], w["density"]
         factors = model.confidence_factor
         evidence = {lv: float(v) for lv, v in model.preset["confidence_value"].items()}
         land = model.landing_values
@@ -371,15 +380,18 @@ class _Ceiling:
         self.pairing_values = pairing_values
 
     def of(self, seg_key: str, held: bool, fit: float, link: float, gap: float, policy: float, fact_conf: str,
-           node: dict[str, Any]) -> float:  # fmt: skip
+           node: dict[str, Any], io_density: tuple[float, float] | None = None) -> float:  # fmt: skip
         """The ceiling of segment ``seg_key`` (``held``: the row rests on a county holding; the county's ``fit``,
-        the row's ``link``, ``gap``, ``policy`` and fact confidence) plus the margin; +inf when it cannot be
+        the row's ``link``, ``gap``, ``policy`` and fact confidence; ``io_density``: its (io, density) when known,
+        else both 1) plus the margin; +inf when it cannot be
         bounded: a polluting segment (its rows may be left out, and are counted), a county whose sectors are not
         all in the IO table, a negative weight or factor."""
         if not self.bounded or self.model.is_polluting(node["codes"]):
             return float("inf")
         chain = node["chain_id"]
-        fixed = self.w_link * link + self.w_gap * gap + self.w_policy * policy + self.w_io
+        fixed = self.w_link * link + self.w_gap * gap + self.w_policy * policy + (
+            self.w_io if io_density is None else self.w_io_only * io_density[0] + self.w_density * io_density[1]
+        )
         top = 0.0
         for pairing, partner_values, factor, enclave, rest_held, rest_other in self.channels:
             pvalue = partner_values.get(seg_key, (0.0, 0))[0]
