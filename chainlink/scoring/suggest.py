@@ -372,10 +372,13 @@ class _Ceiling:
             factor = {lv: float(factors[lv if _RANK[lv] >= _RANK[pconf] else pconf]) for lv in CONFIDENCE_LEVELS}
             enclave = bool(pairing and pairing.has_enclave)
             places = [land["county"], land["enclave_fit"], land["enclave"]] if enclave else [land["county"]]
+            # a level the preset has no evidence value for cannot be a row's (scoring it would fail)
+            held = [evidence[lv] for lv in weaker if lv in evidence]
+            other = [evidence[lv] for lv in weaker if lv in evidence and _RANK[lv] >= _UNVERIFIED]
             self.channels.append((
                 pairing, partner_values, factor, enclave,
-                w["landing"] * max(places) + w["evidence"] * max(evidence[lv] for lv in weaker),
-                w["landing"] * max(places) + w["evidence"] * max(evidence[lv] for lv in weaker if _RANK[lv] >= _UNVERIFIED),
+                w["landing"] * max(places) + w["evidence"] * max(held, default=0.0),
+                w["landing"] * max(places) + w["evidence"] * max(other, default=0.0),
             ))  # fmt: skip
         self.pairing_values = pairing_values
 
