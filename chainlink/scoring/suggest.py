@@ -193,21 +193,21 @@ def suggest_for_county(
     relation_values = {"related": 0.3} | dict(model.preset["relation_value"])
     confidence_values = model.preset["confidence_value"]
     evidence_of: dict[str, float] = {}  # C.evidence per confidence level, computed once per call
-    pairing_values: dict[tuple[int, str], float] = {}
     weights, den = model.weights_of(_COMPONENTS)
     factors = model.confidence_factor
     segment_sectors = model._segment_sectors
-    # per pairing, what every segment asks of it: the partner's fit values (partner_fit_value) and distance
-    channels = [
-        (p, p.partner_id, model._partner_values(p.partner_id) if p.partner_id else {}, model.distance(county_code, p.partner_id))
+    # per pairing, what every segment asks of it: the partner's fit values (partner_fit_value), distance, and a memo
+    # of its pairing value per chain (Model.pairing_value)
+    channels: list[tuple[Pairing | None, str, dict[str, tuple[float, int]], float, dict[str, float]]] = [
+        (p, p.partner_id, model._partner_values(p.partner_id) if p.partner_id else {}, model.distance(county_code, p.partner_id), {})
         for p in pairings
-    ] or [(None, "", {}, model.distance(county_code, ""))]  # fmt: skip
+    ] or [(None, "", {}, model.distance(county_code, ""), {})]  # fmt: skip
     min_rank = CONFIDENCE_LEVELS.index(min_confidence)
     out: list[_Row] = []
     excluded = 0
     # Branch and bound, for a top-N list: `best` holds the N best scores of the rows kept so far; a segment
     # whose ceiling (_Ceiling) is below the N-th of them can never be shown and is not scored.
-    ceiling = _Ceiling(model, county_code, channels, weights, den, pairing_values) if top and not by_partner else None
+    ceiling = _Ceiling(model, county_code, channels, weights, den) if top and not by_partner else None
     best: list[float] = []
     items: list[tuple[str, str, list[str], Holding | None]] = [(s, r, p, h) for s, (r, p, h) in cands.items()]
     items += [(s, "related", [s], None) for s in supply]
@@ -226,13 +226,17 @@ def suggest_for_county(
         link_rounded = round(path_weight(graph, path), 6) if holding is not None else 0.0
         policy = model.policy_value(node["codes"])
         gap_value = C.gap(relation, relation_values)
-        staged.append((seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value))
+        dirty = ceiling is not None and model.is_polluting(node["codes"])  # only the ceiling asks
+        staged.append((seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value, dirty))
     if ceiling is not None:
         # highest ceiling first: the N-th best score rises soonest, and once a ceiling is below it, so are the rest
-        ceilings = [ceiling.of(st[0], st[3] is not None, st[5], st[8], st[10], st[9], st[7], st[4]) for st in staged]
+        ceilings = [
+            ceiling.of(st[0], st[3] is not None, st[5], st[8], st[10], st[9], st[7], st[4]["chain_id"], st[11])
+            for st in staged
+        ]  # fmt: skip
         staged = [staged[i] for i in sorted(range(len(staged)), key=lambda i: -ceilings[i])]
         ceilings.sort(reverse=True)
-    for n, (seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value) in enumerate(staged):
+    for n, (seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value, dirty) in enumerate(staged):
         if ceiling is not None and len(best) == top and ceilings[n] < best[0]:
             break
         seg_sectors = segment_sectors[seg_key]
@@ -241,13 +245,13 @@ def suggest_for_county(
         if (
             ceiling is not None
             and len(best) == top
-            and ceiling.of(seg_key, holding is not None, fit, link_rounded, gap_value, policy, fact_conf, node,
-                           (io_value, density)) < best[0]
+            and ceiling.of(seg_key, holding is not None, fit, link_rounded, gap_value, policy, fact_conf, node["chain_id"],
+                           dirty, (io_value, density)) < best[0]
         ):  # fmt: skip
             continue
         places = _Landing(model, county_code, node["codes"], allow_polluting=allow_polluting, polluting=None)
         rows_here: list[_Row] = []
-        for pairing, pid, partner_values, distance in channels:
+        for pairing, pid, partner_values, distance, pairing_of_chain in channels:
             pvalue, pevidence = partner_values.get(seg_key, (0.0, 0))  # partner_fit_value
             if holding is None and pvalue <= 0:
                 continue
@@ -267,10 +271,9 @@ def suggest_for_county(
                 conf = "unverified"  # a partner-supplied "related" row rests on no county holding
             if _RANK[conf] > min_rank:  # not at_least(conf, min_confidence)
                 continue
-            pkey = (id(pairing), node["chain_id"])  # the pairings live as long as this call
-            pairing_value = pairing_values.get(pkey)
+            pairing_value = pairing_of_chain.get(node["chain_id"])
             if pairing_value is None:
-                pairing_value = pairing_values[pkey] = model.pairing_value(pairing, node["chain_id"])
+                pairing_value = pairing_of_chain[node["chain_id"]] = model.pairing_value(pairing, node["chain_id"])
             evidence = evidence_of.get(conf)
             if evidence is None:
                 evidence = evidence_of[conf] = C.evidence(conf, confidence_values)
@@ -347,11 +350,11 @@ class _Ceiling:
 
     MARGIN = 2e-6
 
-    def __init__(self, model: Model, county_code: str, channels: list[tuple[Any, str, dict, float]],
-                 weights: list[float], den: float, pairing_values: dict[tuple[int, str], float]) -> None:  # fmt: skip
-        """``pairing_values``: the caller's memo of :meth:`Model.pairing_value` per (id(pairing), chain)."""
+    def __init__(self, model: Model, county_code: str, channels: list[tuple[Any, str, dict, float, dict]],
+                 weights: list[float], den: float) -> None:  # fmt: skip
+        """``channels``: :func:`suggest_for_county`'s, each pairing's memo of its pairing value per chain last."""
         w = dict(zip(_COMPONENTS, weights, strict=True))
-        self.model, self.den = model, den
+        self.model = model
         self.w_fit, self.w_pairing, self.w_partner = w["chain_fit"], w["pairing"], w["partner_fit"]
         self.w_link, self.w_gap, self.w_policy, self.w_io = w["link"], w["gap"], w["policy"], w["io"] + w["density"]
         self.w_io_only, self.w_density = w["io"], w["density"]
@@ -362,51 +365,62 @@ class _Ceiling:
             set(model.sectors_at(county_code)) <= set(model.io_products)
             and min(weights, default=0.0) >= 0
             and min(map(float, factors.values())) >= 0
+            and den > 0
         )
         self.channels = []
-        for pairing, _pid, partner_values, _distance in channels:
+        for pairing, _pid, partner_values, _distance, pairing_of_chain in channels:
             pconf = pairing.confidence if pairing else "sourced"
             # a row's confidence is at most as strong as its pairing's (weakest), a row without a holding's
-            # at most "unverified"; its factor is that of weakest(fact confidence, pairing confidence)
+            # at most "unverified"; its factor is that of weakest(fact confidence, pairing confidence), divided
+            # here by the weights' sum
             weaker = [lv for lv in CONFIDENCE_LEVELS if _RANK[lv] >= _RANK[pconf]]
-            factor = {lv: float(factors[lv if _RANK[lv] >= _RANK[pconf] else pconf]) for lv in CONFIDENCE_LEVELS}
+            scale = {
+                lv: float(factors[lv if _RANK[lv] >= _RANK[pconf] else pconf]) / den if den else 0.0
+                for lv in CONFIDENCE_LEVELS
+            }
             enclave = bool(pairing and pairing.has_enclave)
             places = [land["county"], land["enclave_fit"], land["enclave"]] if enclave else [land["county"]]
+            # a level the preset has no evidence value for cannot be a row's (scoring it would fail)
+            held = [evidence[lv] for lv in weaker if lv in evidence]
+            other = [evidence[lv] for lv in weaker if lv in evidence and _RANK[lv] >= _UNVERIFIED]
             self.channels.append((
-                pairing, partner_values, factor, enclave,
-                w["landing"] * max(places) + w["evidence"] * max(evidence[lv] for lv in weaker),
-                w["landing"] * max(places) + w["evidence"] * max(evidence[lv] for lv in weaker if _RANK[lv] >= _UNVERIFIED),
+                partner_values, scale, enclave,
+                w["landing"] * max(places) + w["evidence"] * max(held, default=0.0),
+                w["landing"] * max(places) + w["evidence"] * max(other, default=0.0),
+                pairing_of_chain, pairing,
             ))  # fmt: skip
-        self.pairing_values = pairing_values
 
     def of(self, seg_key: str, held: bool, fit: float, link: float, gap: float, policy: float, fact_conf: str,
-           node: dict[str, Any], io_density: tuple[float, float] | None = None) -> float:  # fmt: skip
-        """The ceiling of segment ``seg_key`` (``held``: the row rests on a county holding; the county's ``fit``,
-        the row's ``link``, ``gap``, ``policy`` and fact confidence; ``io_density``: its (io, density) when known,
-        else both 1) plus the margin; +inf when it cannot be
-        bounded: a polluting segment (its rows may be left out, and are counted), a county whose sectors are not
-        all in the IO table, a negative weight or factor."""
-        if not self.bounded or self.model.is_polluting(node["codes"]):
-            return float("inf")
-        chain = node["chain_id"]
+           chain: str, polluting: bool, io_density: tuple[float, float] | None = None) -> float:  # fmt: skip
+        """The ceiling of segment ``seg_key`` of ``chain`` (``held``: the row rests on a county holding; the
+        county's ``fit``, the row's ``link``, ``gap``, ``policy`` and fact confidence; ``io_density``: its
+        (io, density) when known, else both 1) plus the margin; +inf when it cannot be bounded: a ``polluting``
+        segment (its rows may be left out, and are counted), a county whose sectors are not all in the IO table,
+        a negative weight or factor."""
+        if polluting or not self.bounded:
+            return _INF
         fixed = self.w_link * link + self.w_gap * gap + self.w_policy * policy + (
             self.w_io if io_density is None else self.w_io_only * io_density[0] + self.w_density * io_density[1]
         )
+        w_fit, w_pairing, w_partner = self.w_fit, self.w_pairing, self.w_partner
         top = 0.0
-        for pairing, partner_values, factor, enclave, rest_held, rest_other in self.channels:
-            pvalue = partner_values.get(seg_key, (0.0, 0))[0]
+        for partner_values, scale, enclave, rest_held, rest_other, pairing_of_chain, pairing in self.channels:
+            found = partner_values.get(seg_key)
+            pvalue = found[0] if found is not None else 0.0
             if not held and pvalue <= 0:
                 continue  # no row
-            key = (id(pairing), chain)
-            value = self.pairing_values.get(key)
+            value = pairing_of_chain.get(chain)
             if value is None:
-                value = self.pairing_values[key] = self.model.pairing_value(pairing, chain)
-            num = (fixed + self.w_fit * (max(fit, pvalue) if enclave else fit) + self.w_pairing * value
-                   + self.w_partner * pvalue + (rest_held if held else rest_other))  # fmt: skip
-            top = max(top, num / self.den * factor[fact_conf] if self.den else 0.0)
+                value = pairing_of_chain[chain] = self.model.pairing_value(pairing, chain)
+            best_fit = pvalue if enclave and pvalue > fit else fit  # landing_fit at the better place
+            num = fixed + w_fit * best_fit + w_pairing * value + w_partner * pvalue + (rest_held if held else rest_other)
+            ceiling = num * scale[fact_conf]
+            if ceiling > top:
+                top = ceiling
         return top + self.MARGIN
 
 
+_INF = float("inf")
 _COMPONENTS = ("chain_fit", "link", "gap", "pairing", "partner_fit", "io", "density", "policy", "evidence", "landing")
 _PAIRING, _PARTNER_FIT = _COMPONENTS.index("pairing"), _COMPONENTS.index("partner_fit")
 _KEY = attrgetter("key")
