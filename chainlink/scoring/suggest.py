@@ -211,7 +211,7 @@ def suggest_for_county(
     best: list[float] = []
     items: list[tuple[str, str, list[str], Holding | None]] = [(s, r, p, h) for s, (r, p, h) in cands.items()]
     items += [(s, "related", [s], None) for s in supply]
-    staged = []  # each segment with the values that need no IO look-up
+    staged = []  # each segment with its ceiling (0 without one) and the values that need no IO look-up
     for seg_key, relation, path, holding in items:
         node = graph.nodes[seg_key]
         if chain and node["chain_id"] != chain:
@@ -227,17 +227,16 @@ def suggest_for_county(
         policy = model.policy_value(node["codes"])
         gap_value = C.gap(relation, relation_values)
         dirty = ceiling is not None and model.is_polluting(node["codes"])  # only the ceiling asks
-        staged.append((seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value, dirty))
+        top_score = 0.0 if ceiling is None else ceiling.of(
+            seg_key, holding is not None, fit, link_rounded, gap_value, policy, fact_conf, node["chain_id"], dirty
+        )  # fmt: skip
+        staged.append((top_score, seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded,
+                       policy, gap_value, dirty))  # fmt: skip
     if ceiling is not None:
         # highest ceiling first: the N-th best score rises soonest, and once a ceiling is below it, so are the rest
-        ceilings = [
-            ceiling.of(st[0], st[3] is not None, st[5], st[8], st[10], st[9], st[7], st[4]["chain_id"], st[11])
-            for st in staged
-        ]  # fmt: skip
-        staged = [staged[i] for i in sorted(range(len(staged)), key=lambda i: -ceilings[i])]
-        ceilings.sort(reverse=True)
-    for n, (seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value, dirty) in enumerate(staged):
-        if ceiling is not None and len(best) == top and ceilings[n] < best[0]:
+        staged.sort(key=lambda st: -st[0])
+    for top_score, seg_key, relation, path, holding, node, fit, base_conf, fact_conf, link_rounded, policy, gap_value, dirty in staged:
+        if ceiling is not None and len(best) == top and top_score < best[0]:
             break
         seg_sectors = segment_sectors[seg_key]
         io_value, io_industry = model._io_of_sectors(seg_sectors, county_code)
