@@ -32,6 +32,10 @@ CONFIDENCE_EN = {"sourced": "sourced", "unverified": "unverified", "sample": "sa
 CONFIDENCE_NOTE_ZH = {"unverified": "（部分依据未经核实）", "sample": "（含示例数据）"}
 CONFIDENCE_NOTE_EN = {"unverified": " (some facts unverified)", "sample": " (includes sample data)"}
 
+# -- firms --------------------------------------------------------------------------------------
+FIRM_KIND_ZH = {"listed": "上市公司", "named": "公开资料点名", "user": "用户导入", "sample": "示例"}
+"""A firm's kind (``enterprises.kind``) as a Chinese reader is shown it; the English text keeps the kind itself."""
+
 
 def weakest(*levels: str) -> str:
     """The weakest of several confidence levels (sourced > unverified > sample); 'sourced' for none.

@@ -13,6 +13,7 @@ from typing import Any
 from chainlink.base.vocabulary import (
     CONFIDENCE_NOTE_EN,
     CONFIDENCE_NOTE_ZH,
+    FIRM_KIND_ZH,
     PAIRING_EN,
     PAIRING_ZH,
     landing_label,
@@ -22,10 +23,13 @@ MAX_FIRMS = 3
 
 
 def firm_text(firms: list[dict[str, Any]], lang: str = "zh", limit: int = MAX_FIRMS) -> str:
-    """``name (kind, source, as_of)`` of up to ``limit`` firms, '; '-separated; sample firms say so.
+    """``name (kind, source, as_of)`` of up to ``limit`` firms, '; '-separated; sample firms say so. The
+    Chinese text names the kind in Chinese (:data:`chainlink.base.vocabulary.FIRM_KIND_ZH`).
 
     >>> firm_text([{"name_zh": "甲公司", "kind": "listed", "source": "szse", "as_of": "2021-10"}])
-    '甲公司（listed，szse，2021-10）'
+    '甲公司（上市公司，szse，2021-10）'
+    >>> firm_text([{"name_zh": "甲公司", "kind": "listed", "source": "szse", "as_of": "2021-10"}], "en")
+    '甲公司 (listed, szse, 2021-10)'
     >>> firm_text([{"name_zh": "乙", "kind": "sample", "source": "", "as_of": ""}], "en")
     '乙 (sample, not a real firm)'
     """
@@ -38,7 +42,8 @@ def firm_text(firms: list[dict[str, Any]], lang: str = "zh", limit: int = MAX_FI
         if kind == "sample":
             detail = ["示例，非真实企业" if lang == "zh" else "sample, not a real firm"]
         else:
-            detail = [x for x in (kind, f.get("source") or "", f.get("as_of") or "") if x]
+            shown = FIRM_KIND_ZH.get(kind, kind) if lang == "zh" else kind
+            detail = [x for x in (shown, f.get("source") or "", f.get("as_of") or "") if x]
         parts.append(
             f"{f['name_zh']}（{'，'.join(detail)}）" if lang == "zh" else f"{f['name_zh']} ({', '.join(detail)})"
         )

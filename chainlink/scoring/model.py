@@ -27,6 +27,7 @@ from typing import Any
 from chainlink.base.industries import best_match, split_codes
 from chainlink.base.vocabulary import (
     CONFIDENCE_LEVELS,
+    FIRM_KIND_ZH,
     OVERLAP_THRESHOLD,
     PARTNER_FIT_MIN,
     RESTRICTING_STATUSES,
@@ -1023,7 +1024,8 @@ class Model:
                 f"({code}, same {level.replace('_', ' ')})",
             )  # fmt: skip
         if kind == "firm":
-            return (f"企业{what['name_zh']}（{what.get('kind', '')}）在该环节",
+            kind_zh = FIRM_KIND_ZH.get(what.get("kind", ""), what.get("kind", ""))
+            return (f"企业{what['name_zh']}（{kind_zh}）在该环节",
                     f"firm {what['name_zh']} ({what.get('kind', '')}) is on this segment")  # fmt: skip
         if kind == "adjacent":
             return f"企业{what['name_zh']}在相邻环节", f"firm {what['name_zh']} is on an adjacent segment"

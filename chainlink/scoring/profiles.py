@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainlink.base.industries import split_codes
-from chainlink.base.vocabulary import PAIRING_ZH, round_label
+from chainlink.base.vocabulary import FIRM_KIND_ZH, PAIRING_ZH, round_label
 
 PARTNER_KINDS_ZH = {
     "district": "县(市、区)",
@@ -164,9 +164,7 @@ def _firm_section(registry: Any, places: set[str], partner_id: str | None = None
         Fact("部分数据 / partial data", PARTIAL_ZH, PARTIAL_EN, "sourced", "docs/enterprises.md (chainlink)")
     )
     for r in rows:
-        kind_zh = {"listed": "上市公司", "named": "公开资料点名", "user": "用户导入"}.get(
-            r["kind"], r["kind"]
-        )
+        kind_zh = FIRM_KIND_ZH.get(r["kind"], r["kind"])
         lead = "；链主候选 (chainlink enterprises show)" if r["chain_leader"] else ""
         role = f"；{r['role']}" if r["role"] else ""
         section.facts.append(
