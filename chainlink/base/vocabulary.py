@@ -13,6 +13,9 @@ and the code say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # -- relations: how a suggested segment stands to what the county holds -----------------------
 RELATIONS = ("fill", "extend", "strengthen", "related")
 RELATION_ZH = {"fill": "补链", "extend": "延链", "strengthen": "强链", "related": "相关"}
@@ -142,11 +145,12 @@ _ROUND_CLAUSES_ZH: tuple[tuple[str, str], ...] = (
 )
 
 
-def round_label(text: str | None, lang: str = "zh") -> str:
+def round_label(text: str | None, lang: str = "zh", zh: str | None = None) -> str:
     """A pairing's ``round`` text as a reader of ``lang`` sees it.
 
-    In Chinese every clause must match a known phrase (:data:`_ROUND_CLAUSES_ZH`); otherwise, and in
-    English, the text is returned as written.
+    In Chinese, the row's own Chinese text ``zh`` (the ``round_zh`` column) when it has one; else every
+    clause must match a known phrase (:data:`_ROUND_CLAUSES_ZH`); otherwise, and in English, the text is
+    returned as written.
 
     >>> round_label("since 2007; active 2022-10")
     '2007年起；2022-10在合作'
@@ -156,10 +160,16 @@ def round_label(text: str | None, lang: str = "zh") -> str:
     'since 2007; active 2022-10'
     >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)")
     '柯桥—江山飞地产业园 (an industrial-park enclave by name)'
+    >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)", zh="柯桥—江山飞地产业园")
+    '柯桥—江山飞地产业园'
+    >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)", "en", zh="柯桥—江山飞地产业园")
+    '柯桥—江山飞地产业园 (an industrial-park enclave by name)'
     """
     import re
 
     text = text or ""
+    if lang == "zh" and zh:
+        return zh
     if lang != "zh" or not text:
         return text
     out = []
@@ -172,6 +182,12 @@ def round_label(text: str | None, lang: str = "zh") -> str:
         else:
             return text
     return "；".join(out)
+
+
+def pairing_round(pairing: Mapping[str, Any], lang: str = "zh") -> str:
+    """:func:`round_label` of a pairing row or :class:`~chainlink.scoring.records.Pairing` (its ``round``
+    and, in Chinese, its ``round_zh``; imported pairings have none and are said clause by clause)."""
+    return round_label(pairing.get("round"), lang, pairing.get("round_zh"))
 
 
 class _RoundLabels(dict):  # type: ignore[type-arg]

@@ -68,6 +68,7 @@ def pairs(
 
         for row in rows:
             row["kind_label"] = pairing_label(row["kind"], out.lang)
+            row["round_label"] = row["round_zh"] if out.lang == "zh" else row["round"]
     columns = [
         "id",
         "county_code",
@@ -79,14 +80,17 @@ def pairs(
         "kind",
         "chains",
         "round",
+        "round_zh",
         "confidence",
         "source",
     ]
+    headers = labels(out.lang, "id", "county_zh", "partner_short_zh", "kind_label", "round")
+    headers["round_label"] = headers.pop("round")  # the table shows the round as the reader's language says it
     out.emit(
         rows,
         columns,
-        table_columns=["id", "county_zh", "partner_short_zh", "kind_label", "round"],
-        headers=labels(out.lang, "id", "county_zh", "partner_short_zh", "kind_label", "round"),
+        table_columns=["id", "county_zh", "partner_short_zh", "kind_label", "round_label"],
+        headers=headers,
     )
 
 

@@ -24,7 +24,10 @@ def county_rows(reg: Any) -> list[dict[str, Any]]:
 
 
 def pairing_rows(reg: Any, county_code: str | None = None) -> list[dict[str, Any]]:
-    """Pairings (optionally of one county) joined with county and partner names."""
+    """Pairings (optionally of one county) joined with county and partner names; ``round_zh`` is the
+    ``round`` text as a Chinese reader is shown it (:func:`chainlink.base.vocabulary.pairing_round`)."""
+    from chainlink.base.vocabulary import pairing_round
+
     counties = {c["code"]: c for c in reg.counties}
     partners = {p["id"]: p for p in reg.partners}
     rows = []
@@ -35,6 +38,7 @@ def pairing_rows(reg: Any, county_code: str | None = None) -> list[dict[str, Any
         rows.append(
             {
                 **p,
+                "round_zh": pairing_round(p, "zh"),
                 "county_zh": counties[p["county_code"]]["name_zh"],
                 "partner_zh": partner["name_zh"],
                 "partner_short_zh": partner["short_zh"],

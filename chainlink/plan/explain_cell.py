@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from chainlink.base.vocabulary import CONFIDENCE_ZH, PAIRING_SHORT_ZH
+from chainlink.base.vocabulary import CONFIDENCE_ZH, PAIRING_SHORT_ZH, pairing_round
 from chainlink.errors import DataError, UsageError
 from chainlink.plan.inputs import (
     UNKNOWN_POLLUTION,
@@ -140,7 +140,7 @@ def _component_rows(
         pair_zh = (
             f"{pairing['id']} {PAIRING_SHORT_ZH.get(pairing['kind'], pairing['kind'])}，结对方 "
             f"{pairing['partner_id']}{'（' + chains + '）' if chains else ''}；"
-            f"{pairing['round']}；来源：{pairing['source']}（{CONFIDENCE_ZH.get(pairing['confidence'], pairing['confidence'])}）"
+            f"{pairing_round(pairing)}；来源：{pairing['source']}（{CONFIDENCE_ZH.get(pairing['confidence'], pairing['confidence'])}）"
         )
     else:
         pair_en = f"no pairing between {project.origin_id or 'the (unknown) origin'} and {s.county_zh}"

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from chainlink.base.vocabulary import round_label
+from chainlink.base.vocabulary import pairing_round
 from chainlink.report.data import COMPONENT_EN, COMPONENT_ZH, ChainView, Place, ReportData
 from chainlink.report.labels import CONFIDENCE, LABELS, PAIRING_KIND, STAGE
 
@@ -482,7 +482,7 @@ def render_report(data: ReportData, lang: str = "zh", *, index_href: str | None 
         rows.append([
             _e(_name(place, lang) if place else p["partner_id"]),
             _e(PAIRING_KIND[lang].get(p["kind"], p["kind"])),
-            _e(round_label(p.get("round"), lang)),
+            _e(pairing_round(p, lang)),
             _e(p.get("chains") or ""),
             _badge(p["confidence"], lang),
             cites.ref(p["source"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainlink.base.vocabulary import round_label
+from chainlink.base.vocabulary import pairing_round
 from chainlink.report.data import COMPONENT_EN, COMPONENT_ZH, ReportData
 from chainlink.report.labels import CONFIDENCE, LABELS, PAIRING_KIND, STAGE
 
@@ -87,7 +87,7 @@ def render_report_md(data: ReportData, lang: str = "zh", *, index_href: str | No
     out.append(f"## {t['pairings']}\n")
     names = {p.id: p for p in data.places}
     rows = [[_cell(_name(names[p["partner_id"]], lang) if p["partner_id"] in names else p["partner_id"]),
-             _cell(PAIRING_KIND[lang].get(p["kind"], p["kind"])), _cell(round_label(p.get("round"), lang)), _cell(p.get("chains")),
+             _cell(PAIRING_KIND[lang].get(p["kind"], p["kind"])), _cell(pairing_round(p, lang)), _cell(p.get("chains")),
              conf.get(p["confidence"], p["confidence"]), cites.ref(p["source"])] for p in data.pairings]
     out.append(_table([t["partner"], t["kind"], t["round"], t["chain"], t["confidence"], t["source"]], rows)
                if rows else t["none"] + "\n")

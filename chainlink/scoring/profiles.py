@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainlink.base.industries import split_codes
-from chainlink.base.vocabulary import FIRM_KIND_ZH, PAIRING_ZH, round_label
+from chainlink.base.vocabulary import FIRM_KIND_ZH, PAIRING_ZH, pairing_round
 
 PARTNER_KINDS_ZH = {
     "district": "县(市、区)",
@@ -261,7 +261,7 @@ def county_profile(registry: Any, code: str) -> Profile:
         pairings.facts.append(
             Fact(
                 item=f"{p['id']} {partner['name_zh']} ({partner['id']})",
-                detail=f"{PAIRING_ZH.get(p['kind'], p['kind'])}{via}{chains} · {round_label(p['round'])}",
+                detail=f"{PAIRING_ZH.get(p['kind'], p['kind'])}{via}{chains} · {pairing_round(p)}",
                 detail_en=f"{partner['name_en']} · {p['kind']}{chains} · {p['round']}",
                 confidence=p["confidence"],
                 source=p["source"],
@@ -399,7 +399,7 @@ def zone_profile(registry: Any, pid: str) -> Profile:
         pairings.facts.append(
             Fact(
                 item=f"{p['id']} {county['name_zh']} ({county['code']}){via}",
-                detail=f"{PAIRING_ZH.get(p['kind'], p['kind'])}{chains} · {round_label(p['round'])}",
+                detail=f"{PAIRING_ZH.get(p['kind'], p['kind'])}{chains} · {pairing_round(p)}",
                 detail_en=f"{county['name_en']} · {p['kind']}{chains} · {p['round']}",
                 confidence=p["confidence"],
                 source=p["source"],

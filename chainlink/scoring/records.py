@@ -156,6 +156,7 @@ class Pairing(_Readable):
     quote: str = ""
     source: str = ""
     confidence: str = "sourced"
+    round_zh: str = ""  # the shipped row's own Chinese for ``round`` (imported pairings: none)
 
     @property
     def has_enclave(self) -> bool:
@@ -179,6 +180,7 @@ class Pairing(_Readable):
             quote=row.get("quote") or "",
             source=row.get("source") or "",
             confidence=row.get("confidence") or "sourced",
+            round_zh=row.get("round_zh") or "",
         )
 
 

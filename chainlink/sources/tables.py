@@ -266,8 +266,21 @@ def _load_pairings(
         _check_derived_from(col, name, line, row, project_ids)
         _check_quote(col, name, line, row, required=False)
         _check_common(col, name, line, row)
-        out.append(dict(row))
+        out.append(_with_round_zh(row))
     return sorted(out, key=lambda r: r["id"])
+
+
+def _with_round_zh(row: dict[str, str]) -> dict[str, str]:
+    """The row with ``round_zh`` right after ``round`` (empty when the file has no such column: it is optional,
+    so that a source tree written before it still compiles)."""
+    if "round_zh" in row:
+        return dict(row)
+    out: dict[str, str] = {}
+    for key, value in row.items():
+        out[key] = value
+        if key == "round":
+            out["round_zh"] = ""
+    return out
 
 
 def _load_characteristic(
