@@ -357,3 +357,20 @@ def test_user_enterprises_join_segments(shared_mini_db: Path, tmp_path: Path) ->
     import_file("enterprises", path, db)
     rows = [r for r in firms_on(Registry.open(db), [seg["key"]]) if r["user"]]
     assert [(r["name_zh"], r["kind"], r["place_code"]) for r in rows] == [("我的测试企业", "user", "331121")]
+
+
+def test_a_firm_link_is_dated_by_its_own_source(real_db: Path) -> None:
+    """A firm is on a segment by its main products (ChainKnowledgeGraph, 2021-10): that is the date shown beside
+    that source, not the date of the firm's own record (the Shenzhen list's snapshot, 2025-12-28)."""
+    from chainlink.scoring import firms as F
+    from chainlink.store.registry import Registry
+
+    reg = Registry.open(real_db)
+    dates = {r["id"]: r["date"] for r in reg.rows("sources")}
+    records = {e["id"]: e["as_of"] for e in reg.rows("enterprises")}
+    links = F.firms_on(reg, [s["key"] for s in reg.segments], include_user=False)
+    products = [r for r in links if r["source"] == "chainknowledgegraph-products"]
+    assert products and {r["as_of"] for r in products} == {"2021-10"}
+    assert any(records[r["id"]] == "2025-12-28" for r in products)  # the two dates differ for these firms
+    for r in links:
+        assert r["as_of"] == (dates.get(r["source"]) or records[r["id"]]), r["id"]

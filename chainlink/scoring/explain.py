@@ -23,8 +23,8 @@ MAX_FIRMS = 3
 
 
 def firm_text(firms: list[dict[str, Any]], lang: str = "zh", limit: int = MAX_FIRMS) -> str:
-    """``name (kind, source, as_of)`` of up to ``limit`` firms, '; '-separated; sample firms say so. The
-    Chinese text names the kind in Chinese (:data:`chainlink.base.vocabulary.FIRM_KIND_ZH`).
+    """``name (kind, source, as_of)`` of up to ``limit`` firms, '; '-separated (Chinese: '；'); sample firms say
+    so. The Chinese text names the kind in Chinese (:data:`chainlink.base.vocabulary.FIRM_KIND_ZH`).
 
     >>> firm_text([{"name_zh": "甲公司", "kind": "listed", "source": "szse", "as_of": "2021-10"}])
     '甲公司（上市公司，szse，2021-10）'
@@ -32,6 +32,8 @@ def firm_text(firms: list[dict[str, Any]], lang: str = "zh", limit: int = MAX_FI
     '甲公司 (listed, szse, 2021-10)'
     >>> firm_text([{"name_zh": "乙", "kind": "sample", "source": "", "as_of": ""}], "en")
     '乙 (sample, not a real firm)'
+    >>> firm_text([{"name_zh": n, "kind": "named", "source": "", "as_of": ""} for n in "甲乙丙"], limit=2)
+    '甲（公开资料点名）；乙（公开资料点名）等3家'
     """
     seen: dict[str, dict[str, Any]] = {}
     for f in firms:
@@ -48,8 +50,9 @@ def firm_text(firms: list[dict[str, Any]], lang: str = "zh", limit: int = MAX_FI
             f"{f['name_zh']}（{'，'.join(detail)}）" if lang == "zh" else f"{f['name_zh']} ({', '.join(detail)})"
         )
     more = len(seen) - limit
-    tail = (f" 等{len(seen)}家" if lang == "zh" else f" and {more} more") if more > 0 else ""
-    return "; ".join(parts) + tail
+    if lang == "zh":
+        return "；".join(parts) + (f"等{len(seen)}家" if more > 0 else "")
+    return "; ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
 # Every sentence part of an explanation, Chinese and English: key → (zh, en) template. One path

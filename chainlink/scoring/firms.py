@@ -153,10 +153,15 @@ def _firm_links(registry: Any, kinds: Sequence[str]) -> list[dict[str, Any]]:
 
 _LINK_SQL = """
         SELECT e.id, e.name_zh, e.kind, e.place_code, e.county_code, e.partner_id, s.segment_key,
-               s.chain_id, s.product, s.revenue_share, s.rule, s.confidence, s.source, e.as_of,
+               s.chain_id, s.product, s.revenue_share, s.rule, s.confidence, s.source, {as_of},
                e.role, e.role_chains, e.role_source, e.role_confidence, e.quote, e.named_id, e.stock_code
         FROM {tables}
         WHERE e.kind IN ({kinds}){where}"""
+# A link's ``as_of`` is the date of the link's own source (the listed firms' main products: 2021-10), from the
+# list of sources; a link whose source has no date there (a page cited in full, the editors' judgement on the
+# firm's record), or a registry without the list, keeps the firm record's date.
+_SOURCE_DATE = "COALESCE(NULLIF(src.date, ''), e.as_of) AS as_of", " LEFT JOIN sources src ON src.id = s.source"
+_FIRM_DATE = "e.as_of", ""
 _ALL_LINKS = "enterprise_segments s JOIN enterprises e ON e.id = s.enterprise_id"
 # a scope's firms first, then their links by the primary key (SQLite would scan every link and look its firm up)
 _SCOPED_LINKS = "enterprises e CROSS JOIN enterprise_segments s ON s.enterprise_id = e.id"
@@ -170,7 +175,8 @@ def _read_firm_links(
     if not _has_table(registry, "enterprise_segments") or not kinds:
         return []
     tables = _SCOPED_LINKS if where else _ALL_LINKS
-    sql = _LINK_SQL.format(tables=tables, kinds=_marks(kinds), where=where)
+    as_of, join = _SOURCE_DATE if _has_table(registry, "sources") else _FIRM_DATE
+    sql = _LINK_SQL.format(tables=tables + join, as_of=as_of, kinds=_marks(kinds), where=where)
     cur = registry.conn.cursor()
     cur.row_factory = None
     cur.execute(sql, (*kinds, *params))
