@@ -188,6 +188,8 @@ def test_explain_table_with_run(tmp_path: Path) -> None:
     out = result.stdout
     assert "产业链路径（上游→下游）：" in out and "权重" in out and "io2020" in out
     assert "结对：P024 产业链“双链长制”试点，结对方 ningbo-petrochem-etdz" in out
+    # the pairing's period in Chinese, in the component line and the pairing line (it was printed in English)
+    assert "".join(out.split()).count("“双链长制”试点；见2022年省商务厅文章") == 2 and "commerce department" not in out
     assert "dual_chain_pilot" not in out and "chain_fit" not in out and "产业链契合" in out
     assert "运行结果：分配到 ningbo-hangzhou-bay@331102" in out  # D went to the bay enclave: 莲都 was full
     assert (
@@ -196,6 +198,7 @@ def test_explain_table_with_run(tmp_path: Path) -> None:
     )
     en = run("explain", "D", "莲都", "--project", SMALL_PROJECTS, "--run", str(record), "--lang", "en")
     assert "Why not a higher-scoring destination:" in en.stdout
+    assert "named in the 2022 provincial commerce department article" in " ".join(en.stdout.split())
     assert "capacity: land: 5 mu left of 100 (scenario), needs 30" in " ".join(en.stdout.split())
     as_json = json.loads(run("explain", "D", "莲都", "--project", SMALL_PROJECTS, "-f", "json").stdout)
     assert [c["component"] for c in as_json["components"]][:2] == ["chain_fit", "link"]

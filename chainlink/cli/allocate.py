@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chainlink.base.vocabulary import RELATION_ZH, component_label, note_label, pairing_label
+from chainlink.base.vocabulary import RELATION_ZH, component_label, note_label, pairing_label, pairing_round
 from chainlink.cli import app
 from chainlink.cli._options import DbOption, QuietOption, Rows, rows_command
 from chainlink.cli._output import fold, render_table
@@ -580,7 +580,7 @@ def explain_text(data: dict[str, Any], lang: str) -> str:
     for pr in data["pairings"]:
         chains = f"（{pr['chains']}）" if zh and pr["chains"] else f" on {pr['chains']}" if pr["chains"] else ""
         more.append(t("pairing", id=pr["id"], kind=pairing_label(pr["kind"], lang), partner=pr["partner_id"],
-                      chains=chains, round=pr["round"], source=pr["source"],
+                      chains=chains, round=pairing_round(pr, lang), source=pr["source"],
                       confidence=confidence_label(pr["confidence"], lang)))  # fmt: skip
     if not data["pairings"]:
         more.append(t("unpaired"))
