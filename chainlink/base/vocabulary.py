@@ -145,12 +145,11 @@ _ROUND_CLAUSES_ZH: tuple[tuple[str, str], ...] = (
 )
 
 
-def round_label(text: str | None, lang: str = "zh", zh: str | None = None) -> str:
+def round_label(text: str | None, lang: str = "zh") -> str:
     """A pairing's ``round`` text as a reader of ``lang`` sees it.
 
-    In Chinese, the row's own Chinese text ``zh`` (the ``round_zh`` column) when it has one; else every
-    clause must match a known phrase (:data:`_ROUND_CLAUSES_ZH`); otherwise, and in English, the text is
-    returned as written.
+    In Chinese every clause must match a known phrase (:data:`_ROUND_CLAUSES_ZH`); otherwise, and in
+    English, the text is returned as written. A shipped row's own Chinese: :func:`pairing_round`.
 
     >>> round_label("since 2007; active 2022-10")
     '2007年起；2022-10在合作'
@@ -160,16 +159,10 @@ def round_label(text: str | None, lang: str = "zh", zh: str | None = None) -> st
     'since 2007; active 2022-10'
     >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)")
     '柯桥—江山飞地产业园 (an industrial-park enclave by name)'
-    >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)", zh="柯桥—江山飞地产业园")
-    '柯桥—江山飞地产业园'
-    >>> round_label("柯桥—江山飞地产业园 (an industrial-park enclave by name)", "en", zh="柯桥—江山飞地产业园")
-    '柯桥—江山飞地产业园 (an industrial-park enclave by name)'
     """
     import re
 
     text = text or ""
-    if lang == "zh" and zh:
-        return zh
     if lang != "zh" or not text:
         return text
     out = []
@@ -185,9 +178,18 @@ def round_label(text: str | None, lang: str = "zh", zh: str | None = None) -> st
 
 
 def pairing_round(pairing: Mapping[str, Any], lang: str = "zh") -> str:
-    """:func:`round_label` of a pairing row or :class:`~chainlink.scoring.records.Pairing` (its ``round``
-    and, in Chinese, its ``round_zh``; imported pairings have none and are said clause by clause)."""
-    return round_label(pairing.get("round"), lang, pairing.get("round_zh"))
+    """The ``round`` of a pairing row or :class:`~chainlink.scoring.records.Pairing` as a reader of ``lang``
+    sees it: in Chinese its own ``round_zh`` when it has one, else :func:`round_label` (imported pairings have
+    none and are said clause by clause).
+
+    >>> p = {"round": "柯桥—江山飞地产业园 (an industrial-park enclave by name)", "round_zh": "柯桥—江山飞地产业园"}
+    >>> pairing_round(p), pairing_round(p, "en")
+    ('柯桥—江山飞地产业园', '柯桥—江山飞地产业园 (an industrial-park enclave by name)')
+    >>> pairing_round({"round": "since 2007; active 2022-10"})
+    '2007年起；2022-10在合作'
+    """
+    own = pairing.get("round_zh") if lang == "zh" else None
+    return own or round_label(pairing.get("round"), lang)
 
 
 class _RoundLabels(dict):  # type: ignore[type-arg]

@@ -68,7 +68,6 @@ def pairs(
 
         for row in rows:
             row["kind_label"] = pairing_label(row["kind"], out.lang)
-            row["round_label"] = row["round_zh"] if out.lang == "zh" else row["round"]
     columns = [
         "id",
         "county_code",
@@ -84,12 +83,14 @@ def pairs(
         "confidence",
         "source",
     ]
+    # the table's 批次 is the round as pairing_rows says it in Chinese (round_zh), or as written in English
+    round_column = "round_zh" if out.lang == "zh" else "round"
     headers = labels(out.lang, "id", "county_zh", "partner_short_zh", "kind_label", "round")
-    headers["round_label"] = headers.pop("round")  # the table shows the round as the reader's language says it
+    headers[round_column] = headers.pop("round")
     out.emit(
         rows,
         columns,
-        table_columns=["id", "county_zh", "partner_short_zh", "kind_label", "round_label"],
+        table_columns=["id", "county_zh", "partner_short_zh", "kind_label", round_column],
         headers=headers,
     )
 
